@@ -1,0 +1,72 @@
+"""The Python API: `mtqa.check(text)` and `mtqa.fix(text)`.
+
+A thin layer over the pipeline so that library users get the same results as
+the CLI without building Documents and Options themselves.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from mtqa.findings import Document, DocumentResult, TextUnit
+from mtqa.pipeline import Options, check_document
+
+Result = DocumentResult
+
+
+def _options(
+    lang: str | None,
+    select: Iterable[str] | None,
+    ignore: Iterable[str] | None,
+    use_model: bool,
+    min_confidence: float,
+) -> Options:
+    return Options(
+        language=lang,
+        select=list(select or []),
+        ignore=list(ignore or []),
+        use_model=use_model,
+        min_confidence=min_confidence,
+    )
+
+
+def check(
+    text: str,
+    lang: str | None = None,
+    *,
+    source: str | None = None,
+    source_lang: str | None = None,
+    select: Iterable[str] | None = None,
+    ignore: Iterable[str] | None = None,
+    use_model: bool = False,
+    min_confidence: float = 0.9,
+    id: str = "<text>",
+) -> Result:
+    """Check one text; `use_model=True` adds the fluency model's findings and scores."""
+    document = Document(
+        id=id,
+        units=[TextUnit(text=text, source=source, source_lang=source_lang)],
+        language=lang,
+        source_language=source_lang,
+    )
+    return check_document(document, _options(lang, select, ignore, use_model, min_confidence))
+
+
+def fix(
+    text: str,
+    lang: str | None = None,
+    *,
+    select: Iterable[str] | None = None,
+    ignore: Iterable[str] | None = None,
+    use_model: bool = False,
+    min_confidence: float = 0.9,
+) -> str:
+    """Return the text with every accepted suggestion applied."""
+    return check(
+        text,
+        lang,
+        select=select,
+        ignore=ignore,
+        use_model=use_model,
+        min_confidence=min_confidence,
+    ).fixed_text

@@ -1,0 +1,1 @@
+"""Placeholder: rules of the encoding family are being written."""

@@ -1,0 +1,1 @@
+"""Placeholder: rules of the language family are being written."""

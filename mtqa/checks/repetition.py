@@ -1,0 +1,1 @@
+"""Placeholder: rules of the repetition family are being written."""

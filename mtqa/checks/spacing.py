@@ -1,0 +1,1 @@
+"""Placeholder: rules of the spacing family are being written."""

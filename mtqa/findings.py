@@ -1,0 +1,146 @@
+"""The data that flows between stages: text units in, findings out.
+
+Offsets everywhere are Unicode code-point offsets into the unit's text as
+decoded, so that a finding can be handed to any other tool (JSON, SARIF, an
+editor) without re-encoding surprises.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class Severity(enum.IntEnum):
+    """MQM-style severities; ordered so `--fail-on` can compare them."""
+
+    MINOR = 1
+    MAJOR = 2
+    CRITICAL = 3
+
+    @classmethod
+    def parse(cls, name: str) -> "Severity":
+        try:
+            return cls[name.strip().upper()]
+        except KeyError:
+            valid = ", ".join(s.label for s in cls)
+            raise ValueError(f"unknown severity {name!r} (expected one of: {valid})") from None
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+
+@dataclass
+class Finding:
+    """One problem at one place, with what to do about it.
+
+    `suggestions` are replacement strings for text[start:end]; the first one is
+    what `mtqa fix` applies when `autofix` is true (mechanical rules) or when
+    `confidence` clears `--min-confidence` (model rules).
+    """
+
+    rule: str
+    category: str
+    severity: Severity
+    start: int
+    end: int
+    text: str
+    message: str
+    suggestions: list[str] = field(default_factory=list)
+    confidence: float = 1.0
+    origin: str = "rule"
+    autofix: bool = False
+    unit: str | None = None
+    line: int | None = None
+    column: int | None = None
+    context: dict[str, Any] | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "rule": self.rule,
+            "category": self.category,
+            "severity": self.severity.label,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "message": self.message,
+            "suggestions": list(self.suggestions),
+            "confidence": round(self.confidence, 4),
+            "origin": self.origin,
+            "fixable": self.autofix,
+            "line": self.line,
+            "column": self.column,
+        }
+        if self.unit is not None:
+            data["unit"] = self.unit
+        if self.context:
+            data["context"] = self.context
+        return data
+
+
+@dataclass
+class TextUnit:
+    """A piece of human text that checks see, with what belongs to it.
+
+    Formats with markup (HTML, XLIFF) split a file into many units; plain text
+    is one unit. `line`/`column` say where the unit starts in the original
+    file, so findings can point back into it.
+    """
+
+    text: str
+    id: str | None = None
+    source: str | None = None
+    source_lang: str | None = None
+    reference: str | None = None
+    line: int = 1
+    column: int = 1
+
+
+@dataclass
+class Document:
+    """Everything read from one input (a file, stdin, or one JSONL line)."""
+
+    id: str
+    units: list[TextUnit]
+    language: str | None = None
+    source_language: str | None = None
+    error: str | None = None
+
+    @property
+    def text(self) -> str:
+        return "\n".join(unit.text for unit in self.units)
+
+
+@dataclass
+class DocumentResult:
+    """The checks' verdict on one document, plus the corrected text."""
+
+    id: str
+    language: str | None
+    source_language: str | None
+    findings: list[Finding]
+    fixed_units: list[str]
+    scores: dict[str, float] = field(default_factory=dict)
+    error: str | None = None
+
+    @property
+    def fixed_text(self) -> str:
+        return "\n".join(self.fixed_units)
+
+    def worst(self) -> Severity | None:
+        return max((f.severity for f in self.findings), default=None)
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "id": self.id,
+            "language": self.language,
+            "source_language": self.source_language,
+            "findings": [f.to_json() for f in self.findings],
+            "fixed_text": self.fixed_text,
+            "scores": dict(self.scores),
+        }
+        if self.error is not None:
+            data["error"] = self.error
+        return data

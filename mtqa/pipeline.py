@@ -1,0 +1,170 @@
+"""Run the registered checks over a document and build its result.
+
+This is the one place that decides which rules run (selection, language,
+model on/off), orders findings, drops duplicates that two families report for
+the same damage, maps offsets to line:column and computes the fixed text.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field, replace
+from typing import Callable, Iterable
+
+from mtqa import langid
+from mtqa.findings import Document, DocumentResult, Finding, Severity, TextUnit
+from mtqa.fix import apply_edits, select_edits
+from mtqa.rules import CHECKS, RULES, CheckContext, load_checks, matches
+
+
+@dataclass
+class Options:
+    """Everything a user can set that changes what a check run does."""
+
+    language: str | None = None
+    select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    use_model: bool = True
+    model: str | None = None
+    min_confidence: float = 0.9
+    severity_overrides: dict[str, Severity] = field(default_factory=dict)
+    ignore_terms: list[str] = field(default_factory=list)
+    rule_options: dict[str, dict] = field(default_factory=dict)
+
+    def rule_enabled(self, rule_id: str) -> bool:
+        if self.select and not matches(rule_id, self.select):
+            return False
+        if self.ignore and matches(rule_id, self.ignore):
+            return False
+        definition = RULES[rule_id]
+        if definition.needs_model and not self.use_model:
+            return False
+        return True
+
+
+# Hook through which the fluency layer adds document scores (set by
+# mtqa.checks.fluency when the model is available); kept as a callable so the
+# pipeline doesn't import torch.
+DocumentScorer = Callable[[Document, "Options"], dict[str, float]]
+DOCUMENT_SCORERS: list[DocumentScorer] = []
+
+
+def detect_language(text: str) -> str | None:
+    guess = langid.detect(text[:20000])
+    return guess.language if guess.language != "und" else None
+
+
+def check_document(document: Document, options: Options | None = None) -> DocumentResult:
+    """Check every unit of a document; never raises for bad text."""
+    options = options or Options()
+    load_checks()
+    language = options.language or document.language or detect_language(document.text)
+    findings: list[Finding] = []
+    fixed_units: list[str] = []
+    for index, unit in enumerate(document.units):
+        if unit.id is None and len(document.units) > 1:
+            unit = replace(unit, id=str(index + 1))
+        unit_findings = check_unit(unit, language, options)
+        fixed_units.append(fix_unit(unit, unit_findings, language, options))
+        findings.extend(unit_findings)
+    scores: dict[str, float] = {}
+    if options.use_model:
+        for scorer in DOCUMENT_SCORERS:
+            scores.update(scorer(document, options))
+    return DocumentResult(
+        id=document.id,
+        language=language,
+        source_language=document.source_language,
+        findings=findings,
+        fixed_units=fixed_units,
+        scores=scores,
+    )
+
+
+MAX_FIX_PASSES = 4
+
+
+def fix_unit(unit: TextUnit, findings: list[Finding], language: str | None, options: Options) -> str:
+    """Apply accepted edits, then re-check the result until nothing changes.
+
+    Some repairs compose (a decoded `& quot ;` becomes a stray-spaced quote
+    that the spacing rules then re-attach); iterating makes `fix` idempotent.
+    Later passes run the mechanical rules only: the model's suggestions were
+    already weighed in the first pass.
+    """
+    text = apply_edits(unit.text, select_edits(findings, options.min_confidence))
+    if text == unit.text:
+        return text
+    mechanical = replace(options, use_model=False)
+    for _ in range(MAX_FIX_PASSES - 1):
+        again = check_unit(replace(unit, text=text), language, mechanical, locate=False)
+        fixed = apply_edits(text, select_edits(again, options.min_confidence))
+        if fixed == text:
+            break
+        text = fixed
+    return text
+
+
+def check_unit(
+    unit: TextUnit, language: str | None, options: Options, *, locate: bool = True
+) -> list[Finding]:
+    context = CheckContext(language=language, document_language=language, options=options.rule_options)
+    collected: list[tuple[int, Finding]] = []
+    for check in sorted(CHECKS, key=lambda c: c.priority):
+        wanted = [r for r in check.rules if options.rule_enabled(r) and RULES[r].applies_to(language)]
+        if not wanted:
+            continue
+        for finding in check.function(unit, context):
+            if finding.rule not in wanted:
+                continue
+            if _is_ignored_term(finding, options.ignore_terms):
+                continue
+            override = options.severity_overrides.get(finding.rule)
+            if override is not None:
+                finding.severity = override
+            collected.append((check.priority, finding))
+    findings = _drop_shadowed(collected)
+    if locate:
+        _locate(findings, unit)
+    return findings
+
+
+def _is_ignored_term(finding: Finding, terms: Iterable[str]) -> bool:
+    return any(term and term in finding.text for term in terms)
+
+
+def _drop_shadowed(collected: list[tuple[int, Finding]]) -> list[Finding]:
+    """Drop a finding whose span lies inside a higher-priority finding's span.
+
+    `Ma & # 39; arrat` is one garbled entity, not also a spacing problem; the
+    editor should see one finding for it.
+    """
+    ordered = sorted(collected, key=lambda pair: (pair[0], pair[1].start, -pair[1].end))
+    kept: list[tuple[int, Finding]] = []
+    for priority, finding in ordered:
+        shadowed = any(
+            other_priority < priority
+            and other.start <= finding.start
+            and finding.end <= other.end
+            and other.end > other.start
+            for other_priority, other in kept
+        )
+        if not shadowed:
+            kept.append((priority, finding))
+    kept.sort(key=lambda pair: (pair[1].start, pair[0], pair[1].end))
+    return [finding for _, finding in kept]
+
+
+def _locate(findings: list[Finding], unit: TextUnit) -> None:
+    """Fill line/column (1-based, in the original file) for each finding."""
+    if not findings:
+        return
+    line_starts = [0]
+    for position, char in enumerate(unit.text):
+        if char == "\n":
+            line_starts.append(position + 1)
+    for finding in findings:
+        line_index = bisect.bisect_right(line_starts, finding.start) - 1
+        column = finding.start - line_starts[line_index] + 1
+        finding.line = unit.line + line_index
+        finding.column = column + (unit.column - 1 if line_index == 0 else 0)

@@ -1,0 +1,64 @@
+"""Sentence segmentation with offsets.
+
+Checks that reason about sentences (language, fluency) need spans they can map
+back to the unit text; a light rule-based splitter is enough for news prose and
+keeps offsets exact.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    text: str
+
+
+# A sentence ends at terminal punctuation (optionally followed by closing
+# quotes/brackets) before whitespace, or at a CJK full stop, or at a newline.
+_BOUNDARY = re.compile(
+    r"""(?<=[.!?…])(?P<closers>[\"'”’»)\]]*)\s+(?=[^\s\da-z])"""  # Latin-style: '. Next'
+    r"""|(?<=[。！？])"""  # CJK: no space follows
+    r"""|\n+""",
+)
+_ABBREVIATION = re.compile(
+    r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|St|Gen|Col|Lt|Sgt|Gov|Sen|Rep|Jr|Sr|Inc|Ltd|Co|Corp|vs|No|Nr|Abs|Art|bzw|ca|Dr|Hr|Fr|etc|z\.B|u\.a|S|M|Mme|Mlle|p|pp|St)\.|\b[A-Z]\.)$"
+)
+
+
+def sentences(text: str) -> list[Span]:
+    """Split into sentence spans; whitespace between sentences is dropped."""
+    spans: list[Span] = []
+    start = 0
+    for match in _BOUNDARY.finditer(text):
+        end = match.start() + len(match.group("closers") or "")
+        candidate = text[start:end]
+        if "\n" not in match.group() and _ABBREVIATION.search(candidate):
+            continue
+        _append(spans, text, start, end)
+        start = match.end()
+    _append(spans, text, start, len(text))
+    return spans
+
+
+def _append(spans: list[Span], text: str, start: int, end: int) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        spans.append(Span(start, end, text[start:end]))
+
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def word_count(text: str) -> int:
+    """Words for per-1,000-word rates; CJK text counts characters / 2."""
+    words = len(_WORD.findall(text))
+    cjk = sum(1 for ch in text if "\u3040" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7af")
+    return max(words, cjk // 2)
