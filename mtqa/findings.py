@@ -107,6 +107,9 @@ class Document:
     language: str | None = None
     source_language: str | None = None
     error: str | None = None
+    # Format-specific state a writer needs to put fixes back (encoding, BOM,
+    # parsed tree, ...); checks never look at it.
+    meta: dict[str, Any] = field(default_factory=dict)
 
     @property
     def text(self) -> str:
@@ -124,6 +127,13 @@ class DocumentResult:
     fixed_units: list[str]
     scores: dict[str, float] = field(default_factory=dict)
     error: str | None = None
+    # The units as checked, for renderers that show the original (diff, HTML).
+    units: list[TextUnit] = field(default_factory=list)
+    document: "Document | None" = None
+
+    @property
+    def original_text(self) -> str:
+        return "\n".join(unit.text for unit in self.units)
 
     @property
     def fixed_text(self) -> str:

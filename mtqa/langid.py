@@ -60,3 +60,23 @@ def _detect_with_langdetect(text: str) -> Guess:
     best = ranked[0]
     code = best.lang.split("-", 1)[0]
     return Guess(code, float(best.prob), best.prob > 0.9)
+
+
+def known_languages() -> set[str]:
+    """Language codes mtqa can be told with --lang (those its detectors know)."""
+    codes = {"en", "de", "fr", "es", "it", "pt", "nl", "ru", "uk", "cs", "pl", "ja", "zh", "ko"}
+    if _cld2 is not None:
+        codes |= {code for _name, code in _cld2.LANGUAGES if code.isalpha() and 2 <= len(code) <= 3}
+    codes |= {_CLD2_ALIASES.get(code, code) for code in list(codes)}
+    codes.discard("und")
+    codes.discard("un")
+    return codes
+
+
+def normalise_language(code: str) -> str:
+    """`en-US`, `EN`, `pt_BR` -> `en`, `en`, `pt`; raises ValueError when unknown."""
+    base = code.strip().replace("_", "-").split("-", 1)[0].lower()
+    base = _CLD2_ALIASES.get(base, base)
+    if base not in known_languages():
+        raise ValueError(f"unknown language {code!r}: use an ISO 639-1 code such as en, de, fr, ja")
+    return base

@@ -57,13 +57,25 @@ def detect_language(text: str) -> str | None:
 def check_document(document: Document, options: Options | None = None) -> DocumentResult:
     """Check every unit of a document; never raises for bad text."""
     options = options or Options()
+    if document.error is not None:
+        return DocumentResult(
+            id=document.id,
+            language=document.language,
+            source_language=document.source_language,
+            findings=[],
+            fixed_units=[],
+            error=document.error,
+            document=document,
+        )
     load_checks()
     language = options.language or document.language or detect_language(document.text)
     findings: list[Finding] = []
     fixed_units: list[str] = []
+    units: list[TextUnit] = []
     for index, unit in enumerate(document.units):
         if unit.id is None and len(document.units) > 1:
             unit = replace(unit, id=str(index + 1))
+        units.append(unit)
         unit_findings = check_unit(unit, language, options)
         fixed_units.append(fix_unit(unit, unit_findings, language, options))
         findings.extend(unit_findings)
@@ -78,6 +90,8 @@ def check_document(document: Document, options: Options | None = None) -> Docume
         findings=findings,
         fixed_units=fixed_units,
         scores=scores,
+        units=units,
+        document=document,
     )
 
 

@@ -1,1 +1,357 @@
-"""Placeholder: rules of the encoding family are being written."""
+"""Damaged characters: mojibake, control and invisible characters, U+FFFD.
+
+Text that went through a wrong decode (`cafÃ©`, `donâ€™t`) is repaired with
+ftfy, but only with its encoding fixers: quote uncurling, width folding,
+ligature splitting, NFC and line-break changes would "fix" text that is
+already right, which the design forbids. ftfy sees one line at a time and only
+lines that are not pure ASCII (ASCII cannot be mojibake), and the costly
+alignment of original against repaired text runs only where ftfy changed
+something, so the family costs about what one ftfy pass costs.
+
+Each repair is reported where it happened, widened to the damaged word, so an
+editor sees `cafÃ©` -> `café` rather than one finding for the whole text.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from typing import Iterator
+
+import ftfy
+
+from mtqa.findings import Finding, TextUnit
+from mtqa.rules import CheckContext, define_rule, make_finding, register_check
+
+CATEGORY = "Fluency/Character encoding"
+
+define_rule(
+    "encoding.mojibake",
+    category=CATEGORY,
+    severity="major",
+    description="Text decoded with the wrong encoding (cafÃ©, donâ€™t); ftfy's repair is suggested.",
+    autofix=True,
+)
+define_rule(
+    "encoding.control-char",
+    category=CATEGORY,
+    severity="major",
+    description="A C0/C1 control character or terminal escape sequence inside the text.",
+    autofix=True,
+)
+define_rule(
+    "encoding.zero-width",
+    category=CATEGORY,
+    severity="minor",
+    description="An invisible zero-width character where the script does not use one.",
+    autofix=True,
+)
+define_rule(
+    "encoding.bom",
+    category=CATEGORY,
+    severity="minor",
+    description="A byte-order mark (U+FEFF) inside the text, left over from joining files.",
+    autofix=True,
+)
+define_rule(
+    "encoding.replacement-char",
+    category=CATEGORY,
+    severity="major",
+    description="U+FFFD or a lone surrogate: a character was lost in conversion and cannot be recovered.",
+    autofix=False,
+)
+
+# Only the fixers that undo wrong decoding; everything else could change
+# correct text (curly quotes, full-width CJK punctuation, ligatures, NFC).
+FTFY_CONFIG = ftfy.TextFixerConfig(
+    unescape_html=False,  # the entities family owns entities
+    remove_terminal_escapes=False,  # reported as control characters instead
+    fix_encoding=True,
+    restore_byte_a0=True,
+    replace_lossy_sequences=False,  # would turn damage into U+FFFD, not a repair
+    decode_inconsistent_utf8=True,
+    fix_c1_controls=True,
+    fix_latin_ligatures=False,
+    fix_character_width=False,
+    uncurl_quotes=False,
+    fix_line_breaks=False,
+    fix_surrogates=True,
+    remove_control_chars=False,
+    normalization=None,
+    explain=False,
+)
+
+# The right double quote is UTF-8 E2 80 9D; 0x9D has no Windows-1252
+# character, so the decoder drops it and `â€` is left alone ("the â€œbestâ€
+# deal"). ftfy then reads `â€ ` as a dagger (E2 80 A0). Restoring the lost
+# byte first lets ftfy produce the quote that was meant. `â€` followed by a
+# character that Windows-1252 gives a continuation byte is left to ftfy.
+_CONTINUATION = "€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ" + "".join(map(chr, range(0x80, 0xC0)))
+_LOST_CLOSING_QUOTE = re.compile("â€(?![" + re.escape(_CONTINUATION) + "])")
+
+_CONTROL = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]"  # ANSI terminal escape (colour codes)
+    r"|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
+)
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\u180e\u2061-\u2064\ufeff]")
+_LOST = re.compile("\ufffd+|[\ud800-\udfff]")
+_SUSPECT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200d\u2060-\u2064\u180e\ufeff\ufffd\ud800-\udfff]")
+
+# Scripts in which ZWNJ/ZWJ (and, for some, ZWSP) are part of correct
+# spelling: Arabic-script languages (Persian mi‌khaham), Indic scripts
+# (Hindi half forms), Sinhala, Myanmar, Khmer, Tibetan, Mongolian.
+_JOINER_SCRIPTS = (
+    (0x0600, 0x08FF),  # Arabic, Syriac, Thaana, N'Ko, Samaritan, Mandaic, Arabic Ext.
+    (0x0900, 0x0DFF),  # Devanagari .. Sinhala
+    (0x0F00, 0x109F),  # Tibetan, Myanmar
+    (0x1780, 0x18AF),  # Khmer, Mongolian
+    (0xA8E0, 0xA8FF),  # Devanagari extended
+    (0xFB50, 0xFEFC),  # Arabic presentation forms
+)
+# Scripts written without spaces that use ZWSP to mark word breaks.
+_ZWSP_SCRIPTS = ((0x0E00, 0x0EFF), (0x0F00, 0x109F), (0x1780, 0x17FF))
+_ZWSP_LANGUAGES = {"th", "lo", "km", "my", "bo", "dz"}
+
+
+def _in_ranges(char: str, ranges: tuple[tuple[int, int], ...]) -> bool:
+    code = ord(char)
+    return any(low <= code <= high for low, high in ranges)
+
+
+def _is_emoji_part(char: str) -> bool:
+    """Emoji ZWJ sequences (family, profession emoji) need the joiner."""
+    code = ord(char)
+    return (
+        unicodedata.category(char) == "So"
+        or 0x1F000 <= code <= 0x1FAFF
+        or 0xFE00 <= code <= 0xFE0F  # variation selectors
+        or 0x1F3FB <= code <= 0x1F3FF  # skin tones
+        or code == 0x20E3
+    )
+
+
+@register_check(
+    "encoding.mojibake",
+    "encoding.control-char",
+    "encoding.zero-width",
+    "encoding.bom",
+    "encoding.replacement-char",
+)
+def check_encoding(unit: TextUnit, context: CheckContext) -> Iterator[Finding]:
+    text = unit.text
+    repaired: list[tuple[int, int]] = []
+    if not text.isascii():
+        position = 0
+        for line in text.split("\n"):
+            if not line.isascii():
+                for finding in _mojibake(unit, line, position):
+                    repaired.append((finding.start, finding.end))
+                    yield finding
+            position += len(line) + 1
+    elif "\x1b" not in text and not _SUSPECT.search(text):
+        return
+    if not _SUSPECT.search(text):
+        return
+    yield from _controls(unit, repaired)
+    yield from _invisibles(unit, context.language)
+    yield from _lost_characters(unit)
+
+
+def _mojibake(unit: TextUnit, line: str, offset: int) -> Iterator[Finding]:
+    """ftfy on one line; one finding per damaged word where it changed something."""
+    prepared = _LOST_CLOSING_QUOTE.sub("â€\x9d", line) if "â€" in line else line
+    fixed = ftfy.fix_text(prepared, FTFY_CONFIG)
+    if fixed == line:
+        return
+    how = _explain(prepared)
+    for start, end, replacement in _changed_spans(line, fixed):
+        if "\ufffd" in replacement and "\ufffd" not in line[start:end]:
+            continue  # ftfy could only say a character is lost: no repair to offer
+        damaged = line[start:end]
+        if _is_c1_only(damaged):
+            message = f"C1 control character for Windows-1252 {replacement!r}"
+        else:
+            message = f"Mojibake {damaged!r} should read {replacement!r}{how}"
+        yield make_finding(
+            "encoding.mojibake",
+            unit,
+            offset + start,
+            offset + end,
+            message,
+            [replacement],
+        )
+
+
+def _explain(line: str) -> str:
+    """ftfy's own account of the repair (e.g. UTF-8 read as Windows-1252)."""
+    steps = ftfy.fix_and_explain(line, FTFY_CONFIG._replace(explain=True)).explanation or []
+    encodings = [value for action, value in steps if action in ("encode", "decode")]
+    if len(encodings) >= 2:
+        return f" ({encodings[1].upper()} read as {encodings[0].replace('sloppy-', '').title()})"
+    return ""
+
+
+def _is_c1_only(text: str) -> bool:
+    return all("\x80" <= ch <= "\x9f" or ch.isalnum() for ch in text) and any(
+        "\x80" <= ch <= "\x9f" for ch in text
+    )
+
+
+def _word_char(char: str) -> bool:
+    """Characters a span widens over: letters and digits of spaced scripts.
+
+    CJK and Thai have no spaces, so widening there would swallow a sentence.
+    """
+    if not (char.isalnum() or unicodedata.category(char).startswith("M")):
+        return False
+    code = ord(char)
+    return not (0x2E80 <= code <= 0x9FFF or 0xAC00 <= code <= 0xD7AF or 0x0E00 <= code <= 0x0EFF)
+
+
+def _changed_spans(original: str, fixed: str, reach: int = 30) -> list[tuple[int, int, str]]:
+    """Align code points and return (start, end, replacement) per damaged word.
+
+    Edits separated only by word characters belong to one word (`naÃ¯veÃ©`);
+    each group is widened over the word characters around it, which are equal
+    in both texts, so the same widening applies to the fixed side.
+    """
+    matcher = difflib.SequenceMatcher(None, original, fixed, autojunk=False)
+    groups: list[list[int]] = []  # [i1, i2, j1, j2]
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        if groups:
+            last = groups[-1]
+            between = original[last[1] : i1]
+            if len(between) <= reach and all(_word_char(ch) for ch in between):
+                last[1], last[3] = i2, j2
+                continue
+        groups.append([i1, i2, j1, j2])
+    spans: list[tuple[int, int, str]] = []
+    for i1, i2, j1, j2 in groups:
+        left = 0
+        while left < reach and i1 - left > 0 and _word_char(original[i1 - left - 1]):
+            left += 1
+        right = 0
+        while right < reach and i2 + right < len(original) and _word_char(original[i2 + right]):
+            right += 1
+        start, end = i1 - left, i2 + right
+        replacement = fixed[j1 - left : j2 + right]
+        if spans and start <= spans[-1][1]:  # widened into the previous word
+            prev_start, _prev_end, prev_replacement = spans.pop()
+            shared = spans_gap = original[prev_start:start]
+            del shared, spans_gap
+            # Rebuild from the previous start: both sides are aligned there.
+            replacement = _rebuild(original, fixed, matcher, prev_start, end)
+            start = prev_start
+        spans.append((start, end, replacement))
+    return spans
+
+
+def _rebuild(original: str, fixed: str, matcher: difflib.SequenceMatcher, start: int, end: int) -> str:
+    """The fixed text for original[start:end] when start and end lie in equal runs."""
+    return fixed[_map(matcher, start) : _map(matcher, end)]
+
+
+def _map(matcher: difflib.SequenceMatcher, position: int) -> int:
+    """Map an original offset inside an equal run (or at its edge) to the fixed text."""
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal" and i1 <= position <= i2:
+            return j1 + position - i1
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if i1 <= position <= i2:
+            return j2 if position == i2 else j1
+    return len(matcher.b)
+
+
+def _controls(unit: TextUnit, repaired: list[tuple[int, int]]) -> Iterator[Finding]:
+    text = unit.text
+    for match in _CONTROL.finditer(text):
+        start, end = match.span()
+        if any(s <= start and end <= e for s, e in repaired):
+            continue  # already part of a mojibake repair (C1 for Windows-1252)
+        char = match.group()
+        replacement = ""
+        if char in "\x0b\x0c\x1f\x1e\x1d\x1c\x85":  # separators: keep the words apart
+            before = text[start - 1] if start else " "
+            after = text[end] if end < len(text) else " "
+            if not before.isspace() and not after.isspace():
+                replacement = " "
+        if char.startswith("\x1b["):
+            what = f"terminal escape sequence {char!r}"
+        else:
+            what = f"control character U+{ord(char):04X} ({_char_name(char)})"
+        yield make_finding(
+            "encoding.control-char",
+            unit,
+            start,
+            end,
+            f"Invisible {what} in the text",
+            [replacement],
+        )
+
+
+def _char_name(char: str) -> str:
+    names = {
+        "\x00": "NULL",
+        "\x07": "BELL",
+        "\x08": "BACKSPACE",
+        "\x0b": "LINE TABULATION",
+        "\x0c": "FORM FEED",
+        "\x1b": "ESCAPE",
+        "\x7f": "DELETE",
+        "\x85": "NEXT LINE",
+    }
+    return names.get(char, "C1 control" if "\x80" <= char <= "\x9f" else "C0 control")
+
+
+def _invisibles(unit: TextUnit, language: str | None) -> Iterator[Finding]:
+    text = unit.text
+    for match in _INVISIBLE.finditer(text):
+        start = match.start()
+        char = match.group()
+        before = text[start - 1] if start else ""
+        after = text[start + 1] if start + 1 < len(text) else ""
+        neighbours = before + after
+        if char == "\ufeff":
+            where = "at the start of the text" if start == 0 else "inside the text"
+            yield make_finding(
+                "encoding.bom",
+                unit,
+                start,
+                start + 1,
+                f"Byte-order mark (U+FEFF) {where}",
+                [""],
+            )
+            continue
+        if char in "\u200c\u200d" and any(
+            _in_ranges(ch, _JOINER_SCRIPTS) or _is_emoji_part(ch) for ch in neighbours
+        ):
+            continue
+        if char == "\u200b" and (
+            (language or "") in _ZWSP_LANGUAGES or any(_in_ranges(ch, _ZWSP_SCRIPTS) for ch in neighbours)
+        ):
+            continue
+        yield make_finding(
+            "encoding.zero-width",
+            unit,
+            start,
+            start + 1,
+            f"Invisible {unicodedata.name(char, 'zero-width character').lower()} (U+{ord(char):04X})",
+            [""],
+        )
+
+
+def _lost_characters(unit: TextUnit) -> Iterator[Finding]:
+    for match in _LOST.finditer(unit.text):
+        if match.group().startswith("\ufffd"):
+            count = len(match.group())
+            message = (
+                "Replacement character U+FFFD: the original character was lost in conversion"
+                if count == 1
+                else f"{count} replacement characters U+FFFD: the original characters were lost"
+            )
+        else:
+            message = f"Lone surrogate U+{ord(match.group()):04X}: half of a character was lost"
+        yield make_finding("encoding.replacement-char", unit, match.start(), match.end(), message)

@@ -1,0 +1,400 @@
+"""The `mtqa` command: check, fix, rules, models, serve.
+
+Exit codes are part of the contract with CI: 0 nothing at or above
+`--fail-on`, 1 findings at or above it, 2 usage or input errors (input errors
+win, so a CI step never passes on a file it could not read).
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import click
+from rich.console import Console
+
+from mtqa import __version__
+from mtqa.config import Config, load_config
+from mtqa.errors import MtqaError
+from mtqa.findings import DocumentResult, Severity
+from mtqa.formats import ReadOptions, format_for
+from mtqa.inputs import STDIN, Input, expand, is_jsonl, read_documents
+from mtqa.langid import normalise_language
+from mtqa.pipeline import Options, check_document
+from mtqa.report import RENDERERS, ReportContext, load_renderers
+from mtqa.report.terminal import print_document, print_summary
+from mtqa.rules import RULES, iter_rules, load_checks
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+OUTPUT_FORMATS = ["terminal", "json", "jsonl", "sarif", "junit", "html", "github", "diff"]
+SEVERITIES = ["minor", "major", "critical"]
+
+
+def _split(values: Iterable[str]) -> list[str]:
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def common_options(function):
+    """Options shared by `check` and `fix`."""
+    decorators = [
+        click.option("--lang", help="Language of the text (ISO 639-1). Default: detected."),
+        click.option("--input-format", help="text, jsonl, html, markdown, xliff, po. Default: from the extension."),
+        click.option("--select", multiple=True, help="Only these rules or families (repeatable, comma-separated)."),
+        click.option("--ignore", multiple=True, help="Skip these rules or families (repeatable, comma-separated)."),
+        click.option("--no-model", is_flag=True, help="Mechanical rules only; never load the fluency model."),
+        click.option("--model", "model_name", help="Fluency model: gemma3-270m (default), smollm2, a local dir or hub id."),
+        click.option("--min-confidence", type=click.FloatRange(0, 1), help="Apply model suggestions at or above this."),
+        click.option("--encoding", help="Decode input with this encoding instead of UTF-8."),
+        click.option("--max-size", type=click.FloatRange(min=0.001), help="Largest document in MB (default 20)."),
+        click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="mtqa.toml to use."),
+    ]
+    for decorator in reversed(decorators):
+        function = decorator(function)
+    return function
+
+
+def build_options(config: Config, lang, select, ignore, no_model, model_name, min_confidence) -> Options:
+    language = lang or config.lang
+    if language:
+        try:
+            language = normalise_language(language)
+        except ValueError as error:
+            raise click.BadParameter(str(error), param_hint="--lang") from None
+    load_checks()
+    selected = _split(select) or config.select
+    ignored = _split(ignore) or config.ignore
+    for pattern in selected + ignored + list(config.severity):
+        family = pattern.split(".", 1)[0].rstrip("*")
+        if not any(rule_id == pattern or rule_id.startswith(family) for rule_id in RULES) and "*" not in pattern:
+            raise click.BadParameter(f"no rule or family named {pattern!r} (see `mtqa rules`)")
+    use_model = not no_model and (config.use_model is not False)
+    return Options(
+        language=language,
+        select=selected,
+        ignore=ignored,
+        use_model=use_model,
+        model=model_name or config.model,
+        min_confidence=min_confidence if min_confidence is not None else (config.min_confidence or 0.9),
+        severity_overrides=dict(config.severity),
+        ignore_terms=list(config.ignore_terms),
+        rule_options=dict(config.rule_options),
+    )
+
+
+def prepare_model(options: Options, explicit: bool, console: Console) -> None:
+    """Switch the model on only if it can be loaded; say so once if it can't.
+
+    An explicitly requested model that cannot be loaded is an error; the
+    default model missing is only a notice, so mechanical checks still run.
+    """
+    if not options.use_model:
+        return
+    try:
+        from mtqa.fluency import ensure_available  # type: ignore[attr-defined]
+    except ImportError:
+        ensure_available = None
+    if ensure_available is None:
+        options.use_model = False
+        if explicit:
+            raise MtqaError("the fluency model layer is not available in this installation")
+        return
+    try:
+        ensure_available(options.model)
+    except MtqaError as error:
+        if explicit:
+            raise
+        options.use_model = False
+        console.print(f"[yellow]note:[/] {error}; running mechanical checks only (--no-model silences this)")
+
+
+def read_options(config: Config, lang: str | None, encoding: str | None, max_size: float | None) -> ReadOptions:
+    size_mb = max_size or config.max_size_mb or 20
+    return ReadOptions(encoding=encoding, max_bytes=int(size_mb * 1024 * 1024), language=lang)
+
+
+def iter_results(
+    inputs: list[Input], input_format: str | None, read_opts: ReadOptions, options: Options
+) -> Iterator[DocumentResult]:
+    for item in inputs:
+        for document in read_documents(item, input_format, read_opts):
+            yield check_document(document, options)
+
+
+def exit_code(results: list[DocumentResult], fail_on: Severity | None) -> int:
+    if any(r.error for r in results):
+        return EXIT_ERROR
+    if fail_on is not None and any(f.severity >= fail_on for r in results for f in r.findings):
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="mtqa")
+def cli() -> None:
+    """Check machine-translated news for MT artifacts, explain them and fix them."""
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True)
+@common_options
+@click.option("--format", "output_format", type=click.Choice(OUTPUT_FORMATS), default="terminal", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here.")
+@click.option("--fail-on", type=click.Choice(SEVERITIES), help="Exit 1 if a finding at or above this severity exists.")
+@click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path), help="Report only findings not in this baseline.")
+@click.option("--write-baseline", type=click.Path(dir_okay=False, path_type=Path), help="Record current findings as the baseline.")
+@click.option("-q", "--quiet", is_flag=True, help="Terminal format: summary only.")
+def check(
+    inputs, lang, input_format, select, ignore, no_model, model_name, min_confidence, encoding, max_size,
+    config_path, output_format, output, fail_on, baseline, write_baseline, quiet,
+) -> None:
+    """Check ARTICLE files (or - for stdin, or a directory) and report findings."""
+    stderr = Console(stderr=True)
+    config = load_config(config_path)
+    options = build_options(config, lang, select, ignore, no_model, model_name, min_confidence)
+    prepare_model(options, explicit=bool(model_name), console=stderr)
+    fail_level = Severity.parse(fail_on) if fail_on else config.fail_on
+    context = ReportContext(fail_on=fail_level, min_confidence=options.min_confidence)
+    items = expand(list(inputs))
+    if not items:
+        raise MtqaError("no input files found")
+    read_opts = read_options(config, options.language, encoding, max_size)
+    baseline_path = baseline or config.baseline
+    stream_jsonl = output_format == "jsonl" and not baseline_path
+    results = _run_with_progress(items, input_format, read_opts, options, stream_jsonl, output, stderr)
+    if write_baseline:
+        from mtqa.baseline import write_baseline as save_baseline
+
+        save_baseline(results, write_baseline)
+        stderr.print(f"wrote baseline of {sum(len(r.findings) for r in results)} findings to {write_baseline}")
+    if baseline_path and not write_baseline:
+        from mtqa.baseline import filter_new, load_baseline
+
+        results = filter_new(results, load_baseline(baseline_path))
+    if not stream_jsonl:
+        _emit(results, output_format, output, context, quiet)
+    if output_format != "terminal" or output:
+        for result in results:
+            if result.error:
+                stderr.print(f"[bold red]error:[/] {result.id}: {result.error}", highlight=False)
+    sys.exit(exit_code(results, fail_level))
+
+
+def _run_with_progress(items, input_format, read_opts, options, stream_jsonl, output, stderr):
+    """Check everything; stream JSONL output line by line as results arrive."""
+    results: list[DocumentResult] = []
+    handle = open(output, "w", encoding="utf-8") if (stream_jsonl and output) else sys.stdout
+    show_progress = len(items) > 1 and stderr.is_terminal
+    try:
+        if show_progress:
+            from rich.progress import Progress
+
+            with Progress(console=stderr, transient=True) as progress:
+                task = progress.add_task("checking", total=len(items))
+                for item in items:
+                    for result in iter_results([item], input_format, read_opts, options):
+                        _stream(result, stream_jsonl, handle, results)
+                    progress.advance(task)
+        else:
+            for result in iter_results(items, input_format, read_opts, options):
+                _stream(result, stream_jsonl, handle, results)
+    finally:
+        if handle is not sys.stdout:
+            handle.close()
+    return results
+
+
+def _stream(result: DocumentResult, stream_jsonl: bool, handle, results: list[DocumentResult]) -> None:
+    results.append(result)
+    if stream_jsonl:
+        handle.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
+        handle.flush()
+
+
+def _emit(results, output_format, output, context, quiet) -> None:
+    if output_format == "terminal":
+        console = Console(file=open(output, "w", encoding="utf-8"), no_color=True, width=120) if output else Console()
+        if not quiet:
+            for result in results:
+                print_document(console, result, context)
+        print_summary(console, results)
+        return
+    load_renderers()
+    if output_format not in RENDERERS:
+        raise MtqaError(f"output format {output_format!r} is not available in this installation")
+    rendered = RENDERERS[output_format](results, context)
+    if output:
+        output.write_text(rendered, encoding="utf-8")
+    else:
+        sys.stdout.write(rendered)
+
+
+@cli.command()
+@click.argument("input_name", metavar="ARTICLE")
+@common_options
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the fixed file here.")
+@click.option("--in-place", is_flag=True, help="Overwrite ARTICLE atomically, keeping ARTICLE.orig as a backup.")
+@click.option("--backup-suffix", default=".orig", show_default=True, help="Suffix of the backup --in-place keeps.")
+@click.option("--diff", "show_diff", is_flag=True, help="Print a unified diff of the changes.")
+def fix(
+    input_name, lang, input_format, select, ignore, no_model, model_name, min_confidence, encoding, max_size,
+    config_path, output, in_place, backup_suffix, show_diff,
+) -> None:
+    """Write ARTICLE with the mechanical fixes (and confident model fixes) applied."""
+    stderr = Console(stderr=True)
+    if in_place and output:
+        raise click.UsageError("use either --in-place or -o/--output, not both")
+    if in_place and input_name == STDIN:
+        raise click.UsageError("--in-place needs a file, not stdin")
+    config = load_config(config_path)
+    options = build_options(config, lang, select, ignore, no_model, model_name, min_confidence)
+    prepare_model(options, explicit=bool(model_name), console=stderr)
+    item = Input(input_name, None if input_name == STDIN else Path(input_name))
+    read_opts = read_options(config, options.language, encoding, max_size)
+    if is_jsonl(item, input_format):
+        _fix_jsonl(item, input_format, read_opts, options, output, in_place, backup_suffix)
+        return
+    if item.path is not None and item.path.is_dir():
+        raise click.UsageError("fix takes one file; use `mtqa check` for directories")
+    documents = list(read_documents(item, input_format, read_opts))
+    result = check_document(documents[0], options)
+    if result.error:
+        stderr.print(f"[bold red]error:[/] {result.id}: {result.error}")
+        sys.exit(EXIT_ERROR)
+    format_ = format_for(input_name if item.path else "", input_format)
+    fixed = format_.write(documents[0], result.fixed_units)
+    original = format_.write(documents[0], [u.text for u in result.units])
+    if show_diff:
+        sys.stdout.write(_unified_diff(original, fixed, input_name))
+    if in_place:
+        if fixed != item.path.read_bytes():
+            write_atomically(item.path, fixed, backup_suffix)
+    elif output:
+        write_atomically(output, fixed, None)
+    elif not show_diff:
+        sys.stdout.buffer.write(fixed)
+    applied = sum(1 for f in result.findings if f.autofix and f.suggestions)
+    stderr.print(f"{input_name}: {len(result.findings)} findings, fixes applied where marked fixable ({applied})")
+
+
+def _fix_jsonl(item, input_format, read_opts, options, output, in_place, backup_suffix) -> None:
+    """JSONL in, JSONL out: each record's text replaced by its fixed text."""
+    lines: list[str] = []
+    errors = 0
+    for document in read_documents(item, input_format, read_opts):
+        result = check_document(document, options)
+        if result.error:
+            errors += 1
+            Console(stderr=True).print(f"[bold red]error:[/] {document.meta.get('where', result.id)}: {result.error}")
+            continue
+        record = dict(document.meta["record"])
+        record["text"] = result.fixed_text
+        lines.append(json.dumps(record, ensure_ascii=False) + "\n")
+    data = "".join(lines).encode("utf-8")
+    if in_place:
+        if errors:
+            raise MtqaError(f"{item.name}: {errors} bad line(s); not rewriting the file in place")
+        write_atomically(item.path, data, backup_suffix)
+    elif output:
+        write_atomically(output, data, None)
+    else:
+        sys.stdout.buffer.write(data)
+    sys.exit(EXIT_ERROR if errors else EXIT_OK)
+
+
+def _unified_diff(original: bytes, fixed: bytes, name: str) -> str:
+    before = original.decode("utf-8", "replace").splitlines(keepends=True)
+    after = fixed.decode("utf-8", "replace").splitlines(keepends=True)
+    return "".join(difflib.unified_diff(before, after, f"a/{name}", f"b/{name}"))
+
+
+def write_atomically(path: Path, data: bytes, backup_suffix: str | None) -> None:
+    """Write via a temp file + rename in the same directory, keeping a backup.
+
+    A crash or a full disk leaves either the old file or the new one, never a
+    half-written article.
+    """
+    directory = path.parent if str(path.parent) else Path(".")
+    if backup_suffix and path.exists():
+        shutil.copy2(path, path.with_name(path.name + backup_suffix))
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".mtqa-tmp", dir=directory)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if path.exists():
+            shutil.copymode(path, temporary)
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
+
+
+@cli.command()
+@click.option("--format", "output_format", type=click.Choice(["terminal", "json"]), default="terminal")
+def rules(output_format: str) -> None:
+    """List every rule: id, MQM category, severity, languages, auto-fix."""
+    all_rules = list(iter_rules())
+    if output_format == "json":
+        payload = [
+            {
+                "id": r.id,
+                "family": r.family,
+                "category": r.category,
+                "severity": r.severity.label,
+                "languages": list(r.languages) or "all",
+                "autofix": r.autofix,
+                "needs_model": r.needs_model,
+                "description": r.description,
+            }
+            for r in all_rules
+        ]
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+    from rich.table import Column, Table
+
+    table = Table("category", "severity", "languages", "fix", "description")
+    table.columns.insert(0, Column("rule", no_wrap=True))
+    for r in all_rules:
+        fix_label = "model" if r.needs_model else ("yes" if r.autofix else "no")
+        table.add_row(r.id, r.category, r.severity.label, ", ".join(r.languages) or "all", fix_label, r.description)
+    Console().print(table)
+
+
+def _attach_optional_commands() -> None:
+    try:
+        from mtqa.fluency.cli import models_command  # type: ignore[import-not-found]
+    except ImportError:
+        return
+    cli.add_command(models_command, "models")
+
+
+def main(argv: list[str] | None = None) -> None:
+    _attach_optional_commands()
+    try:
+        cli.main(args=argv, prog_name="mtqa", standalone_mode=False)
+    except click.exceptions.Abort:
+        Console(stderr=True).print("aborted")
+        sys.exit(EXIT_ERROR)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(EXIT_ERROR)
+    except MtqaError as error:
+        Console(stderr=True).print(f"[bold red]error:[/] {error}", highlight=False)
+        sys.exit(EXIT_ERROR)
+    except BrokenPipeError:
+        sys.stderr.close()
+        sys.exit(EXIT_OK)
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

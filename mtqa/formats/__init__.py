@@ -1,0 +1,40 @@
+"""Input formats. Each maps a file to text units and writes fixes back.
+
+`FORMATS` is the registry the CLI consults; a format is chosen from the file
+extension unless `--input-format` names one.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mtqa.errors import MtqaError
+from mtqa.formats.base import Format, ReadOptions
+from mtqa.formats.plain import PlainText
+
+FORMATS: dict[str, Format] = {"text": PlainText()}
+
+
+def register(format_: Format) -> None:
+    FORMATS[format_.name] = format_
+
+
+def _load_optional() -> None:
+    """Formats with optional dependencies register themselves if importable."""
+    # Added by the formats modules as they land (html, markdown, xliff, po).
+
+
+def format_for(path: str, override: str | None = None) -> Format:
+    _load_optional()
+    if override:
+        if override not in FORMATS:
+            raise MtqaError(f"unknown input format {override!r} (known: {', '.join(sorted(FORMATS))}, jsonl)")
+        return FORMATS[override]
+    suffix = Path(path).suffix.lower()
+    for format_ in FORMATS.values():
+        if suffix and suffix in format_.extensions:
+            return format_
+    return FORMATS["text"]
+
+
+__all__ = ["FORMATS", "Format", "ReadOptions", "format_for", "register"]

@@ -1,0 +1,81 @@
+"""JSONL input: one document a line, as a CMS export or an evaluation set.
+
+Read lazily so that a large export streams through in constant memory, and a
+bad line becomes an error record for that line while the rest go on.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import IO, Iterator
+
+from mtqa.findings import Document, TextUnit
+
+MAX_LINE_BYTES = 20 * 1024 * 1024
+_OPTIONAL_STRINGS = ("lang", "source", "source_lang", "reference")
+
+
+def iter_documents(stream: IO[bytes], source: str, language: str | None = None) -> Iterator[Document]:
+    """Yield one Document per non-blank line; bad lines carry `error`."""
+    for number, raw in enumerate(stream, start=1):
+        where = f"{source}:{number}"
+        if not raw.strip():
+            continue
+        if len(raw) > MAX_LINE_BYTES:
+            yield _bad(where, f"line is {len(raw) / 1e6:.1f} MB, over the {MAX_LINE_BYTES / 1e6:.0f} MB limit")
+            continue
+        try:
+            line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError as error:
+            yield _bad(where, f"line {number} is not valid UTF-8 ({error.reason} at byte {error.start})")
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            yield _bad(where, f"line {number} is not valid JSON: {error.msg} (column {error.colno})")
+            continue
+        problem = _validate(record)
+        if problem:
+            yield _bad(where, f"line {number}: {problem}", record_id=_record_id(record))
+            continue
+        doc_id = str(record.get("id", where))
+        yield Document(
+            id=doc_id,
+            units=[
+                TextUnit(
+                    text=record["text"],
+                    id=None,
+                    source=record.get("source"),
+                    source_lang=record.get("source_lang"),
+                    reference=record.get("reference"),
+                )
+            ],
+            language=record.get("lang") or language,
+            source_language=record.get("source_lang"),
+            meta={"line": number, "record": record},
+        )
+
+
+def _record_id(record: object) -> str | None:
+    if isinstance(record, dict) and isinstance(record.get("id"), (str, int)):
+        return str(record["id"])
+    return None
+
+
+def _validate(record: object) -> str | None:
+    if not isinstance(record, dict):
+        return f"expected a JSON object, got {type(record).__name__}"
+    if "text" not in record:
+        return 'missing required field "text"'
+    if not isinstance(record["text"], str):
+        return f'field "text" must be a string, got {type(record["text"]).__name__}'
+    if "id" in record and not isinstance(record["id"], (str, int)):
+        return 'field "id" must be a string or a number'
+    for key in _OPTIONAL_STRINGS:
+        if record.get(key) is not None and not isinstance(record[key], str):
+            return f'field "{key}" must be a string'
+    return None
+
+
+def _bad(where: str, message: str, record_id: str | None = None) -> Document:
+    return Document(id=record_id or where, units=[], error=message, meta={"where": where})

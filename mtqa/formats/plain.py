@@ -1,0 +1,26 @@
+"""Plain text: the whole file is one unit, written back in its own encoding."""
+
+from __future__ import annotations
+
+from mtqa.errors import InputError
+from mtqa.findings import Document, TextUnit
+from mtqa.formats.base import ReadOptions, decode
+
+
+class PlainText:
+    name = "text"
+    extensions = (".txt", ".text", "")
+
+    def read(self, data: bytes, source: str, options: ReadOptions) -> Document:
+        text, encoding = decode(data, source, options)
+        if not text.strip():
+            raise InputError(source, "is empty: there is no text to check")
+        return Document(
+            id=source,
+            units=[TextUnit(text=text)],
+            language=options.language,
+            meta={"encoding": encoding},
+        )
+
+    def write(self, document: Document, fixed_units: list[str]) -> bytes:
+        return "\n".join(fixed_units).encode(document.meta.get("encoding", "utf-8"))

@@ -1,0 +1,28 @@
+"""The JSON contract (see README): stable field names, code-point offsets."""
+
+from __future__ import annotations
+
+import json
+
+from mtqa import __version__
+from mtqa.findings import DocumentResult
+from mtqa.report import ReportContext, register, summary
+
+
+def document_json(result: DocumentResult) -> dict:
+    return result.to_json()
+
+
+@register("json")
+def render_json(results: list[DocumentResult], context: ReportContext) -> str:
+    payload = {
+        "mtqa": __version__,
+        "documents": [document_json(r) for r in results],
+        "summary": summary(results),
+    }
+    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+
+
+@register("jsonl")
+def render_jsonl(results: list[DocumentResult], context: ReportContext) -> str:
+    return "".join(json.dumps(document_json(r), ensure_ascii=False) + "\n" for r in results)
