@@ -365,7 +365,10 @@ def rules(output_format: str) -> None:
     for r in all_rules:
         fix_label = "model" if r.needs_model else ("yes" if r.autofix else "no")
         table.add_row(r.id, r.category, r.severity.label, ", ".join(r.languages) or "all", fix_label, r.description)
-    Console().print(table)
+    console = Console()
+    if not console.is_terminal:
+        console = Console(width=160)
+    console.print(table)
 
 
 def _attach_optional_commands() -> None:

@@ -60,7 +60,7 @@ def read_bytes(item: Input, max_bytes: int) -> bytes:
         if size > max_bytes:
             raise InputError(
                 item.name,
-                f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit for one document; "
+                f"file is {size / 2**20:.1f} MiB, over the {max_bytes / 2**20:.0f} MiB limit for one document; "
                 "split it (or check a JSONL export line by line), or raise --max-size",
             )
         try:
@@ -68,7 +68,7 @@ def read_bytes(item: Input, max_bytes: int) -> bytes:
         except OSError as error:
             raise InputError(item.name, f"cannot read: {error.strerror}") from None
     if len(data) > max_bytes:
-        raise InputError(item.name, f"input is over the {max_bytes / 1e6:.0f} MB limit; raise --max-size")
+        raise InputError(item.name, f"input is over the {max_bytes / 2**20:.0f} MiB limit; raise --max-size")
     return data
 
 

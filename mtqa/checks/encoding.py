@@ -145,12 +145,10 @@ def check_encoding(unit: TextUnit, context: CheckContext) -> Iterator[Finding]:
         position = 0
         for line in text.split("\n"):
             if not line.isascii():
-                for finding in _mojibake(unit, line, position):
+                for finding in _mojibake(unit, line, position, context.language):
                     repaired.append((finding.start, finding.end))
                     yield finding
             position += len(line) + 1
-    elif "\x1b" not in text and not _SUSPECT.search(text):
-        return
     if not _SUSPECT.search(text):
         return
     yield from _controls(unit, repaired)
@@ -158,16 +156,23 @@ def check_encoding(unit: TextUnit, context: CheckContext) -> Iterator[Finding]:
     yield from _lost_characters(unit)
 
 
-def _mojibake(unit: TextUnit, line: str, offset: int) -> Iterator[Finding]:
+def _mojibake(unit: TextUnit, line: str, offset: int, language: str | None) -> Iterator[Finding]:
     """ftfy on one line; one finding per damaged word where it changed something."""
-    prepared = _LOST_CLOSING_QUOTE.sub("â€\x9d", line) if "â€" in line else line
-    fixed = ftfy.fix_text(prepared, FTFY_CONFIG)
-    if fixed == line:
-        return
-    how = _explain(prepared)
+    fixed = _cyrillic_codepage(line) if language in _CYRILLIC_LANGUAGES else None
+    if fixed is not None:
+        how = " (Windows-1251 read as Windows-1252)"
+    else:
+        prepared = _LOST_CLOSING_QUOTE.sub("â€\x9d", line) if "â€" in line else line
+        fixed = ftfy.fix_text(prepared, FTFY_CONFIG)
+        if fixed == line:
+            return
+        how = _explain(prepared)
     for start, end, replacement in _changed_spans(line, fixed):
         if "\ufffd" in replacement and "\ufffd" not in line[start:end]:
             continue  # ftfy could only say a character is lost: no repair to offer
+        # A Windows symbol-font glyph decodes to a private-use character that
+        # shows as a box; the repair drops it rather than keep invisible junk.
+        replacement = _PRIVATE_USE.sub("", replacement)
         damaged = line[start:end]
         if _is_c1_only(damaged):
             message = f"C1 control character for Windows-1252 {replacement!r}"
@@ -181,6 +186,39 @@ def _mojibake(unit: TextUnit, line: str, offset: int) -> Iterator[Finding]:
             message,
             [replacement],
         )
+
+
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+
+# Single-byte Cyrillic text (Windows-1251) shown as Windows-1252: "Ïðèâåò"
+# for "Привет". ftfy leaves mixups between two single-byte code pages alone,
+# but in a document that should be Cyrillic a line of accented Latin letters
+# without one Cyrillic letter can only be this.
+_CYRILLIC_LANGUAGES = {"ru", "uk", "be", "bg", "mk", "sr", "kk", "ky", "tg", "mn"}
+_CP1252_TO_CP1251: dict[int, str] = {}
+for _byte in range(0x80, 0x100):
+    _target = bytes([_byte]).decode("cp1251", errors="replace")
+    if _target == "\ufffd":
+        continue
+    _CP1252_TO_CP1251[_byte] = _target  # the byte read as Latin-1 (C1 controls)
+    try:
+        _CP1252_TO_CP1251[ord(bytes([_byte]).decode("cp1252"))] = _target
+    except UnicodeDecodeError:
+        pass
+_LATIN1_LETTER = re.compile("[\u00c0-\u00ff]")
+
+
+def _cyrillic_codepage(line: str) -> str | None:
+    """The line re-read as Windows-1251, when it is plainly that mojibake."""
+    accented = len(_LATIN1_LETTER.findall(line))
+    if accented < 8:
+        return None
+    letters = sum(1 for ch in line if ch.isalpha())
+    if accented < 0.6 * letters or any("\u0400" <= ch <= "\u04ff" for ch in line):
+        return None
+    fixed = line.translate(_CP1252_TO_CP1251)
+    cyrillic = sum(1 for ch in fixed if "\u0400" <= ch <= "\u04ff")
+    return fixed if cyrillic >= 0.8 * letters else None
 
 
 def _explain(line: str) -> str:
@@ -228,7 +266,7 @@ def _changed_spans(original: str, fixed: str, reach: int = 30) -> list[tuple[int
                 last[1], last[3] = i2, j2
                 continue
         groups.append([i1, i2, j1, j2])
-    spans: list[tuple[int, int, str]] = []
+    widened: list[list[int]] = []
     for i1, i2, j1, j2 in groups:
         left = 0
         while left < reach and i1 - left > 0 and _word_char(original[i1 - left - 1]):
@@ -236,33 +274,14 @@ def _changed_spans(original: str, fixed: str, reach: int = 30) -> list[tuple[int
         right = 0
         while right < reach and i2 + right < len(original) and _word_char(original[i2 + right]):
             right += 1
-        start, end = i1 - left, i2 + right
-        replacement = fixed[j1 - left : j2 + right]
-        if spans and start <= spans[-1][1]:  # widened into the previous word
-            prev_start, _prev_end, prev_replacement = spans.pop()
-            shared = spans_gap = original[prev_start:start]
-            del shared, spans_gap
-            # Rebuild from the previous start: both sides are aligned there.
-            replacement = _rebuild(original, fixed, matcher, prev_start, end)
-            start = prev_start
-        spans.append((start, end, replacement))
-    return spans
-
-
-def _rebuild(original: str, fixed: str, matcher: difflib.SequenceMatcher, start: int, end: int) -> str:
-    """The fixed text for original[start:end] when start and end lie in equal runs."""
-    return fixed[_map(matcher, start) : _map(matcher, end)]
-
-
-def _map(matcher: difflib.SequenceMatcher, position: int) -> int:
-    """Map an original offset inside an equal run (or at its edge) to the fixed text."""
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal" and i1 <= position <= i2:
-            return j1 + position - i1
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if i1 <= position <= i2:
-            return j2 if position == i2 else j1
-    return len(matcher.b)
+        span = [i1 - left, i2 + right, j1 - left, j2 + right]
+        if widened and span[0] <= widened[-1][1]:
+            # Touches the previous word: both edges lie in equal runs, so the
+            # pair keeps the alignment.
+            widened[-1][1], widened[-1][3] = span[1], span[3]
+        else:
+            widened.append(span)
+    return [(i1, i2, fixed[j1:j2]) for i1, i2, j1, j2 in widened]
 
 
 def _controls(unit: TextUnit, repaired: list[tuple[int, int]]) -> Iterator[Finding]:
@@ -329,6 +348,8 @@ def _invisibles(unit: TextUnit, language: str | None) -> Iterator[Finding]:
             _in_ranges(ch, _JOINER_SCRIPTS) or _is_emoji_part(ch) for ch in neighbours
         ):
             continue
+        if char == "\u2060" and "\u2060" not in neighbours:
+            continue  # a single word joiner keeps a dash or emoticon together: typography
         if char == "\u200b" and (
             (language or "") in _ZWSP_LANGUAGES or any(_in_ranges(ch, _ZWSP_SCRIPTS) for ch in neighbours)
         ):

@@ -46,7 +46,7 @@ def check_size(data: bytes, source: str, options: ReadOptions) -> None:
     if len(data) > options.max_bytes:
         raise InputError(
             source,
-            f"file is {len(data) / 1e6:.1f} MB, over the {options.max_bytes / 1e6:.0f} MB limit for one "
+            f"file is {len(data) / 2**20:.1f} MiB, over the {options.max_bytes / 2**20:.0f} MiB limit for one "
             "document; split it (or check a JSONL export line by line), or raise --max-size",
         )
 

@@ -22,7 +22,7 @@ def iter_documents(stream: IO[bytes], source: str, language: str | None = None) 
         if not raw.strip():
             continue
         if len(raw) > MAX_LINE_BYTES:
-            yield _bad(where, f"line is {len(raw) / 1e6:.1f} MB, over the {MAX_LINE_BYTES / 1e6:.0f} MB limit")
+            yield _bad(where, f"line is {len(raw) / 2**20:.1f} MiB, over the {MAX_LINE_BYTES / 2**20:.0f} MiB limit")
             continue
         try:
             line = raw.decode("utf-8-sig" if number == 1 else "utf-8")

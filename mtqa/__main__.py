@@ -1,0 +1,5 @@
+"""`python -m mtqa` runs the command line."""
+
+from mtqa.cli import main
+
+main()

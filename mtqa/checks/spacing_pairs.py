@@ -1,0 +1,307 @@
+"""Pairing of quotation marks and brackets within a paragraph.
+
+A stray space next to a quote mark can only be repaired once we know whether
+the mark opens or closes: `will " no desire . "` has a space on both sides of
+both marks. Pairing answers that. Everything here is deliberately timid: a
+paragraph whose marks do not pair cleanly, or whose context contradicts the
+pairing, gets no repair at all, because a wrong "fix" on correct text is
+worse than a missed one. Unpaired marks are reported (no fix), except where
+news style leaves them open on purpose: a quotation that runs on into the
+next paragraph, which then opens again with a quote mark.
+
+Functions return `Edit`s; `mtqa.checks.spacing` turns them into findings.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterator
+
+from mtqa.checks.spacing_lang import Profile
+
+_HSPACE = " \t\u00a0\u202f\u2009"
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+# A mark after these may still open a quotation (`(“`, `—"`).
+_OPEN_CONTEXT = frozenset("([{<\u2014\u2013-/\u00ab\u201e\u201c\u2018\u201a\u300c\u300e\uff08:")
+# A mark before these may still close one (`",`, `").`).
+_CLOSE_CONTEXT = frozenset(",.;:!?)]}>\u2026\u2014\u2013-'\u2019\u201d\u00bb\u3001\u3002")
+_BRACKETS = {"(": ")", "[": "]", "{": "}", "\uff08": "\uff09", "\u3010": "\u3011", "\u3014": "\u3015"}
+_CLOSING_BRACKETS = {close: open_ for open_, close in _BRACKETS.items()}
+_BRACKET_CHARS = re.compile("[" + re.escape("".join(_BRACKETS) + "".join(_CLOSING_BRACKETS)) + "]")
+# `1)`, `a)`, `iv)` as list markers, and emoticons: brackets that pair with nothing.
+_LIST_MARKER = re.compile(r"(?:^|(?<=[\s(]))(?:\d{1,3}|[A-Za-z]{1,2}|[ivxIVX]{1,4}|\d{1,2}[a-z])\)")
+_EMOTICON = re.compile(r"[:;=8][-^']?[()\[\]]|[()]-?[:;=]|\^\^\)|<3")
+
+
+@dataclass(frozen=True)
+class Edit:
+    """A repair (replacement is a string) or a flag (replacement is None)."""
+
+    kind: str
+    start: int
+    end: int
+    replacement: str | None
+    message: str
+
+
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    """Paragraph spans: blank-line separated blocks if the text has any, else lines.
+
+    Quotations may span hard-wrapped lines of one paragraph, but news text
+    with one paragraph a line has no blank lines at all.
+    """
+    if _BLANK_LINE.search(text):
+        spans = []
+        position = 0
+        for match in _BLANK_LINE.finditer(text):
+            spans.append((position, match.start()))
+            position = match.end()
+        spans.append((position, len(text)))
+    else:
+        spans = []
+        position = 0
+        for line in text.split("\n"):
+            spans.append((position, position + len(line)))
+            position += len(line) + 1
+    return [(s, e) for s, e in spans if text[s:e].strip()]
+
+
+def _starts_with_quote(text: str, span: tuple[int, int], marks: str) -> bool:
+    stripped = text[span[0] : span[1]].lstrip(" \t\u2014\u2013-")
+    return bool(stripped) and stripped[0] in marks
+
+
+@dataclass
+class _Mark:
+    index: int
+    open_like: bool
+    close_like: bool
+
+
+def _classify(text: str, index: int, start: int, end: int) -> _Mark:
+    before = text[index - 1] if index > start else ""
+    after = text[index + 1] if index + 1 < end else ""
+    before_gap = not before or before.isspace() or before in _OPEN_CONTEXT
+    after_gap = not after or after.isspace() or after in _CLOSE_CONTEXT
+    return _Mark(index, open_like=before_gap and not after_gap, close_like=after_gap and not before_gap)
+
+
+def _space_after(text: str, index: int, end: int) -> int:
+    """End of the horizontal-space run after `index` (== index + 1 if none)."""
+    position = index + 1
+    while position < end and text[position] in _HSPACE:
+        position += 1
+    return position
+
+
+def _space_before(text: str, index: int, start: int) -> int:
+    """Start of the horizontal-space run before `index` (== index if none)."""
+    position = index
+    while position > start and text[position - 1] in _HSPACE:
+        position -= 1
+    return position
+
+
+class _Neighbours:
+    """Whether a paragraph's open ends are excused by the paragraphs around it."""
+
+    def __init__(self, text: str, spans: list[tuple[int, int]], marks: str) -> None:
+        self.text = text
+        self.spans = spans
+        self.marks = marks
+
+    def trailing_open_ok(self, number: int) -> bool:
+        """An unclosed quote at the end is news style if the next paragraph reopens it."""
+        if number + 1 >= len(self.spans):
+            return True  # the text ends here: maybe a segment of a longer article
+        return _starts_with_quote(self.text, self.spans[number + 1], self.marks)
+
+    def leading_close_ok(self, number: int, previous_open: bool) -> bool:
+        """A close without an open is a segment boundary or a run-on quotation."""
+        return number == 0 or previous_open
+
+
+def straight_quotes(text: str, spans: list[tuple[int, int]], profile: Profile) -> Iterator[Edit]:
+    """Repair `" text "` to `"text"` by pairing straight double quotes."""
+    neighbours = _Neighbours(text, spans, '"\u201c\u201e\u00ab\u00bb\u201d')
+    previous_open = False
+    for number, (start, end) in enumerate(spans):
+        first = text.find('"', start, end)
+        if first < 0:
+            previous_open = False
+            continue
+        marks = []
+        index = first
+        while index >= 0:
+            before = text[index - 1] if index > start else ""
+            after = text[index + 1] if index + 1 < end else ""
+            if not (before.isalnum() and after.isalnum()):  # צה"ל: a gershayim, not a quote
+                marks.append(_classify(text, index, start, end))
+            index = text.find('"', index + 1, end)
+        if len(marks) % 2:
+            inches = [m for m in marks if m.index > start and text[m.index - 1].isdigit() and not m.open_like]
+            if len(inches) == 1:
+                marks.remove(inches[0])
+        if len(marks) % 2:
+            edit, previous_open = _unpaired(text, marks, number, neighbours, previous_open)
+            if edit:
+                yield edit
+            continue
+        previous_open = False
+        if not marks:
+            continue
+        opening = marks[0::2]
+        closing = marks[1::2]
+        if any(m.close_like for m in opening) or any(m.open_like for m in closing):
+            continue  # the context contradicts the pairing: leave it to a human
+        if profile.spaced_straight_quotes:
+            continue
+        for open_mark, close_mark in zip(opening, closing):
+            yield from _inner_spaces(text, open_mark.index, close_mark.index, "quote-inner", "quotation marks")
+
+
+def _unpaired(
+    text: str, marks: list[_Mark], number: int, neighbours: _Neighbours, previous_open: bool
+) -> tuple[Edit | None, bool]:
+    """Flag an odd quote unless news style explains it; also say if we end open."""
+    last, first = marks[-1], marks[0]
+    if last.open_like and (len(marks) == 1 or not first.close_like):
+        if neighbours.trailing_open_ok(number):
+            return None, True
+        culprit = last
+    elif first.close_like:
+        if neighbours.leading_close_ok(number, previous_open):
+            return None, False
+        culprit = first
+    else:
+        culprit = next((m for m in marks if not (m.open_like or m.close_like)), last)
+    edit = Edit(
+        "unbalanced-quote",
+        culprit.index,
+        culprit.index + 1,
+        None,
+        "Quotation mark without a partner in this paragraph",
+    )
+    return edit, False
+
+
+def _inner_spaces(text: str, open_index: int, close_index: int, kind: str, what: str) -> Iterator[Edit]:
+    """Edits removing spaces just inside a matched pair (never emptying it)."""
+    after_open = _space_after(text, open_index, close_index)
+    if after_open > open_index + 1 and after_open < close_index:
+        mark = text[open_index]
+        yield Edit(kind, open_index, after_open, mark, f"Space after the opening {what}")
+    before_close = _space_before(text, close_index, open_index + 1)
+    if before_close < close_index and before_close > after_open:
+        mark = text[close_index]
+        yield Edit(kind, before_close, close_index + 1, mark, f"Space before the closing {what}")
+
+
+def curly_quotes(text: str, spans: list[tuple[int, int]], profile: Profile) -> Iterator[Edit]:
+    """Pair the language's typographic quotes; repair inner spaces, flag strays."""
+    if not profile.quotes:
+        return
+    chars = profile.openers | profile.closers
+    finder = re.compile("[" + re.escape("".join(sorted(chars))) + "]")
+    foreign = re.compile(
+        "[" + re.escape("".join(sorted(set("\u201c\u201d\u201e\u00ab\u00bb\u300c\u300d") - chars))) + "]"
+    )
+    neighbours = _Neighbours(text, spans, "".join(sorted(profile.openers)) + '"')
+    previous_open = False
+    for number, (start, end) in enumerate(spans):
+        found = list(finder.finditer(text, start, end))
+        if not found:
+            previous_open = False
+            continue
+        stack: list[int] = []
+        pairs: list[tuple[int, int]] = []
+        stray_closers: list[int] = []
+        for match in found:
+            index = match.start()
+            mark = text[index]
+            if stack and mark in profile.quotes[text[stack[-1]]]:
+                pairs.append((stack.pop(), index))
+            elif mark in profile.quotes:
+                stack.append(index)
+            else:
+                stray_closers.append(index)
+        if not stack and not stray_closers:
+            previous_open = False
+            for open_index, close_index in pairs:
+                if text[open_index] in profile.spaced_quotes or text[close_index] in profile.spaced_quotes:
+                    continue
+                yield from _inner_spaces(text, open_index, close_index, "quote-inner", "quotation mark")
+            continue
+        if foreign.search(text, start, end):
+            previous_open = False
+            continue  # mixed conventions (an English quote in German text): don't guess
+        excused_close = (
+            stray_closers
+            and stray_closers[0] < (pairs[0][0] if pairs else end)
+            and len(stray_closers) == 1
+            and neighbours.leading_close_ok(number, previous_open)
+        )
+        excused_open = bool(stack) and neighbours.trailing_open_ok(number)
+        previous_open = bool(stack)
+        culprits = [] if excused_close else stray_closers
+        culprits += [] if excused_open else stack
+        for index in sorted(culprits):
+            yield Edit(
+                "unbalanced-quote",
+                index,
+                index + 1,
+                None,
+                f"Quotation mark {text[index]} without a partner in this paragraph",
+            )
+
+
+def brackets(text: str, spans: list[tuple[int, int]]) -> Iterator[Edit]:
+    """Repair `( text )` to `(text)`; flag brackets that pair with nothing."""
+    for start, end in spans:
+        found = list(_BRACKET_CHARS.finditer(text, start, end))
+        if not found:
+            continue
+        ignored = _ignored_brackets(text, start, end)
+        stack: list[int] = []
+        pairs: list[tuple[int, int]] = []
+        strays: list[int] = []
+        for match in found:
+            index = match.start()
+            if index in ignored:
+                continue
+            mark = text[index]
+            if mark in _BRACKETS:
+                stack.append(index)
+            elif stack and text[stack[-1]] == _CLOSING_BRACKETS[mark]:
+                pairs.append((stack.pop(), index))
+            else:
+                strays.append(index)
+        strays.extend(stack)
+        if strays:
+            for index in sorted(strays):
+                yield Edit(
+                    "unbalanced-bracket",
+                    index,
+                    index + 1,
+                    None,
+                    f"Bracket {text[index]} without a partner in this paragraph",
+                )
+            continue
+        for open_index, close_index in pairs:
+            yield from _inner_spaces(text, open_index, close_index, "bracket-inner", "bracket")
+
+
+def _ignored_brackets(text: str, start: int, end: int) -> set[int]:
+    """Closing brackets of list markers and emoticons, which pair with nothing."""
+    ignored: set[int] = set()
+    segment = text[start:end]
+    if ")" in segment:
+        for match in _LIST_MARKER.finditer(segment):
+            ignored.add(start + match.end() - 1)
+    if ":" in segment or ";" in segment or "=" in segment or "^" in segment or "<3" in segment:
+        for match in _EMOTICON.finditer(segment):
+            for offset in range(match.start(), match.end()):
+                if segment[offset] in "()[]":
+                    ignored.add(start + offset)
+    return ignored

@@ -1,0 +1,111 @@
+"""Convert a GGUF model once and keep it in the user cache as safetensors.
+
+`from_pretrained(gguf_file=...)` dequantizes every tensor and builds the
+tokenizer from GGUF metadata: more than a minute on a small machine. The
+converted copy reloads in seconds. Preparation is guarded two ways:
+
+- a lock file, so two processes (a CI matrix, an editor plugin and a CLI run)
+  that start at once convert the model once, the second waiting for the first;
+- conversion into a temporary directory next to the target, which is renamed
+  into place only when complete, so a killed run never leaves a half-written
+  model that later runs would load.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Callable
+
+from mtqa.fluency.errors import ModelUnavailable
+from mtqa.fluency.sources import KnownModel
+
+READY = "mtqa-ready.json"
+LOCK_TIMEOUT_S = 900
+
+
+def cache_root() -> Path:
+    """MTQA_CACHE_DIR, else the platform's user cache directory for mtqa."""
+    override = os.environ.get("MTQA_CACHE_DIR")
+    if override:
+        return Path(override).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("mtqa"))
+
+
+def model_dir(name: str) -> Path:
+    return cache_root() / "models" / name
+
+
+def is_prepared(name: str) -> bool:
+    return (model_dir(name) / READY).is_file()
+
+
+Converter = Callable[[Path, Path], None]  # (scratch dir, output dir)
+
+
+def prepare(known: KnownModel, *, converter: Converter | None = None) -> Path:
+    """Return the cached model directory, converting the GGUF first if needed."""
+    target = model_dir(known.name)
+    if (target / READY).is_file():
+        return target
+    if not known.is_installed():
+        raise ModelUnavailable(f"model {known.name} is not installed: {known.install}")
+    return prepare_dir(target, converter or _gguf_converter(known), info={"model": known.name})
+
+
+def prepare_dir(target: Path, converter: Converter, *, info: dict | None = None) -> Path:
+    """Build `target` with `converter` under a lock, atomically."""
+    from filelock import FileLock, Timeout
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(target) + ".lock")
+    try:
+        with lock.acquire(timeout=LOCK_TIMEOUT_S):
+            if (target / READY).is_file():  # another process finished while we waited
+                return target
+            work = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+            try:
+                output = work / "model"
+                output.mkdir()
+                converter(work, output)
+                (output / READY).write_text(json.dumps(info or {}), encoding="utf-8")
+                if target.exists():  # a broken leftover without READY
+                    shutil.rmtree(target)
+                os.replace(output, target)
+            finally:
+                shutil.rmtree(work, ignore_errors=True)
+    except Timeout as error:
+        raise ModelUnavailable(f"timed out waiting for another process preparing {target}") from error
+    except ModelUnavailable:
+        raise
+    except Exception as error:  # conversion failures come in many types
+        raise ModelUnavailable(f"could not prepare the model in {target}: {error}") from error
+    return target
+
+
+def _gguf_converter(known: KnownModel) -> Converter:
+    def convert(scratch: Path, output: Path) -> None:
+        import torch
+        from transformers import AutoModelForCausalLM, AutoTokenizer
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
+        gguf = known.gguf(scratch)
+        tokenizer = AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
+        model = AutoModelForCausalLM.from_pretrained(
+            str(gguf.parent), gguf_file=gguf.name, dtype=torch.float32
+        )
+        # The GGUF loader dequantizes to plain tensors but still marks the model
+        # as quantized, which blocks saving; the weights themselves are dense.
+        model.hf_quantizer = None
+        if hasattr(model.config, "quantization_config"):
+            del model.config.quantization_config
+        model.save_pretrained(str(output), safe_serialization=True)
+        tokenizer.save_pretrained(str(output))
+
+    return convert
