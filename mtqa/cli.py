@@ -371,6 +371,27 @@ def rules(output_format: str) -> None:
     console.print(table)
 
 
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8088, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--lang", help="Default language when a request names none.")
+@click.option("--no-model", is_flag=True, help="Mechanical rules only.")
+@click.option("--model", "model_name", help="Fluency model to load once at start-up.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path))
+def serve(host: str, port: int, lang, no_model: bool, model_name, config_path) -> None:
+    """Serve the checks over HTTP (POST /check, /fix, /check/jsonl; GET /rules, /health)."""
+    try:
+        import uvicorn
+
+        from mtqa.server import create_app
+    except ImportError:
+        raise MtqaError("the HTTP API needs the server extra: pip install 'mtqa[server]'") from None
+    config = load_config(config_path)
+    options = build_options(config, lang, (), (), no_model, model_name, None)
+    prepare_model(options, explicit=bool(model_name), console=Console(stderr=True))
+    uvicorn.run(create_app(options), host=host, port=port, log_level="info")
+
+
 def _attach_optional_commands() -> None:
     try:
         from mtqa.fluency.cli import models_command  # type: ignore[import-not-found]

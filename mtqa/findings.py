@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 
 class Severity(enum.IntEnum):
@@ -96,6 +96,13 @@ class TextUnit:
     reference: str | None = None
     line: int = 1
     column: int = 1
+    # Where a text offset lies in the original file, as 1-based (line, column),
+    # for formats whose unit text is not a verbatim slice of the file (tags
+    # removed, entities decoded); None: text follows from line/column.
+    position: Callable[[int], tuple[int, int]] | None = field(default=None, repr=False, compare=False)
+    # Rule patterns (as for --ignore) that inline suppression markers switch
+    # off for this unit only.
+    ignore: tuple[str, ...] = ()
 
 
 @dataclass

@@ -15,6 +15,7 @@ from typing import Iterator
 from mtqa.errors import InputError, MtqaError
 from mtqa.findings import Document
 from mtqa.formats import FORMATS, ReadOptions, format_for
+from mtqa.formats.base import size_error
 from mtqa.formats.jsonl import iter_documents
 
 STDIN = "-"
@@ -58,17 +59,13 @@ def read_bytes(item: Input, max_bytes: int) -> bytes:
             raise InputError(item.name, "is not a regular file")
         size = item.path.stat().st_size
         if size > max_bytes:
-            raise InputError(
-                item.name,
-                f"file is {size / 2**20:.1f} MiB, over the {max_bytes / 2**20:.0f} MiB limit for one document; "
-                "split it (or check a JSONL export line by line), or raise --max-size",
-            )
+            raise size_error(item.name, size, max_bytes)
         try:
             data = item.path.read_bytes()
         except OSError as error:
             raise InputError(item.name, f"cannot read: {error.strerror}") from None
     if len(data) > max_bytes:
-        raise InputError(item.name, f"input is over the {max_bytes / 2**20:.0f} MiB limit; raise --max-size")
+        raise size_error(item.name, len(data), max_bytes)
     return data
 
 

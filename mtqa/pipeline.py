@@ -133,6 +133,8 @@ def check_unit(
                 continue
             if _is_ignored_term(finding, options.ignore_terms):
                 continue
+            if unit.ignore and matches(finding.rule, unit.ignore):
+                continue  # an inline suppression marker in the file
             override = options.severity_overrides.get(finding.rule)
             if override is not None:
                 finding.severity = override
@@ -172,6 +174,10 @@ def _drop_shadowed(collected: list[tuple[int, Finding]]) -> list[Finding]:
 def _locate(findings: list[Finding], unit: TextUnit) -> None:
     """Fill line/column (1-based, in the original file) for each finding."""
     if not findings:
+        return
+    if unit.position is not None:
+        for finding in findings:
+            finding.line, finding.column = unit.position(finding.start)
         return
     line_starts = [0]
     for position, char in enumerate(unit.text):

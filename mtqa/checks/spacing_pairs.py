@@ -31,7 +31,7 @@ _CLOSING_BRACKETS = {close: open_ for open_, close in _BRACKETS.items()}
 _BRACKET_CHARS = re.compile("[" + re.escape("".join(_BRACKETS) + "".join(_CLOSING_BRACKETS)) + "]")
 # `1)`, `a)`, `iv)` as list markers, and emoticons: brackets that pair with nothing.
 _LIST_MARKER = re.compile(r"(?:^|(?<=[\s(]))(?:\d{1,3}|[A-Za-z]{1,2}|[ivxIVX]{1,4}|\d{1,2}[a-z])\)")
-_EMOTICON = re.compile(r"[:;=8][-^']?[()\[\]]|[()]-?[:;=]|\^\^\)|<3")
+_EMOTICON = re.compile(r"[:;=]-?[()]")
 
 
 @dataclass(frozen=True)
@@ -262,18 +262,21 @@ def brackets(text: str, spans: list[tuple[int, int]]) -> Iterator[Edit]:
         found = list(_BRACKET_CHARS.finditer(text, start, end))
         if not found:
             continue
-        ignored = _ignored_brackets(text, start, end)
+        loose = _loose_brackets(text, start, end)
         stack: list[int] = []
         pairs: list[tuple[int, int]] = []
         strays: list[int] = []
         for match in found:
             index = match.start()
-            if index in ignored:
-                continue
             mark = text[index]
+            pending = bool(stack) and text[stack[-1]] == _CLOSING_BRACKETS.get(mark)
+            if index in loose and not pending:
+                continue  # `a)` list marker or `:)` with nothing open: not a bracket
             if mark in _BRACKETS:
+                if index in loose:
+                    continue  # `:(`
                 stack.append(index)
-            elif stack and text[stack[-1]] == _CLOSING_BRACKETS[mark]:
+            elif pending:
                 pairs.append((stack.pop(), index))
             else:
                 strays.append(index)
@@ -292,16 +295,14 @@ def brackets(text: str, spans: list[tuple[int, int]]) -> Iterator[Edit]:
             yield from _inner_spaces(text, open_index, close_index, "bracket-inner", "bracket")
 
 
-def _ignored_brackets(text: str, start: int, end: int) -> set[int]:
-    """Closing brackets of list markers and emoticons, which pair with nothing."""
-    ignored: set[int] = set()
+def _loose_brackets(text: str, start: int, end: int) -> set[int]:
+    """Brackets of list markers (`1)`, `a)`) and emoticons (`:)`), which may pair with nothing."""
+    loose: set[int] = set()
     segment = text[start:end]
     if ")" in segment:
         for match in _LIST_MARKER.finditer(segment):
-            ignored.add(start + match.end() - 1)
-    if ":" in segment or ";" in segment or "=" in segment or "^" in segment or "<3" in segment:
+            loose.add(start + match.end() - 1)
+    if ":" in segment or ";" in segment or "=" in segment:
         for match in _EMOTICON.finditer(segment):
-            for offset in range(match.start(), match.end()):
-                if segment[offset] in "()[]":
-                    ignored.add(start + offset)
-    return ignored
+            loose.add(start + match.end() - 1)
+    return loose

@@ -42,13 +42,17 @@ _BOMS = (
 )
 
 
+def size_error(source: str, size: int, max_bytes: int) -> InputError:
+    return InputError(
+        source,
+        f"file is {size / 2**20:.1f} MiB, over the {max_bytes / 2**20:.0f} MiB limit for one "
+        "document; split it (or check a JSONL export line by line), or raise --max-size",
+    )
+
+
 def check_size(data: bytes, source: str, options: ReadOptions) -> None:
     if len(data) > options.max_bytes:
-        raise InputError(
-            source,
-            f"file is {len(data) / 2**20:.1f} MiB, over the {options.max_bytes / 2**20:.0f} MiB limit for one "
-            "document; split it (or check a JSONL export line by line), or raise --max-size",
-        )
+        raise size_error(source, len(data), options.max_bytes)
 
 
 def decode(data: bytes, source: str, options: ReadOptions) -> tuple[str, str]:

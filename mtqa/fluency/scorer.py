@@ -1,0 +1,267 @@
+"""One interface to a causal language model: log-probabilities of text.
+
+Everything model-based in mtqa (anomaly detection, ranking rewrites, document
+scores) goes through `LanguageModelScorer`, so the model can change without the
+checks knowing. Per-token scores carry character offsets into the text that was
+scored, so a surprising token maps back to the words an editor sees.
+
+Costs on a small CPU: the output layer of a 262k-token vocabulary dominates a
+270M model's forward pass, so the head is applied in chunks (bounded memory)
+and everything a caller may need per position (log-prob of the actual token,
+the entropy of the prediction, the top-k alternatives) is taken from one pass.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+from mtqa.fluency.errors import ModelUnavailable
+from mtqa.fluency.sources import ModelSpec, resolve
+
+# Token budget of one padded batch; the vocabulary projection is computed for
+# at most HEAD_CHUNK positions at a time (HEAD_CHUNK x 262k floats ~ 270 MB).
+BATCH_TOKENS = 1024
+HEAD_CHUNK = 256
+
+
+@dataclass
+class TokenScore:
+    """One token of a scored text: where it is, and what the model thought of it."""
+
+    start: int  # character offsets into the scored text
+    end: int
+    logprob: float  # natural log of P(token | everything before it)
+    entropy: float  # entropy (nats) of the model's prediction at this position
+    token_id: int
+    top: list[tuple[int, float]] = field(default_factory=list)  # (token id, log-prob) best first
+
+
+@dataclass
+class ScoredText:
+    text: str
+    tokens: list[TokenScore]
+
+    @property
+    def logprob(self) -> float:
+        """Summed log-probability: comparable between rewrites of different length."""
+        return float(sum(t.logprob for t in self.tokens))
+
+
+class LanguageModelScorer:
+    """A loaded causal LM with its tokenizer; build it with `get_scorer`."""
+
+    def __init__(self, model: Any, tokenizer: Any, name: str, threads: int | None = None) -> None:
+        self.model = model.eval()
+        self.tokenizer = tokenizer
+        self.name = name
+        self.threads = threads
+        prefix = tokenizer.bos_token_id
+        if prefix is None:
+            prefix = tokenizer.eos_token_id
+        if prefix is None:
+            raise ModelUnavailable(f"{name}: tokenizer has neither a BOS nor an EOS token to start from")
+        self.prefix_id = int(prefix)
+        self.pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else self.prefix_id
+        self._lock = threading.Lock()  # torch modules are not re-entrant across threads here
+
+    # -- the interface -------------------------------------------------------
+
+    def token_logprobs(self, texts: Sequence[str], *, top_k: int = 0) -> list[ScoredText]:
+        """Per-token log-probs (with char offsets, entropy, top-k) for each text."""
+        encoded = [self._encode(text) for text in texts]
+        results: list[ScoredText | None] = [None] * len(texts)
+        for batch in self._batches([len(ids) for ids, _ in encoded]):
+            scored = self._score_batch([encoded[i][0] for i in batch], top_k)
+            for index, rows in zip(batch, scored):
+                offsets = encoded[index][1]
+                tokens = [
+                    TokenScore(start, end, lp, ent, tid, top)
+                    for (start, end), (lp, ent, tid, top) in zip(offsets, rows)
+                ]
+                results[index] = ScoredText(texts[index], tokens)
+        return [r if r is not None else ScoredText(t, []) for r, t in zip(results, texts)]
+
+    def sequence_logprob(self, texts: Sequence[str]) -> list[float]:
+        """Summed natural-log probability of each whole text (for ranking rewrites)."""
+        return [scored.logprob for scored in self.token_logprobs(texts)]
+
+    def decode(self, token_id: int) -> str:
+        return self.tokenizer.decode([token_id])
+
+    def forward_only(self, texts: Sequence[str]) -> None:
+        """The bare model forward pass over the same batches (a speed baseline)."""
+        import torch
+
+        encoded = [self._encode(text)[0] for text in texts]
+        with self._lock, torch.inference_mode():
+            for batch in self._batches([len(ids) for ids in encoded]):
+                ids, mask = self._pad([encoded[i] for i in batch])
+                self.model(input_ids=ids, attention_mask=mask)
+
+    # -- internals ------------------------------------------------------------
+
+    def _encode(self, text: str) -> tuple[list[int], list[tuple[int, int]]]:
+        """Token ids (with the start token prepended) and offsets of the scored tokens."""
+        encoding = self.tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
+        ids = [self.prefix_id] + list(encoding["input_ids"])
+        offsets = [_trim(text, start, end) for start, end in encoding["offset_mapping"]]
+        return ids, offsets
+
+    def _batches(self, lengths: list[int]) -> list[list[int]]:
+        """Group texts of similar length so padding wastes little work."""
+        order = sorted(range(len(lengths)), key=lambda i: lengths[i])
+        batches: list[list[int]] = []
+        current: list[int] = []
+        for index in order:
+            longest = max([lengths[i] for i in current] + [lengths[index]])
+            if current and longest * (len(current) + 1) > BATCH_TOKENS:
+                batches.append(current)
+                current = []
+            current.append(index)
+        if current:
+            batches.append(current)
+        return batches
+
+    def _pad(self, sequences: list[list[int]]):
+        import torch
+
+        width = max(len(s) for s in sequences)
+        ids = torch.full((len(sequences), width), self.pad_id, dtype=torch.long)
+        mask = torch.zeros((len(sequences), width), dtype=torch.long)
+        for row, sequence in enumerate(sequences):
+            ids[row, : len(sequence)] = torch.tensor(sequence, dtype=torch.long)
+            mask[row, : len(sequence)] = 1
+        return ids, mask
+
+    def _score_batch(self, sequences: list[list[int]], top_k: int):
+        import torch
+
+        ids, mask = self._pad(sequences)
+        with self._lock, torch.inference_mode():
+            hidden = self.model.base_model(input_ids=ids, attention_mask=mask).last_hidden_state
+            head = self.model.get_output_embeddings()
+            softcap = getattr(self.model.config, "final_logit_softcapping", None)
+            rows: list[list[tuple[float, float, int, list]]] = []
+            for row, sequence in enumerate(sequences):
+                n = len(sequence) - 1  # positions predicting tokens 1..n
+                out: list[tuple[float, float, int, list]] = []
+                targets = ids[row, 1 : n + 1]
+                for start in range(0, n, HEAD_CHUNK):
+                    stop = min(n, start + HEAD_CHUNK)
+                    logits = head(hidden[row, start:stop]).float()
+                    if softcap:
+                        logits = torch.tanh(logits / softcap) * softcap
+                    logp = torch.log_softmax(logits, dim=-1)
+                    chosen = logp.gather(1, targets[start:stop, None])[:, 0]
+                    entropy = -(logp.exp() * logp).sum(-1)
+                    if top_k:
+                        top_lp, top_ids = logp.topk(top_k, dim=-1)
+                        tops = [
+                            list(zip(i_row, lp_row))
+                            for i_row, lp_row in zip(top_ids.tolist(), top_lp.tolist())
+                        ]
+                    else:
+                        tops = [[] for _ in range(stop - start)]
+                    for lp, ent, tid, top in zip(
+                        chosen.tolist(), entropy.tolist(), targets[start:stop].tolist(), tops
+                    ):
+                        out.append((lp, ent, tid, top))
+                rows.append(out)
+        return rows
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Offsets without the leading space some tokenizers fold into a token."""
+    while start < end and text[start].isspace():
+        start += 1
+    return start, end
+
+
+# -- loading, once per process -------------------------------------------------
+
+_SCORERS: dict[str, LanguageModelScorer] = {}
+_LOAD_LOCK = threading.Lock()
+
+
+def get_scorer(model: str | None = None) -> LanguageModelScorer:
+    """The process-wide scorer for `model` (None = default), loaded on first use."""
+    spec = resolve(model)
+    with _LOAD_LOCK:
+        scorer = _SCORERS.get(spec.name)
+        if scorer is None:
+            scorer = load(spec)
+            _SCORERS[spec.name] = scorer
+        return scorer
+
+
+def load(spec: ModelSpec) -> LanguageModelScorer:
+    """Load a model (preparing the cache for packaged ones); ModelUnavailable on failure."""
+    try:
+        import torch  # noqa: F401
+        import transformers  # noqa: F401
+    except ImportError as error:
+        raise ModelUnavailable(
+            f"the fluency model needs torch and transformers ({error.name} is missing): "
+            "pip install 'mtqa[model]', or run with --no-model"
+        ) from error
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+    if spec.known is not None:
+        from mtqa.fluency.cache import prepare
+
+        location = str(prepare(spec.known))
+    else:
+        location = str(spec.location)
+    try:
+        import torch
+
+        tokenizer = AutoTokenizer.from_pretrained(location)
+        model = AutoModelForCausalLM.from_pretrained(location, dtype=torch.float32)
+    except Exception as error:  # transformers raises OSError, ValueError, KeyError...
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise ModelUnavailable(f"cannot load model {spec.name}: {first}") from error
+    if not getattr(tokenizer, "is_fast", False):
+        raise ModelUnavailable(f"{spec.name}: needs a fast tokenizer (tokenizer.json) for offsets")
+    scorer = LanguageModelScorer(model, tokenizer, spec.name)
+    scorer.threads = choose_threads(scorer)
+    return scorer
+
+
+def choose_threads(scorer: LanguageModelScorer) -> int:
+    """Pick the torch thread count by timing a short forward pass.
+
+    On a machine whose cores are shared (CI runners, a laptop compiling), more
+    threads can be several times slower than one; measuring beats guessing.
+    MTQA_THREADS overrides.
+    """
+    import torch
+
+    forced = os.environ.get("MTQA_THREADS")
+    if forced:
+        torch.set_num_threads(max(1, int(forced)))
+        return torch.get_num_threads()
+    cores = os.cpu_count() or 1
+    options = sorted({1, min(cores, 4)})
+    if len(options) == 1:
+        torch.set_num_threads(1)
+        return 1
+    probe = ["The committee said on Tuesday that it would publish its report next month."] * 4
+    timings: dict[int, float] = {}
+    for threads in options:
+        torch.set_num_threads(threads)
+        best = float("inf")
+        for _ in range(2):
+            began = time.perf_counter()
+            scorer.forward_only(probe)
+            best = min(best, time.perf_counter() - began)
+        timings[threads] = best
+    chosen = min(timings, key=lambda t: timings[t])
+    torch.set_num_threads(chosen)
+    return chosen

@@ -1,0 +1,121 @@
+"""HTTP API for a CMS: the same checks and JSON contract as the CLI.
+
+A translated-news CMS calls this before publishing instead of shelling out
+per article. The model (when enabled) is loaded once at start-up and shared by
+all requests; requests are processed one at a time per worker because the
+model and the 2-core machines it runs on gain nothing from concurrency.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+from typing import Any
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.responses import JSONResponse, PlainTextResponse
+from pydantic import BaseModel, Field
+
+from mtqa import __version__
+from mtqa.errors import MtqaError
+from mtqa.findings import Document, DocumentResult, TextUnit
+from mtqa.formats.jsonl import iter_documents
+from mtqa.langid import normalise_language
+from mtqa.pipeline import Options, check_document
+from mtqa.report import summary
+from mtqa.rules import iter_rules
+
+MAX_TEXT_CHARS = 2_000_000
+
+
+class CheckRequest(BaseModel):
+    text: str = Field(..., max_length=MAX_TEXT_CHARS)
+    id: str = "request"
+    lang: str | None = None
+    source: str | None = None
+    source_lang: str | None = None
+    select: list[str] = []
+    ignore: list[str] = []
+    min_confidence: float | None = Field(None, ge=0, le=1)
+
+
+def create_app(base_options: Options | None = None) -> FastAPI:
+    """Build the app; `base_options` carry server-wide settings (model, config)."""
+    base = base_options or Options(use_model=False)
+    app = FastAPI(title="mtqa", version=__version__, description="Machine-translation quality checks for news.")
+    lock = threading.Lock()
+
+    def options_for(request: CheckRequest) -> Options:
+        try:
+            language = normalise_language(request.lang) if request.lang else base.language
+        except ValueError as error:
+            raise HTTPException(status_code=422, detail=str(error)) from None
+        return Options(
+            language=language,
+            select=request.select or base.select,
+            ignore=request.ignore or base.ignore,
+            use_model=base.use_model,
+            model=base.model,
+            min_confidence=request.min_confidence if request.min_confidence is not None else base.min_confidence,
+            severity_overrides=base.severity_overrides,
+            ignore_terms=base.ignore_terms,
+            rule_options=base.rule_options,
+        )
+
+    def run(document: Document, options: Options) -> DocumentResult:
+        with lock:
+            return check_document(document, options)
+
+    @app.get("/health")
+    def health() -> dict[str, Any]:
+        return {"status": "ok", "mtqa": __version__, "model": base.use_model}
+
+    @app.get("/rules")
+    def rules() -> list[dict[str, Any]]:
+        return [
+            {
+                "id": r.id,
+                "category": r.category,
+                "severity": r.severity.label,
+                "languages": list(r.languages) or "all",
+                "autofix": r.autofix,
+                "description": r.description,
+            }
+            for r in iter_rules()
+        ]
+
+    @app.post("/check")
+    def check(request: CheckRequest) -> dict[str, Any]:
+        document = Document(
+            id=request.id,
+            units=[TextUnit(text=request.text, source=request.source, source_lang=request.source_lang)],
+            language=request.lang,
+            source_language=request.source_lang,
+        )
+        result = run(document, options_for(request))
+        return {"mtqa": __version__, "documents": [result.to_json()], "summary": summary([result])}
+
+    @app.post("/fix", response_class=PlainTextResponse)
+    def fix(request: CheckRequest) -> str:
+        document = Document(id=request.id, units=[TextUnit(text=request.text)], language=request.lang)
+        return run(document, options_for(request)).fixed_text
+
+    @app.post("/check/jsonl")
+    async def check_jsonl(request: Request) -> JSONResponse:
+        """A CMS export as the body (one JSON object a line); bad lines get an error."""
+        body = await request.body()
+        results = [
+            run(document, options_for(CheckRequest(text="", lang=document.language)))
+            for document in iter_documents(io.BytesIO(body), "body", base.language)
+        ]
+        payload = {"mtqa": __version__, "documents": [r.to_json() for r in results], "summary": summary(results)}
+        return JSONResponse(payload)
+
+    @app.exception_handler(MtqaError)
+    async def mtqa_error(_request: Request, error: MtqaError) -> JSONResponse:
+        return JSONResponse({"error": str(error)}, status_code=422)
+
+    return app
+
+
+__all__ = ["create_app"]
