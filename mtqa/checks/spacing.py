@@ -1,1 +1,380 @@
-"""Placeholder: rules of the spacing family are being written."""
+"""Spacing around punctuation, quotes and brackets.
+
+MT output often keeps the tokenizer's spaces (`he hadn 't said it .`,
+`( 3 )`, `U.S .`, `$ 5`) or puts stray spaces inside quotation marks
+(`will " no desire . "`). The repairs are mechanical, but this is the family
+most prone to false alarms: the same spacing is right in another language
+(French `mot :` and `« texte »`, German `5 %`), in a table, or in a
+quotation that runs on into the next paragraph. So every rule knows the
+language (see `spacing_lang`), pairs marks before judging them (see
+`spacing_pairs`), and stays silent when unsure.
+
+One check yields all spacing findings so that two rules never report, or
+repair, the same characters twice.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable, Iterator
+
+from mtqa.checks.spacing_lang import Profile, profile_for
+from mtqa.checks.spacing_pairs import Edit, brackets, curly_quotes, paragraphs, straight_quotes
+from mtqa.findings import Finding, TextUnit
+from mtqa.rules import CheckContext, define_rule, make_finding, register_check
+
+PUNCTUATION = "Fluency/Punctuation"
+SPELLING = "Fluency/Spelling"
+
+_RULES = {
+    "quote-inner": (PUNCTUATION, "minor", True, "Space just inside quotation marks (\" text \")."),
+    "before-punctuation": (PUNCTUATION, "minor", True, "Space before , . ; : ! ? where the language has none."),
+    "after-opening": (PUNCTUATION, "minor", True, "Space after an opening ¿ or ¡."),
+    "bracket-inner": (PUNCTUATION, "minor", True, "Space just inside brackets (( text ))."),
+    "tokenized-contraction": (
+        SPELLING,
+        "major",
+        True,
+        "A contraction or elision split by a tokenizer (do n't, it 's, l' homme).",
+    ),
+    "tokenized-abbreviation": (SPELLING, "minor", True, "An abbreviation split from its final period (U.S .)."),
+    "currency": (PUNCTUATION, "minor", True, "Space between a number and $ £ € or % (English)."),
+    "double-space": (PUNCTUATION, "minor", True, "Two or more spaces between words."),
+    "cjk-inner": (PUNCTUATION, "minor", True, "Spaces between Chinese characters (word-segmented MT output)."),
+    "missing-after-punctuation": (
+        PUNCTUATION,
+        "minor",
+        True,
+        "No space after a comma or sentence period between words (word,word / end.Next).",
+    ),
+    "unbalanced-quote": (PUNCTUATION, "minor", False, "A quotation mark without its partner in the paragraph."),
+    "unbalanced-bracket": (PUNCTUATION, "minor", False, "A bracket without its partner in the paragraph."),
+}
+_LANGUAGES = {"currency": ("en",), "cjk-inner": ("zh",)}
+for _name, (_category, _severity, _autofix, _description) in _RULES.items():
+    define_rule(
+        f"spacing.{_name}",
+        category=_category,
+        severity=_severity,
+        description=_description,
+        autofix=_autofix,
+        languages=_LANGUAGES.get(_name, ()),
+    )
+
+_HSPACE = "[ \t\u00a0\u202f\u2009]"
+_CJK_PUNCT = "\u3001\u3002\uff0c\uff0e\uff1a\uff1b\uff01\uff1f"
+_BEFORE = re.compile(_HSPACE + "+([,.;:!?" + _CJK_PUNCT + "]+)")
+# A space after these is not "before punctuation" but part of a construct (`( ,`, `- .`).
+_NO_ATTACH = frozenset("([{<\u00ab\u201e\u201a\u2039\u00bf\u00a1-\u2013\u2014/\\|&+=*#@\u2022\u00b7~^_")
+_AFTER_OK = frozenset("\"'\u201d\u2019\u00bb\u203a)]}")
+_ABBREVIATION = re.compile(
+    r"(?:(?<![\w.])(?:[A-Za-z]\.)+[A-Za-z]?|\b(?:Mr|Mrs|Ms|Dr|Prof|Inc|Ltd|Co|Corp|Jr|Sr|St|etc|vs|Gen|Gov|Sen"
+    r"|Rep|No|Vol|Dept|Mt|Ft|Ave|Jan|Feb|Aug|Sept|Oct|Nov|Dec))$"
+)
+_SCORE = re.compile(r"[ \t]*\d")
+_ELLIPSIS_RUN = re.compile(r"\.\.+")
+
+# English clitics left apart by a tokenizer: `do n't`, `it 's`, `hadn 't`, `I 'm`.
+_CLITIC = re.compile(
+    r"(?<=[A-Za-z])( +)(n['\u2019]t|['\u2019](?:s|re|ve|ll|d|m|t))(?![\w'\u2019-])",
+    re.IGNORECASE,
+)
+# Apostrophe spaced on both sides: `Virgil ' s Aeneid`, `O ' Neill`.
+_SPACED_CLITIC = re.compile(r"(?<=\w)( ['\u2019] )(s)(?![\w'\u2019-])")
+_SPACED_NAME = re.compile(r"(?<![\w'\u2019])([OD]|[dl])( ['\u2019] )(?=[A-Z\u00c0-\u00dd])")
+# Romance elision left apart: `l' homme`, `qu' il`, `dell' anno`.
+_ELISION = {
+    "fr": re.compile(
+        r"(?<![\w'\u2019])(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu|quoiqu|presqu)(['\u2019])( +)(?=[^\W\d_])",
+        re.IGNORECASE,
+    ),
+    "it": re.compile(
+        r"(?<![\w'\u2019])(?:l|dell|all|dall|nell|sull|coll|quell|quest|un|c|d|s|m|t|v|n)(['\u2019])( +)"
+        r"(?=[^\W\d_])",
+        re.IGNORECASE,
+    ),
+    "ca": re.compile(r"(?<![\w'\u2019])(?:l|d|s|m|t|n)(['\u2019])( +)(?=[^\W\d_])", re.IGNORECASE),
+}
+_INVERTED = re.compile("([\u00bf\u00a1])( +)(?=\\w)")
+_CURRENCY = re.compile("(?<![\\w$])((?:US|A|C|NZ|HK|S)?\\$|\u00a3|\u20ac|\u00a5|\u20b9)([ \u00a0]+)(?=\\d)")
+_PERCENT = re.compile("(?<=\\d)([ \u00a0]+)%")
+_DOUBLE = re.compile(r"(?<=\S)( {2,})(?=\S)")
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK_INNER = re.compile(f"(?<=[{_HAN}\u3001\u3002\uff0c\uff1a\uff1b\uff01\uff1f])( +)(?=[{_HAN}{_CJK_PUNCT}])")
+_CJK_CHAR = re.compile(f"[{_HAN}]")
+_MISSING_COMMA = re.compile(r"(?<=[^\W\d_]{2})([,;])(?=[^\W\d_]{2})")
+_MISSING_PERIOD = re.compile(r"(?<=[^\W\d_]{3})\.(?=[^\W\d_]{2})")
+# Paragraphs that carry several traces of Moses tokenization.
+_TOKEN_SIGNS = re.compile(r"\w [,.](?=\s|$)| n['\u2019]t\b| ['\u2019](?:s|re|ve|ll|m)\b|\( \w|\w \)| ['\u2019] s\b")
+_STANDALONE_SINGLE = re.compile(r"(?:(?<=\s)|^)'(?=\s|$)", re.MULTILINE)
+
+
+def _language(context: CheckContext) -> str:
+    language = context.language or ""
+    return language.replace("_", "-").split("-", 1)[0].lower()
+
+
+@register_check(*(f"spacing.{name}" for name in _RULES))
+def check_spacing(unit: TextUnit, context: CheckContext) -> Iterator[Finding]:
+    text = unit.text
+    if not text:
+        return
+    language = _language(context)
+    profile = profile_for(language)
+    spans = paragraphs(text) if _has_pairs(text) or "'" in text else []
+    tokenized = _tokenized_spans(text, spans) if spans and language != "fr" else []
+    sources: list[Iterable[Edit]] = [
+        _clitics(text, language, tokenized),
+        straight_quotes(text, spans, profile) if '"' in text else (),
+        curly_quotes(text, spans, profile),
+        _tokenized_single_quotes(text, tokenized),
+        brackets(text, spans),
+        _before_punctuation(text, profile, tokenized),
+        _inverted(text),
+        _currency(text) if language == "en" else (),
+        _cjk_inner(text) if language == "zh" else (),
+        _missing_after(text, profile),
+        _double_spaces(text),
+    ]
+    taken: list[tuple[int, int]] = []
+    for source in sources:
+        for edit in source:
+            if edit.replacement is not None:
+                if any(edit.start < end and start < edit.end for start, end in taken):
+                    continue
+                taken.append((edit.start, edit.end))
+            suggestions = [] if edit.replacement is None else [edit.replacement]
+            yield make_finding(f"spacing.{edit.kind}", unit, edit.start, edit.end, edit.message, suggestions)
+
+
+_PAIR_CHARS = re.compile("[\"()\\[\\]{}\u201c\u201d\u201e\u00ab\u00bb\u2039\u203a\u300c\u300d\u300e\u300f\u300a\u300b\uff08\uff09\u3010\u3011]")
+
+
+def _has_pairs(text: str) -> bool:
+    return _PAIR_CHARS.search(text) is not None
+
+
+def _tokenized_spans(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Paragraphs that look Moses-tokenized: two or more tokenizer traces."""
+    found = []
+    for start, end in spans:
+        signs = 0
+        for _ in _TOKEN_SIGNS.finditer(text, start, end):
+            signs += 1
+            if signs >= 2:
+                found.append((start, end))
+                break
+    return found
+
+
+def _inside(position: int, spans: list[tuple[int, int]]) -> bool:
+    return any(start <= position < end for start, end in spans)
+
+
+def _clitics(text: str, language: str, tokenized: list[tuple[int, int]]) -> Iterator[Edit]:
+    """`do n't` -> `don't`, `it 's` -> `it's`, `l' homme` -> `l'homme`."""
+    if "'" not in text and "\u2019" not in text:
+        return
+    if language == "en":
+        for match in _CLITIC.finditer(text):
+            clitic = match.group(2)
+            if clitic[1:].lower() == "t" and text[match.start() - 1] not in "nN":
+                continue  # `'t` only follows n: hadn 't, won 't
+            yield Edit(
+                "tokenized-contraction",
+                match.start(1),
+                match.end(2),
+                clitic,
+                f"Contraction split by a space: {clitic!r} belongs to the word before",
+            )
+    if language == "en" or tokenized:
+        for match in _SPACED_CLITIC.finditer(text):
+            if language != "en" and not _inside(match.start(), tokenized):
+                continue
+            yield Edit(
+                "tokenized-contraction",
+                match.start(1),
+                match.end(2),
+                match.group(1).strip() + "s",
+                "Possessive split by spaces around the apostrophe",
+            )
+        for match in _SPACED_NAME.finditer(text):
+            if not _inside(match.start(), tokenized):
+                continue
+            yield Edit(
+                "tokenized-contraction",
+                match.start(2),
+                match.end(2),
+                match.group(2).strip(),
+                "Name or elision split by spaces around the apostrophe",
+            )
+    elision = _ELISION.get(language)
+    if elision is not None:
+        for match in elision.finditer(text):
+            yield Edit(
+                "tokenized-contraction",
+                match.start(1),
+                match.end(2),
+                match.group(1),
+                "Elided word split from the next by a space",
+            )
+
+
+def _tokenized_single_quotes(text: str, tokenized: list[tuple[int, int]]) -> Iterator[Edit]:
+    """In tokenized text, `' word '` is a quotation and `Bayes ' theorem` a possessive."""
+    for start, end in tokenized:
+        marks = [m.start() for m in _STANDALONE_SINGLE.finditer(text, start, end)]
+        if len(marks) % 2 == 0:
+            for open_index, close_index in zip(marks[0::2], marks[1::2]):
+                if close_index - open_index > 200 or text[open_index + 1] != " " or text[close_index - 1] != " ":
+                    continue
+                yield Edit("quote-inner", open_index, open_index + 2, "'", "Space after the opening quotation mark")
+                yield Edit("quote-inner", close_index - 1, close_index + 1, "'", "Space before the closing quotation mark")
+        elif len(marks) == 1:
+            index = marks[0]
+            if index >= 2 and text[index - 1] == " " and text[index - 2] in "sSxzZ" and index + 2 < end and text[index + 2].isalpha():
+                yield Edit("quote-inner", index - 1, index + 1, "'", "Possessive apostrophe split from its word")
+
+
+def _before_punctuation(text: str, profile: Profile, tokenized: list[tuple[int, int]]) -> Iterator[Edit]:
+    """`word ,` -> `word,` unless the language spaces that mark (French `mot :`)."""
+    for match in _BEFORE.finditer(text):
+        start = match.start()
+        if start == 0:
+            continue
+        previous = text[start - 1]
+        if previous.isspace() or previous in _NO_ATTACH or previous in profile.openers:
+            continue
+        run = match.group(1)
+        mark = run[0]
+        end = match.end(1)
+        after = text[end] if end < len(text) else ""
+        if mark in profile.space_before:
+            continue
+        if mark == ".":
+            if run.startswith(".."):
+                if not (_inside(start, tokenized) and _ELLIPSIS_RUN.fullmatch(run)):
+                    continue
+            elif after.isalnum():
+                continue  # `.NET`, `.45`
+        elif mark == ",":
+            if after.isdigit():
+                continue
+        elif mark in ":;":
+            if after and not after.isspace() and after not in _AFTER_OK:
+                continue  # `:)`, `://`
+            if mark == ":" and previous.isdigit() and _SCORE.match(text, end):
+                continue  # a score: `2 : 1`
+        elif mark in "!?":
+            if after and not after.isspace() and after not in _AFTER_OK and after not in ".,;:":
+                continue
+        mark_end = start + len(match.group()) - len(run) + (len(run) if run.startswith("..") else 1)
+        kind = "before-punctuation"
+        if mark == "." and _ABBREVIATION.search(text, max(0, start - 24), start):
+            kind = "tokenized-abbreviation"
+        shown = text[start + len(match.group()) - len(run) : mark_end]
+        yield Edit(kind, start, mark_end, shown, f"Space before {shown!r}")
+
+
+def _inverted(text: str) -> Iterator[Edit]:
+    """`¿ Qué?` -> `¿Qué?`."""
+    if "\u00bf" not in text and "\u00a1" not in text:
+        return
+    for match in _INVERTED.finditer(text):
+        yield Edit("after-opening", match.start(1), match.end(2), match.group(1), f"Space after {match.group(1)!r}")
+
+
+def _currency(text: str) -> Iterator[Edit]:
+    """English writes `$5`, `€5` and `5%` with no space."""
+    for match in _CURRENCY.finditer(text):
+        yield Edit("currency", match.start(1), match.end(2), match.group(1), "Space after the currency symbol")
+    if "%" in text:
+        for match in _PERCENT.finditer(text):
+            yield Edit("currency", match.start(1), match.end(), "%", "Space before % (English writes 5%)")
+
+
+def _cjk_inner(text: str) -> Iterator[Edit]:
+    """Chinese has no spaces between characters; word-segmented MT output does."""
+    if not _CJK_CHAR.search(text):
+        return
+    for match in _CJK_INNER.finditer(text):
+        yield Edit("cjk-inner", match.start(1), match.end(1), "", "Space between Chinese characters")
+
+
+def _missing_after(text: str, profile: Profile) -> Iterator[Edit]:
+    """`word,word` -> `word, word`; `end.Next` -> `end. Next` (letters only, not URLs)."""
+    if profile.cjk:
+        return
+    for match in _MISSING_COMMA.finditer(text):
+        token = _token_around(text, match.start())
+        if _looks_technical(token):
+            continue
+        yield Edit(
+            "missing-after-punctuation",
+            match.start(1),
+            match.end(1),
+            match.group(1) + " ",
+            f"No space after {match.group(1)!r}",
+        )
+    for match in _MISSING_PERIOD.finditer(text):
+        position = match.start()
+        token = _token_around(text, position)
+        before, _, after = token.partition(".")
+        if _looks_technical(token) or "." in after:
+            continue
+        if not (before.isalpha() and before.islower() and after[:1].isupper() and after[1:].isalpha()):
+            continue
+        if not after[1:].islower():
+            continue
+        yield Edit("missing-after-punctuation", position, position + 1, ". ", "No space after the period")
+
+
+def _token_around(text: str, position: int) -> str:
+    left = position
+    while left > 0 and not text[left - 1].isspace():
+        left -= 1
+    right = position
+    while right < len(text) and not text[right].isspace():
+        right += 1
+    return text[left:right]
+
+
+def _looks_technical(token: str) -> bool:
+    return any(sign in token for sign in ("/", "@", "www", "://", "_", "=", "#")) or any(ch.isdigit() for ch in token)
+
+
+def _double_spaces(text: str) -> Iterator[Edit]:
+    """Runs of spaces between words, except in aligned (table-like) lines."""
+    if "  " not in text:
+        return
+    lines = text.split("\n")
+    offsets = []
+    position = 0
+    for line in lines:
+        offsets.append(position)
+        position += len(line) + 1
+    columns = [_run_columns(line) for line in lines]
+    for number, line in enumerate(lines):
+        if not columns[number]:
+            continue
+        aligned = any(
+            0 <= other < len(lines) and columns[number] & columns[other] for other in (number - 1, number + 1)
+        )
+        if aligned:
+            continue
+        base = offsets[number]
+        for match in _DOUBLE.finditer(line):
+            yield Edit(
+                "double-space",
+                base + match.start(1),
+                base + match.end(1),
+                " ",
+                f"{len(match.group(1))} spaces in a row",
+            )
+
+
+def _run_columns(line: str) -> set[int]:
+    """Columns where a run of 2+ spaces ends: aligned columns across lines mean a table."""
+    if "  " not in line:
+        return set()
+    return {match.end(1) for match in _DOUBLE.finditer(line)}

@@ -32,7 +32,7 @@ def register(name: str) -> Callable[[Renderer], Renderer]:
 
 def load_renderers() -> None:
     """Import renderer modules (registration happens at import)."""
-    from mtqa.report import json_report  # noqa: F401
+    from mtqa.report import diff, github, html_report, json_report, junit, sarif  # noqa: F401
 
 
 def summary(results: list[DocumentResult]) -> dict:

@@ -39,7 +39,7 @@ mark.active, .caret.active { outline: 2px solid #2563eb; outline-offset: 1px; }
 .panel { position: sticky; top: 8px; max-height: calc(100vh - 16px); overflow: auto; }
 .panel h3, .changes h3 { font-size: 14px; margin: 0 0 6px; }
 ol.findings { list-style: none; margin: 0; padding: 0; }
-li.finding { border: 1px solid var(--line); border-left: 5px solid; border-radius: 6px; padding: 6px 10px; margin: 0 0 8px; font-size: 14px; }
+li.finding { border: 1px solid var(--line); border-left: 5px solid; border-radius: 6px; padding: 5px 10px; margin: 0 0 6px; font-size: 14px; }
 li.finding.sev-critical { border-left-color: var(--critical); } li.finding.sev-major { border-left-color: var(--major); }
 li.finding.sev-minor { border-left-color: var(--minor); }
 li.finding.active { box-shadow: 0 0 0 2px #2563eb; }
@@ -47,12 +47,12 @@ li.finding.active { box-shadow: 0 0 0 2px #2563eb; }
 .badge.sev-critical { background: var(--critical); } .badge.sev-major { background: var(--major); } .badge.sev-minor { background: var(--minor); }
 .rule { font-size: 12px; }
 .where { color: #71717a; font-size: 12px; }
-.message { margin: 4px 0; }
+.message { margin: 2px 0; }
 .fmeta { margin: 2px 0; color: #52525b; font-size: 12px; }
 code { font: 13px ui-monospace, SFMono-Regular, Menlo, monospace; background: #f4f4f5; border-radius: 3px; padding: 0 3px; white-space: pre-wrap; }
 fieldset.choices { border: 0; margin: 4px 0 0; padding: 0; }
-fieldset.choices legend { font-size: 12px; color: #52525b; padding: 0; }
-fieldset.choices label { display: block; cursor: pointer; }
+fieldset.choices legend { font-size: 12px; color: #52525b; padding: 0; float: left; margin-right: 10px; }
+fieldset.choices label { display: inline-block; margin-right: 14px; cursor: pointer; }
 .changes { margin-top: 14px; border-top: 1px solid var(--line); padding-top: 10px; }
 .diff { white-space: pre-wrap; overflow-wrap: anywhere; font: 15px/1.6 Georgia, "Noto Serif", serif; }
 .diff del { background: var(--del); color: #991b1b; }

@@ -159,15 +159,15 @@ def _finding_card(doc_index: int, key: int, result: DocumentResult, finding: Fin
         parts.append(f" \u00b7 unit {visible(finding.unit)}")
     parts.append("</span></div>")
     parts.append(f'<p class="message">{visible(finding.message)}</p>')
-    flagged = "<em>(insertion point)</em>" if finding.start == finding.end else f"<code>{visible(finding.text)}</code>"
-    parts.append(f'<p class="fmeta">Flagged: {flagged}</p>')
+    flagged = "<em>insertion point</em>" if finding.start == finding.end else f"<code>{visible(finding.text)}</code>"
+    applies = " \u00b7 mtqa fix applies it" if accepted else ""
     parts.append(
-        f'<p class="fmeta">{visible(finding.category)} \u00b7 confidence {finding.confidence:.2f} '
-        f"\u00b7 {visible(finding.origin)}{' \u00b7 mtqa fix applies it' if accepted else ''}</p>"
+        f'<p class="fmeta">Flagged {flagged} \u00b7 {visible(finding.category)} \u00b7 '
+        f"confidence {finding.confidence:.2f} \u00b7 {visible(finding.origin)}{applies}</p>"
     )
     if finding.suggestions:
         name = f"c-{doc_index}-{key}"
-        parts.append('<fieldset class="choices"><legend>Accept a suggestion or keep the text</legend>')
+        parts.append('<fieldset class="choices"><legend>Fix with</legend>')
         for rank, suggestion in enumerate(finding.suggestions):
             checked = " checked" if accepted and rank == 0 else ""
             parts.append(
@@ -218,7 +218,7 @@ def _document(doc_index: int, result: DocumentResult, context: ReportContext) ->
     meta.extend(f"{esc(name)} {value:.3f}" for name, value in sorted(result.scores.items()))
     parts = [f'<section class="doc" data-doc="{doc_index}" id="doc-{doc_index}">']
     parts.append(f"<h2>{visible(result.id)}</h2>")
-    parts.append(f'<p class="docmeta">{" \u00b7 ".join(meta)}</p>')
+    parts.append('<p class="docmeta">' + " \u00b7 ".join(meta) + "</p>")
     if result.error:
         parts.append(f'<p class="error">Not checked: {visible(result.error)}</p></section>')
         return "".join(parts), {"units": [], "download": "fixed.txt"}

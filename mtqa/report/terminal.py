@@ -59,7 +59,7 @@ def print_document(console: Console, result: DocumentResult, context: ReportCont
         unit_text = units.get(finding.unit, result.original_text)
         console.print(_context_line(unit_text, finding), soft_wrap=True)
         if finding.suggestions:
-            shown = ", ".join(repr(s) for s in finding.suggestions[:3])
+            shown = f"{_visible(finding.text)!r} → " + " | ".join(repr(_visible(s)) for s in finding.suggestions[:3])
             applied = finding.origin == "rule" and finding.autofix or (
                 finding.autofix and finding.confidence >= context.min_confidence
             )
