@@ -80,3 +80,57 @@ def normalise_language(code: str) -> str:
     if base not in known_languages():
         raise ValueError(f"unknown language {code!r}: use an ISO 639-1 code such as en, de, fr, ja")
     return base
+
+
+# --- Helpers for checks that must only speak when sure (language family) ---
+
+# Languages CLD2 identifies from text (its model lists more names than it detects).
+_CLD2_DETECTABLE: frozenset[str] = frozenset()
+_NAMES: dict[str, str] = {}
+if _cld2 is not None:  # pragma: no branch
+    _detectable_names = set(_cld2.DETECTED_LANGUAGES)
+    _CLD2_DETECTABLE = frozenset(
+        _CLD2_ALIASES.get(code, code) for name, code in _cld2.LANGUAGES if name in _detectable_names
+    )
+    for _name, _code in _cld2.LANGUAGES:
+        _NAMES.setdefault(_CLD2_ALIASES.get(_code, _code), _name.title())
+
+
+def detect_cld2(text: str) -> Guess | None:
+    """CLD2's verdict alone, or None when CLD2 is missing or says nothing.
+
+    `detect` falls back to langdetect for short text; a check that reports
+    a sentence as foreign needs the stricter detector's own word.
+    """
+    if _cld2 is None or not text.strip():
+        return None
+    try:
+        reliable, _, details = _cld2.detect(_clean_for_cld2(text))
+    except _cld2.error:
+        return None
+    if not details:
+        return None
+    _name, code, percent, _score = details[0]
+    code = _CLD2_ALIASES.get(code, code)
+    if code in ("und", "un", "xxx") or percent == 0:
+        return None
+    return Guess(code, percent / 100.0, bool(reliable))
+
+
+def detect_langdetect(text: str) -> Guess:
+    """langdetect's verdict (deterministic), used as a second opinion."""
+    return _detect_with_langdetect(text)
+
+
+def can_identify(language: str) -> bool:
+    """Can CLD2 recognise text in this language at all?
+
+    A document in a language no detector knows (Livonian, Yakut) would have
+    every sentence "detected" as something else.
+    """
+    return language in _CLD2_DETECTABLE
+
+
+def language_name(code: str) -> str:
+    """English name of a language code, for messages (`de` -> `German`)."""
+    return _NAMES.get(code, code)

@@ -72,6 +72,8 @@ _ABBREVIATION = re.compile(
     r"|Rep|No|Vol|Dept|Mt|Ft|Ave|Jan|Feb|Aug|Sept|Oct|Nov|Dec))$"
 )
 _SCORE = re.compile(r"[ \t]*\d")
+_TYPOGRAPHIC_SPACE = re.compile("[\u00a0\u202f\u2009]")
+_EMOTICON_TAIL = re.compile(r"['-]?[()\[\]|DPpO]")
 _ELLIPSIS_RUN = re.compile(r"\.\.+")
 
 # English clitics left apart by a tokenizer: `do n't`, `it 's`, `hadn 't`, `I 'm`.
@@ -102,10 +104,10 @@ _DOUBLE = re.compile(r"(?<=\S)( {2,})(?=\S)")
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK_INNER = re.compile(f"(?<=[{_HAN}\u3001\u3002\uff0c\uff1a\uff1b\uff01\uff1f])( +)(?=[{_HAN}{_CJK_PUNCT}])")
 _CJK_CHAR = re.compile(f"[{_HAN}]")
-_MISSING_COMMA = re.compile(r"(?<=[^\W\d_]{2})([,;])(?=[^\W\d_]{2})")
+_MISSING_COMMA = re.compile(r"(?<=[^\W\d_]{2})(,)(?=[^\W\d_]{2})")
 _MISSING_PERIOD = re.compile(r"(?<=[^\W\d_]{3})\.(?=[^\W\d_]{2})")
 # Paragraphs that carry several traces of Moses tokenization.
-_TOKEN_SIGNS = re.compile(r"\w [,.](?=\s|$)| n['\u2019]t\b| ['\u2019](?:s|re|ve|ll|m)\b|\( \w|\w \)| ['\u2019] s\b")
+_TOKEN_SIGNS = re.compile(r"\w [,.](?=\s|$)|\d %| n['\u2019]t\b| ['\u2019](?:s|re|ve|ll|m)\b|\( \w|\w \)| ['\u2019] s\b")
 _STANDALONE_SINGLE = re.compile(r"(?:(?<=\s)|^)'(?=\s|$)", re.MULTILINE)
 
 
@@ -121,18 +123,19 @@ def check_spacing(unit: TextUnit, context: CheckContext) -> Iterator[Finding]:
         return
     language = _language(context)
     profile = profile_for(language)
-    spans = paragraphs(text) if _has_pairs(text) or "'" in text else []
-    tokenized = _tokenized_spans(text, spans) if spans and language != "fr" else []
+    spans = paragraphs(text)
+    tokenized = _tokenized_spans(text, spans) if language != "fr" else []
+    pairs = _has_pairs(text)
     sources: list[Iterable[Edit]] = [
         _clitics(text, language, tokenized),
         straight_quotes(text, spans, profile) if '"' in text else (),
-        curly_quotes(text, spans, profile),
+        curly_quotes(text, spans, profile) if pairs else (),
         _tokenized_single_quotes(text, tokenized),
-        brackets(text, spans),
+        brackets(text, spans) if pairs else (),
         _before_punctuation(text, profile, tokenized),
         _inverted(text),
-        _currency(text) if language == "en" else (),
-        _cjk_inner(text) if language == "zh" else (),
+        _currency(text, tokenized) if language == "en" else (),
+        _cjk_inner(text, spans) if language == "zh" else (),
         _missing_after(text, profile),
         _double_spaces(text),
     ]
@@ -243,14 +246,18 @@ def _before_punctuation(text: str, profile: Profile, tokenized: list[tuple[int, 
         if start == 0:
             continue
         previous = text[start - 1]
-        if previous.isspace() or previous in _NO_ATTACH or previous in profile.openers:
-            continue
+        if previous.isspace() or previous in _NO_ATTACH or previous in profile.openers or previous in ".,;:!?":
+            continue  # `, .` is doubled punctuation, not spacing
+        if previous in ")(" and start >= 2 and text[start - 2] in ":;=":
+            continue  # after an emoticon: `Danke :) !`
         run = match.group(1)
         mark = run[0]
         end = match.end(1)
         after = text[end] if end < len(text) else ""
         if mark in profile.space_before:
             continue
+        if mark in ":;!?" and _TYPOGRAPHIC_SPACE.search(match.group(), 0, len(match.group()) - len(run)):
+            continue  # a deliberate no-break space (French-style typography), not a tokenizer's
         if mark == ".":
             if run.startswith(".."):
                 if not (_inside(start, tokenized) and _ELLIPSIS_RUN.fullmatch(run)):
@@ -258,11 +265,13 @@ def _before_punctuation(text: str, profile: Profile, tokenized: list[tuple[int, 
             elif after.isalnum():
                 continue  # `.NET`, `.45`
         elif mark == ",":
-            if after.isdigit():
-                continue
+            if after and not after.isspace() and after not in _AFTER_OK:
+                continue  # `,5`, or `,Wort‘` typed for a German low quote
         elif mark in ":;":
             if after and not after.isspace() and after not in _AFTER_OK:
-                continue  # `:)`, `://`
+                continue  # `://`
+            if _EMOTICON_TAIL.match(text, end):
+                continue  # `:)`, `;-)`, `:')`
             if mark == ":" and previous.isdigit() and _SCORE.match(text, end):
                 continue  # a score: `2 : 1`
         elif mark in "!?":
@@ -284,21 +293,39 @@ def _inverted(text: str) -> Iterator[Edit]:
         yield Edit("after-opening", match.start(1), match.end(2), match.group(1), f"Space after {match.group(1)!r}")
 
 
-def _currency(text: str) -> Iterator[Edit]:
-    """English writes `$5`, `€5` and `5%` with no space."""
+def _currency(text: str, tokenized: list[tuple[int, int]]) -> Iterator[Edit]:
+    """English writes `$5`, `€5` and `5%` with no space.
+
+    `5 %` is also ISO style, which some English writers follow; only in text
+    that shows other tokenizer traces is it certainly an artifact.
+    """
     for match in _CURRENCY.finditer(text):
         yield Edit("currency", match.start(1), match.end(2), match.group(1), "Space after the currency symbol")
-    if "%" in text:
+    if "%" in text and tokenized:
         for match in _PERCENT.finditer(text):
+            if not _inside(match.start(), tokenized):
+                continue
             yield Edit("currency", match.start(1), match.end(), "%", "Space before % (English writes 5%)")
 
 
-def _cjk_inner(text: str) -> Iterator[Edit]:
-    """Chinese has no spaces between characters; word-segmented MT output does."""
+def _cjk_inner(text: str, spans: list[tuple[int, int]]) -> Iterator[Edit]:
+    """Chinese has no spaces between characters; word-segmented MT output does.
+
+    Clean Chinese uses an occasional space too (between headline parts, in a
+    transliterated name, after a sentence), so only a paragraph where spaces
+    split the characters throughout counts as segmented.
+    """
     if not _CJK_CHAR.search(text):
         return
-    for match in _CJK_INNER.finditer(text):
-        yield Edit("cjk-inner", match.start(1), match.end(1), "", "Space between Chinese characters")
+    for start, end in spans:
+        gaps = list(_CJK_INNER.finditer(text, start, end))
+        if len(gaps) < 3:
+            continue
+        han = len(_CJK_CHAR.findall(text, start, end))
+        if len(gaps) * 6 < han:
+            continue
+        for match in gaps:
+            yield Edit("cjk-inner", match.start(1), match.end(1), "", "Space between Chinese characters")
 
 
 def _missing_after(text: str, profile: Profile) -> Iterator[Edit]:
@@ -344,7 +371,13 @@ def _looks_technical(token: str) -> bool:
 
 
 def _double_spaces(text: str) -> Iterator[Edit]:
-    """Runs of spaces between words, except in aligned (table-like) lines."""
+    """Runs of spaces inside a sentence: `on the  occupied`.
+
+    Not after a sentence (two spaces there are a typing convention), not
+    before a capital (a headline or label separator: `Speed   slow` is a
+    form, `Mie Seven-Eleven  Start` a headline), not in aligned table lines,
+    and not in a line spaced out throughout (a layout, not a slip).
+    """
     if "  " not in text:
         return
     lines = text.split("\n")
@@ -360,10 +393,13 @@ def _double_spaces(text: str) -> Iterator[Edit]:
         aligned = any(
             0 <= other < len(lines) and columns[number] & columns[other] for other in (number - 1, number + 1)
         )
-        if aligned:
+        if aligned or len(columns[number]) * 3 > line.count(" "):
             continue
         base = offsets[number]
         for match in _DOUBLE.finditer(line):
+            left, right = line[match.start(1) - 1], line[match.end(1)]
+            if not (left.isalnum() or left == ",") or not (right.islower() or right.isdigit()):
+                continue
             yield Edit(
                 "double-space",
                 base + match.start(1),

@@ -30,8 +30,11 @@ _BRACKETS = {"(": ")", "[": "]", "{": "}", "\uff08": "\uff09", "\u3010": "\u3011
 _CLOSING_BRACKETS = {close: open_ for open_, close in _BRACKETS.items()}
 _BRACKET_CHARS = re.compile("[" + re.escape("".join(_BRACKETS) + "".join(_CLOSING_BRACKETS)) + "]")
 # `1)`, `a)`, `iv)` as list markers, and emoticons: brackets that pair with nothing.
-_LIST_MARKER = re.compile(r"(?:^|(?<=[\s(]))(?:\d{1,3}|[A-Za-z]{1,2}|[ivxIVX]{1,4}|\d{1,2}[a-z])\)")
-_EMOTICON = re.compile(r"[:;=]-?[()]")
+_LIST_MARKER = re.compile(r"(?:^|(?<=[\s(]))(?:\d{1,3}|[^\W\d_]{1,2}|[ivxIVX]{1,4}|\d{1,2}[^\W\d_])\)")
+_EMOTICON = re.compile(r"[:;=]['-]?[()]|\([:;]")
+_BRACKET_RUN = re.compile(r"\){2,}|\({2,}")
+# Full-width and ASCII brackets pair with each other (`（YUV)` is a glyph slip, not a stray).
+_SAME_BRACKET = {"\uff08": "(", "\uff09": ")"}
 
 
 @dataclass(frozen=True)
@@ -80,8 +83,13 @@ class _Mark:
 
 
 def _classify(text: str, index: int, start: int, end: int) -> _Mark:
+    """Open-like: `␣"word`; close-like: `word"␣`. At a paragraph edge the edge decides."""
     before = text[index - 1] if index > start else ""
     after = text[index + 1] if index + 1 < end else ""
+    if not before and after:
+        return _Mark(index, open_like=True, close_like=False)
+    if not after and before:
+        return _Mark(index, open_like=False, close_like=True)
     before_gap = not before or before.isspace() or before in _OPEN_CONTEXT
     after_gap = not after or after.isspace() or after in _CLOSE_CONTEXT
     return _Mark(index, open_like=before_gap and not after_gap, close_like=after_gap and not before_gap)
@@ -104,22 +112,30 @@ def _space_before(text: str, index: int, start: int) -> int:
 
 
 class _Neighbours:
-    """Whether a paragraph's open ends are excused by the paragraphs around it."""
+    """Whether a paragraph's loose ends are excused by the paragraphs around it.
+
+    A unit that is one paragraph may be one segment of a longer text (a
+    sentence of a CMS export, an HTML <p>): a quotation may have begun before
+    it or go on after it, so its loose ends are not errors.
+    """
 
     def __init__(self, text: str, spans: list[tuple[int, int]], marks: str) -> None:
         self.text = text
         self.spans = spans
         self.marks = marks
+        self.single = len(spans) == 1
 
     def trailing_open_ok(self, number: int) -> bool:
         """An unclosed quote at the end is news style if the next paragraph reopens it."""
+        if self.single:
+            return True
         if number + 1 >= len(self.spans):
-            return True  # the text ends here: maybe a segment of a longer article
+            return False
         return _starts_with_quote(self.text, self.spans[number + 1], self.marks)
 
-    def leading_close_ok(self, number: int, previous_open: bool) -> bool:
-        """A close without an open is a segment boundary or a run-on quotation."""
-        return number == 0 or previous_open
+    def leading_close_ok(self, previous_open: bool) -> bool:
+        """A close without an open ends a quotation begun before this paragraph."""
+        return self.single or previous_open
 
 
 def straight_quotes(text: str, spans: list[tuple[int, int]], profile: Profile) -> Iterator[Edit]:
@@ -171,7 +187,7 @@ def _unpaired(
             return None, True
         culprit = last
     elif first.close_like:
-        if neighbours.leading_close_ok(number, previous_open):
+        if neighbours.leading_close_ok(previous_open):
             return None, False
         culprit = first
     else:
@@ -233,16 +249,20 @@ def curly_quotes(text: str, spans: list[tuple[int, int]], profile: Profile) -> I
                     continue
                 yield from _inner_spaces(text, open_index, close_index, "quote-inner", "quotation mark")
             continue
+        toggled = _toggle_pairs(text, [match.start() for match in found], start, end)
+        if toggled is not None:
+            # Balanced, only with the wrong glyph somewhere (`“Rumours“`): pair by position.
+            previous_open = False
+            for open_index, close_index in toggled:
+                if text[open_index] in profile.spaced_quotes or text[close_index] in profile.spaced_quotes:
+                    continue
+                yield from _inner_spaces(text, open_index, close_index, "quote-inner", "quotation mark")
+            continue
         if foreign.search(text, start, end):
             previous_open = False
             continue  # mixed conventions (an English quote in German text): don't guess
-        excused_close = (
-            stray_closers
-            and stray_closers[0] < (pairs[0][0] if pairs else end)
-            and len(stray_closers) == 1
-            and neighbours.leading_close_ok(number, previous_open)
-        )
-        excused_open = bool(stack) and neighbours.trailing_open_ok(number)
+        excused_close = len(stray_closers) == 1 and not stack and neighbours.leading_close_ok(previous_open)
+        excused_open = len(stack) == 1 and not stray_closers and neighbours.trailing_open_ok(number)
         previous_open = bool(stack)
         culprits = [] if excused_close else stray_closers
         culprits += [] if excused_open else stack
@@ -254,6 +274,16 @@ def curly_quotes(text: str, spans: list[tuple[int, int]], profile: Profile) -> I
                 None,
                 f"Quotation mark {text[index]} without a partner in this paragraph",
             )
+
+
+def _toggle_pairs(text: str, indices: list[int], start: int, end: int) -> list[tuple[int, int]] | None:
+    """Pair marks first-second, third-fourth... if every mark's context agrees."""
+    if len(indices) % 2:
+        return None
+    marks = [_classify(text, index, start, end) for index in indices]
+    if any(m.close_like for m in marks[0::2]) or any(m.open_like for m in marks[1::2]):
+        return None
+    return [(a.index, b.index) for a, b in zip(marks[0::2], marks[1::2])]
 
 
 def brackets(text: str, spans: list[tuple[int, int]]) -> Iterator[Edit]:
@@ -268,8 +298,8 @@ def brackets(text: str, spans: list[tuple[int, int]]) -> Iterator[Edit]:
         strays: list[int] = []
         for match in found:
             index = match.start()
-            mark = text[index]
-            pending = bool(stack) and text[stack[-1]] == _CLOSING_BRACKETS.get(mark)
+            mark = _SAME_BRACKET.get(text[index], text[index])
+            pending = bool(stack) and _SAME_BRACKET.get(text[stack[-1]], text[stack[-1]]) == _CLOSING_BRACKETS.get(mark)
             if index in loose and not pending:
                 continue  # `a)` list marker or `:)` with nothing open: not a bracket
             if mark in _BRACKETS:
@@ -280,6 +310,12 @@ def brackets(text: str, spans: list[tuple[int, int]]) -> Iterator[Edit]:
                 pairs.append((stack.pop(), index))
             else:
                 strays.append(index)
+        if len(spans) == 1:
+            # One segment of a longer text: a bracket may have opened before it
+            # (closers before any opener) or close after it (openers never closed).
+            first_open = min(stack + [p[0] for p in pairs], default=end)
+            strays = [index for index in strays if index > first_open]
+            stack = []
         strays.extend(stack)
         if strays:
             for index in sorted(strays):
@@ -296,7 +332,7 @@ def brackets(text: str, spans: list[tuple[int, int]]) -> Iterator[Edit]:
 
 
 def _loose_brackets(text: str, start: int, end: int) -> set[int]:
-    """Brackets of list markers (`1)`, `a)`) and emoticons (`:)`), which may pair with nothing."""
+    """Brackets that may pair with nothing: list markers `1)` `а)`, emoticons `:)` `)))`."""
     loose: set[int] = set()
     segment = text[start:end]
     if ")" in segment:
@@ -304,5 +340,9 @@ def _loose_brackets(text: str, start: int, end: int) -> set[int]:
             loose.add(start + match.end() - 1)
     if ":" in segment or ";" in segment or "=" in segment:
         for match in _EMOTICON.finditer(segment):
-            loose.add(start + match.end() - 1)
+            bracket = match.start() if segment[match.start()] == "(" else match.end() - 1
+            loose.add(start + bracket)
+    if "))" in segment or "((" in segment:
+        for match in _BRACKET_RUN.finditer(segment):
+            loose.update(range(start + match.start(), start + match.end()))
     return loose

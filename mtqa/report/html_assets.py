@@ -9,6 +9,7 @@ CSS = """
 :root { --critical: #b3261e; --critical-bg: #f9c9c5; --major: #c2410c; --major-bg: #fed7aa;
   --minor: #a16207; --minor-bg: #fef08a; --ins: #dcfce7; --del: #fee2e2; --line: #d4d4d8; }
 * { box-sizing: border-box; }
+[hidden] { display: none !important; }
 body { margin: 0; font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif;
   color: #18181b; background: #fafafa; }
 header { padding: 12px 24px; background: #fff; border-bottom: 1px solid var(--line); }
@@ -133,7 +134,8 @@ JS = """
       var box = button.parentNode;
       var result = corrected(index);
       var area = box.querySelector("textarea");
-      area.value = result.text;
+      // textContent (not value) so the text is also in the DOM a test can dump.
+      area.textContent = result.text;
       area.hidden = false;
       var note = box.querySelector(".note");
       note.textContent = result.skipped
@@ -147,6 +149,10 @@ JS = """
     });
   });
 
+  // report.html#apply opens with the default choices already applied.
+  if (location.hash === "#apply") {
+    document.querySelectorAll("button.apply-button").forEach(function (button) { button.click(); });
+  }
   document.documentElement.setAttribute("data-mtqa-ready", "1");
 })();
 """
