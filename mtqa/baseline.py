@@ -16,9 +16,9 @@ import json
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Iterable
 
 from mtqa import __version__
 from mtqa.errors import MtqaError

@@ -117,11 +117,6 @@ def detect_cld2(text: str) -> Guess | None:
     return Guess(code, percent / 100.0, bool(reliable))
 
 
-def detect_langdetect(text: str) -> Guess:
-    """langdetect's verdict (deterministic), used as a second opinion."""
-    return _detect_with_langdetect(text)
-
-
 def can_identify(language: str) -> bool:
     """Can CLD2 recognise text in this language at all?
 
@@ -134,3 +129,19 @@ def can_identify(language: str) -> bool:
 def language_name(code: str) -> str:
     """English name of a language code, for messages (`de` -> `German`)."""
     return _NAMES.get(code, code)
+
+
+def langdetect_probabilities(text: str) -> dict[str, float]:
+    """langdetect's probability for each language it considers (deterministic).
+
+    A sentence that is mostly one language but carries the document's
+    language too (an English sentence quoting Czech titles) shows both.
+    """
+    from langdetect import DetectorFactory, LangDetectException, detect_langs
+
+    DetectorFactory.seed = 0
+    try:
+        ranked = detect_langs(text)
+    except LangDetectException:
+        return {}
+    return {item.lang.split("-", 1)[0]: float(item.prob) for item in ranked}

@@ -60,7 +60,7 @@ def test_fail_on_critical_passes_a_document_with_only_major_findings():
     root, _ = parse([mtqa.check(ENGLISH, "en", id="news/flood.txt")], fail_on=Severity.CRITICAL)
     (case,) = cases(root)
     assert case.is_passed
-    assert list(root)[0].failures == 0
+    assert next(iter(root)).failures == 0
 
 
 def test_multi_unit_documents_get_a_testcase_per_unit():
@@ -84,7 +84,7 @@ def test_multi_unit_documents_get_a_testcase_per_unit():
     u1, u2 = cases(root)
     assert (u1.name, u2.name) == ("story.xlf#u1", "story.xlf#u2")
     assert not u1.is_passed and u2.is_passed
-    assert list(root)[0].tests == 2
+    assert next(iter(root)).tests == 2
 
 
 def test_unreadable_documents_are_errors_not_failures():
@@ -94,7 +94,7 @@ def test_unreadable_documents_are_errors_not_failures():
     root, _ = parse([broken])
     (case,) = cases(root)
     assert isinstance(case.result[0], Error)
-    assert list(root)[0].errors == 1
+    assert next(iter(root)).errors == 1
 
 
 def test_control_characters_and_markup_in_findings_stay_well_formed():

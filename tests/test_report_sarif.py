@@ -13,7 +13,7 @@ import pytest
 
 import mtqa
 from mtqa.findings import DocumentResult, Finding, Severity, TextUnit
-from mtqa.report import ReportContext, load_renderers, RENDERERS
+from mtqa.report import RENDERERS, ReportContext, load_renderers
 from mtqa.report.sarif import sarif_log
 
 load_renderers()
@@ -161,7 +161,12 @@ def test_unfixable_and_low_confidence_findings():
         message="Sentence left in the source language",
     )
     result = DocumentResult(
-        id="a.txt", language="en", source_language=None, findings=[model, flagged], fixed_units=[unit.text], units=[unit]
+        id="a.txt",
+        language="en",
+        source_language=None,
+        findings=[model, flagged],
+        fixed_units=[unit.text],
+        units=[unit],
     )
     results = render([result])["runs"][0]["results"]
     by_rule = {r["ruleId"]: r for r in results}
@@ -212,8 +217,50 @@ def test_unusual_document_ids_become_valid_uris():
 
 def test_input_errors_are_tool_notifications():
     broken = DocumentResult(
-        id="latin1.txt", language=None, source_language=None, findings=[], fixed_units=[], error="not UTF-8 (looks like cp1252)"
+        id="latin1.txt",
+        language=None,
+        source_language=None,
+        findings=[],
+        fixed_units=[],
+        error="not UTF-8 (looks like cp1252)",
     )
     (invocation,) = sarif_log([broken], ReportContext())["runs"][0]["invocations"]
     assert invocation["executionSuccessful"] is False
     assert "cp1252" in invocation["toolExecutionNotifications"][0]["message"]["text"]
+
+
+PAGE = """<html><head><title>Flut</title><script>var s = "&#39;";</script></head>
+<body><nav><a href="/">Home</a></nav>
+<p>Residents of Ma &amp; # 39; arrat fled <b>on Monday</b> , officials said.</p>
+</body></html>
+"""
+
+
+def html_result():
+    from mtqa.formats import ReadOptions, format_for
+    from mtqa.pipeline import Options, check_document
+
+    page_format = format_for("page.html")
+    if page_format.name != "html":
+        pytest.skip("the HTML input format is not available")
+    document = page_format.read(PAGE.encode("utf-8"), "site/page.html", ReadOptions(language="en"))
+    return check_document(document, Options(language="en", use_model=False))
+
+
+def test_markup_documents_point_into_the_page_and_fix_only_verbatim_text():
+    log = render([html_result()])
+    validator = schema_validator()
+    assert not list(validator.iter_errors(log))
+    by_rule = {r["ruleId"]: r for r in log["runs"][0]["results"]}
+    garbled = by_rule["entities.garbled"]["locations"][0]["physicalLocation"]["region"]
+    # In the file the damage is spelled " &amp; # 39; " (13 characters) after "<p>Residents of Ma".
+    assert (garbled["startLine"], garbled["startColumn"], garbled["endLine"], garbled["endColumn"]) == (3, 19, 3, 32)
+    # Replacing those file characters by offset with the unit-text suggestion is not
+    # what the file needs (an entity sits there), so no offset-based fix is offered.
+    assert "charOffset" not in garbled
+    assert "fixes" not in by_rule["entities.garbled"]
+    comma = by_rule["spacing.before-punctuation"]
+    region = comma["locations"][0]["physicalLocation"]["region"]
+    assert (region["charOffset"], region["charLength"]) == (PAGE.index(" , officials"), 2)
+    (fix,) = comma["fixes"]
+    assert fix["artifactChanges"][0]["replacements"][0]["insertedContent"]["text"] == ","

@@ -1,1 +1,407 @@
-"""Placeholder: rules of the language family are being written."""
+"""Text left in another language or script.
+
+Two rules:
+
+- `language.untranslated`: a sentence whose language is not the document's,
+  e.g. a German sentence left in an English article. Language id on one
+  sentence is fragile, so it only speaks when it is sure: the sentence is
+  long enough once names, numbers, URLs, quotations and parenthesised glosses
+  are taken out; CLD2 calls it reliably and confidently for another language;
+  langdetect agrees; the verdict survives removing capitalised words (names);
+  and the other language is not a close relative that detectors confuse with
+  the document's (Norwegian/Danish/Swedish, Croatian/Serbian/Bosnian,
+  Czech/Slovak, Malay/Indonesian …).
+- `language.wrong-script`: words in a script the document's language does not
+  use (a Cyrillic word in a Japanese article), and words mixing look-alike
+  letters of two scripts (`Mоscow` with a Cyrillic `о`). Latin is never
+  wrong: brands and names are written in it everywhere.
+
+Both flag only: deciding what the text should say is the translator's job.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from typing import Iterator
+
+from mtqa import langid
+from mtqa.findings import Finding, TextUnit
+from mtqa.rules import CheckContext, define_rule, make_finding, register_check
+from mtqa.segment import sentences
+
+define_rule(
+    "language.untranslated",
+    category="Accuracy/Untranslated text",
+    severity="major",
+    description="A sentence is not in the document's language (left untranslated).",
+    autofix=False,
+)
+define_rule(
+    "language.wrong-script",
+    category="Accuracy/Untranslated text",
+    severity="major",
+    description="A word in a script the document's language does not use.",
+    autofix=False,
+)
+define_rule(
+    "language.mixed-script",
+    category="Fluency/Spelling",
+    severity="major",
+    description="A word mixing look-alike letters of two scripts (Latin o inside a Cyrillic word).",
+    autofix=False,
+)
+
+MIN_WORDS = 5
+MIN_LETTERS = 25
+MIN_CONFIDENCE = 0.9
+
+# Languages a detector confuses with each other on one sentence; a "foreign"
+# verdict for a relative is not evidence of untranslated text.
+_RELATIVES_GROUPS = (
+    {"no", "nb", "nn", "da", "sv"},
+    {"hr", "sr", "bs", "sh", "me", "sl"},
+    {"cs", "sk"},
+    {"ms", "id"},
+    {"es", "gl", "ca", "ast"},
+    {"pt", "gl"},
+    {"ca", "oc"},
+    {"fr", "oc"},
+    {"ru", "be"},
+    {"uk", "be"},
+    {"bg", "mk"},
+    {"hi", "mr", "ne", "sa", "bh", "mai"},
+    {"fa", "prs", "tg"},
+    {"nl", "af", "fy", "li"},
+    {"de", "lb", "gsw"},
+    {"tr", "az"},
+    {"kk", "ky"},
+    {"is", "fo"},
+    {"ga", "gd"},
+    {"tl", "fil"},
+    {"xh", "zu"},
+    {"ro", "mo"},
+    {"zh", "zh-Hant"},
+)
+# Asymmetric: a Japanese sentence written only in kanji reads as Chinese.
+_ONE_WAY = {"ja": {"zh"}}
+
+
+def _related(document: str, detected: str) -> bool:
+    if document == detected or detected in _ONE_WAY.get(document, ()):
+        return True
+    return any(document in group and detected in group for group in _RELATIVES_GROUPS)
+
+
+# What is taken out of a sentence before asking a detector: it says nothing
+# about the sentence's own language.
+_NOISE = re.compile(
+    r"https?://\S+|www\.\S+|\S+@\S+\.\w+|[@#]\w+"  # URLs, e-mail, handles, hashtags
+    r"|\([^()]*\)|\[[^\[\]]*\]"  # glosses: (Deutsche Bahn), [sic]
+    r"|“[^“”]*”|„[^„“”]*[“”]|«[^«»]*»|»[^«»]*«|\"[^\"]*\"|‘[^‘’]{3,}’|「[^「」]*」|『[^『』]*』"  # quotations
+    r"|\S*\d\S*"  # numbers, dates, codes
+)
+_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def _language(context: CheckContext) -> str | None:
+    language = context.document_language or context.language
+    return language.split("-", 1)[0].lower() if language else None
+
+
+@register_check("language.untranslated", "language.wrong-script", "language.mixed-script")
+def check_language(unit: TextUnit, context: CheckContext) -> Iterator[Finding]:
+    language = _language(context)
+    if not language:
+        return
+    if langid.can_identify(language):
+        for span in sentences(unit.text):
+            detected = _foreign_language(span.text, language)
+            if detected is not None:
+                yield make_finding(
+                    "language.untranslated",
+                    unit,
+                    span.start,
+                    span.end,
+                    f"Sentence appears to be in {langid.language_name(detected)} ({detected}), "
+                    f"not {langid.language_name(language)} ({language}): left untranslated?",
+                    context={"detected_language": detected},
+                )
+    if not unit.text.isascii():
+        yield from _scripts(unit, language)
+
+
+def _foreign_language(sentence: str, language: str) -> str | None:
+    """The language of a sentence when it is surely not the document's; else None."""
+    cleaned = _NOISE.sub(" ", sentence)
+    words = _WORD.findall(cleaned)
+    letters = sum(len(word) for word in words)
+    if len(words) < MIN_WORDS or letters < MIN_LETTERS:
+        return None
+    guess = langid.detect_cld2(cleaned)
+    if guess is None or not guess.reliable or guess.confidence < MIN_CONFIDENCE:
+        return None
+    detected = guess.language
+    if _related(language, detected):
+        return None
+    # Names and titles carry no language: "J'ai acheté l'ebook Ascendance of
+    # a Bookworm" must still read as foreign once capitalised words are gone,
+    # and a sentence that is mostly names is not evidence of anything.
+    # In German nouns are capitalised too; what is left is function words
+    # and verbs, which are the most telling part anyway.
+    without_names = _drop_names(cleaned)
+    remaining = _WORD.findall(without_names)
+    if len(remaining) < 3 or sum(len(w) for w in remaining) < 15:
+        return None
+    if detected not in _CAPITALISES_NOUNS and len(remaining) < 0.65 * len(words):
+        return None  # a third capitalised: titles ("spiele It's My Party and I'll Cry")
+    again = langid.detect_cld2(without_names)
+    if again is None or not again.reliable or not _related(detected, again.language):
+        return None
+    if _speaks(cleaned, language, detected):
+        return None
+    # Second opinion from another model: it must agree, and see no trace of
+    # the document's language ("Two representatives of Sdružení nezávislých
+    # kandidátů were elected" is English with a Czech name).
+    opinions = langid.langdetect_probabilities(cleaned)
+    if not opinions:
+        return None
+    best = max(opinions, key=opinions.__getitem__)
+    if opinions[best] < 0.8 or not _related(detected, best):
+        return None
+    if sum(p for code, p in opinions.items() if _related(language, code)) >= 0.1:
+        return None
+    return detected
+
+
+_CAPITALISES_NOUNS = {"de", "lb"}
+
+# The commonest function words: a sentence that uses several of the
+# document language's own (and not the detected language's) is written in
+# the document's language around foreign names and titles, whatever the
+# letter statistics say ("William Johnsons Expedition ging es kaum besser als
+# Shirleys" reads as English to both detectors).
+_FUNCTION_WORDS = {
+    code: set(words.split())
+    for code, words in {
+        "en": "the a an of to and or in on at for from with by as is are was were be been has have had "
+        "not this that these those it its he she they we you his her their our which who what when will "
+        "would can could should also but than then there",
+        "de": "der die das den dem des ein eine einen einem einer und oder aber nicht ist sind war waren "
+        "wird werden hat haben mit von zu zum zur bei aus nach für auf im am an als auch dass wie es sich "
+        "sie er wir ich noch nur schon kaum über unter",
+        "fr": "le la les un une des de du et ou mais est sont était a ont dans sur pour par avec que qui "
+        "ne pas se ce cette il elle ils nous vous au aux plus comme son sa ses leur",
+        "es": "el la los las un una unos unas de del y o pero es son era está en con por para que se no al "
+        "lo le les su sus como más muy ha han fue este esta",
+        "it": "il lo la i gli le un una di del della dei e o ma è sono era in con per che non si al come "
+        "più anche ha hanno questo questa",
+        "pt": "o a os as um uma de do da dos das e ou mas é são era em com por para que não se ao como "
+        "mais também foi este esta",
+        "nl": "de het een en of maar is zijn was waren in op met van voor te niet dat die er ook als bij "
+        "naar om heeft hebben",
+        "ru": "и в во на с со к по за из от до у о об не но а что как или было были был была будет это "
+        "он она они мы его её их также уже",
+        "uk": "і й в у на з із до по за від не але а що як або було були був була буде це він вона вони "
+        "ми його її їх також вже",
+        "cs": "a v ve na s se z do o u k že jako nebo ale by je jsou bylo byl byla to už mi jsem si tak "
+        "jak který která které",
+        "sk": "a v vo na s so z do o u k že ako alebo ale by je sú bolo bol bola to už mi som si tak "
+        "ako ktorý ktorá ktoré",
+        "pl": "i w we na z ze do o u że jak lub ale jest są było był była to już się nie tak który która",
+        "hr": "i u na s sa od do o za ali ili što kao je su bio bila biti se da ne to",
+        "sv": "och i på med av till för att som är var det den en ett inte har han hon de vi",
+        "da": "og i på med af til for at som er var det den en et ikke har han hun de vi",
+        "no": "og i på med av til for at som er var det den en et ikke har han hun de vi",
+        "is": "og í á til um við frá en eða ekki var er sem það að hann hún þeir",
+        "ro": "și în pe cu de la din pentru că nu este sunt a fost un o care mai",
+        "hu": "a az és egy hogy nem is van volt meg de már csak még",
+        "tr": "ve bir bu ile için da de ama çok daha olarak gibi",
+        "id": "yang dan di ke dari untuk dengan ini itu tidak akan juga pada adalah",
+    }.items()
+}
+
+
+def _speaks(text: str, language: str, detected: str) -> bool:
+    """Does the sentence use the document language's own function words?"""
+    own = _FUNCTION_WORDS.get(language)
+    if not own:
+        return False
+    own = own - _FUNCTION_WORDS.get(detected, set())
+    words = [w.lower() for w in re.findall(r"[^\W\d_]+", text)]
+    hits = sum(1 for w in words if w in own)
+    return hits >= max(2, 0.15 * len(words))
+
+
+def _drop_names(text: str) -> str:
+    """Remove capitalised words after the first (names, titles, acronyms)."""
+    chunks = text.split()
+    kept = chunks[:1] + [chunk for chunk in chunks[1:] if not any(ch.isupper() for ch in chunk)]
+    return " ".join(kept)
+
+
+# --- scripts -----------------------------------------------------------------
+
+_SCRIPTS: dict[str, set[str]] = {}
+for _codes, _scripts_of in (
+    ("ru uk be bg mk kk ky mn tg sah ba tt cv", {"CYRILLIC"}),
+    ("sr", {"CYRILLIC"}),
+    ("el", {"GREEK"}),
+    ("ja", {"HAN", "HIRAGANA", "KATAKANA"}),
+    ("zh", {"HAN", "BOPOMOFO"}),
+    ("ko", {"HANGUL", "HAN"}),
+    ("he yi", {"HEBREW"}),
+    ("ar fa ur ps ckb ug sd", {"ARABIC"}),
+    ("hi mr ne sa mai", {"DEVANAGARI"}),
+    ("bn as", {"BENGALI"}),
+    ("pa", {"GURMUKHI"}),
+    ("gu", {"GUJARATI"}),
+    ("ta", {"TAMIL"}),
+    ("te", {"TELUGU"}),
+    ("kn", {"KANNADA"}),
+    ("ml", {"MALAYALAM"}),
+    ("si", {"SINHALA"}),
+    ("or", {"ORIYA"}),
+    ("th", {"THAI"}),
+    ("lo", {"LAO"}),
+    ("km", {"KHMER"}),
+    ("my", {"MYANMAR"}),
+    ("ka", {"GEORGIAN"}),
+    ("hy", {"ARMENIAN"}),
+    ("am ti", {"ETHIOPIC"}),
+    ("bo", {"TIBETAN"}),
+    (
+        "en de fr es it pt nl cs sk pl hr bs sl ro hu fi et lv lt is tr sv da no nb nn id ms vi "
+        "ha sw yo ig zu xh af ga gd cy eu ca gl sq mt lb tl az uz tk so",
+        set(),
+    ),
+):
+    for _code in _codes.split():
+        _SCRIPTS[_code] = _scripts_of | {"LATIN"}
+
+
+@lru_cache(maxsize=4096)
+def _script(char: str) -> str:
+    """The script of a letter, from its Unicode name (CJK ideographs -> HAN)."""
+    name = unicodedata.name(char, "")
+    if name.startswith(("CJK", "IDEOGRAPHIC")):
+        return "HAN"
+    if "KATAKANA" in name:
+        return "KATAKANA"
+    if name.startswith("FULLWIDTH LATIN"):
+        return "LATIN"
+    if name.startswith(("MODIFIER", "HALFWIDTH HANGUL")):
+        return "HANGUL" if "HANGUL" in name else "COMMON"
+    return name.split(" ", 1)[0] if name else "COMMON"
+
+
+_LETTERS = re.compile(r"[^\W\d_]+")
+# Internationalised domain names are addresses, not text.
+_URL = re.compile(r"(?:https?://|www\.)\S+|[\w.-]+\.(?:рф|рус|укр|срб|мкд|бг|бел|қаз|мон|中国|中國|公司|网络|香港|台灣|日本)\b\S*")
+# A gloss in parentheses or a quotation may rightly keep the original script:
+# "Xi Jinping (习近平)", the slogan «Слава Україні».
+_GLOSS = re.compile(
+    r"\([^()]*\)|\[[^\[\]]*\]|“[^“”]*”|„[^„“”]*[“”]|«[^«»]*»|»[^«»]*«|\"[^\"]*\"|「[^「」]*」|『[^『』]*』"
+)
+
+# Letters that look alike across Latin, Cyrillic and Greek, keyed by the
+# script they would be replaced with.
+_LOOKALIKES = {
+    "CYRILLIC": dict(zip("aeopcyxijsëABEKMHOPCTXYIJSË", "аеорсухіјѕёАВЕКМНОРСТХУІЈЅЁ")),
+    "LATIN": dict(
+        zip(
+            "аеорсухіјѕԁԛԝАВЕКМНОРСТХУІЈЅοΑΒΕΖΗΙΚΜΝΟΡΤΥΧ",
+            "aeopcyxijsdqwABEKMHOPCTXYIJSoABEZHIKMNOPTYX",
+        )
+    ),
+}
+
+
+def _scripts(unit: TextUnit, language: str) -> Iterator[Finding]:
+    text = unit.text
+    expected = _SCRIPTS.get(language)
+    glosses: list[tuple[int, int]] | None = None
+    pending: tuple[int, int, str] | None = None  # a wrong-script fragment being extended
+    urls: list[tuple[int, int]] | None = None
+    for match in _LETTERS.finditer(text):
+        word = match.group()
+        if word.isascii():
+            continue
+        if match.start() and text[match.start() - 1] == "\\":
+            continue  # a literal escape such as `\nА` is not a word
+        if urls is None:
+            urls = [m.span() for m in _URL.finditer(text)]
+        if any(start <= match.start() < end for start, end in urls):
+            continue  # стопкоронавирус.рф, https://премияарсеньева.рф/
+        scripts = {_script(ch) for ch in word} - {"COMMON"}
+        if len(scripts) > 1:
+            finding = _mixed(unit, match, scripts, expected)
+            if finding is not None:
+                yield finding
+            continue
+        if expected is None or not scripts or len(word) < 2:
+            continue
+        script = next(iter(scripts))
+        if script in expected or script == "COMMON":
+            continue
+        if glosses is None:
+            glosses = [m.span() for m in _GLOSS.finditer(text)]
+        if any(start <= match.start() and match.end() <= end for start, end in glosses):
+            continue
+        if pending and pending[2] == script and not _LETTERS.search(text, pending[1], match.start()):
+            pending = (pending[0], match.end(), script)  # one fragment: `новый закон`
+            continue
+        if pending:
+            yield _wrong_script(unit, pending, language)
+        pending = (match.start(), match.end(), script)
+    if pending:
+        yield _wrong_script(unit, pending, language)
+
+
+def _wrong_script(unit: TextUnit, fragment: tuple[int, int, str], language: str) -> Finding:
+    start, end, script = fragment
+    return make_finding(
+        "language.wrong-script",
+        unit,
+        start,
+        end,
+        f"{script.title()} text {unit.text[start:end]!r} in a {langid.language_name(language)} "
+        "document: left untranslated?",
+    )
+
+
+def _mixed(
+    unit: TextUnit, match: re.Match[str], scripts: set[str], expected: set[str] | None
+) -> Finding | None:
+    """A word with letters of two alphabets where one side is all look-alikes.
+
+    `Moscоw` (Cyrillic о) is a spelling error that search and spell checkers
+    cannot see; `iPhoneом` or `CO₂-Ausstoß` are not flagged because the
+    minority letters are not look-alikes or the scripts are not alphabets
+    that share shapes.
+    """
+    if not scripts <= {"LATIN", "CYRILLIC", "GREEK"}:
+        return None
+    word = match.group()
+    counts = {script: sum(1 for ch in word if _script(ch) == script) for script in scripts}
+    # On a tie the document's own alphabet wins: `еë` is Cyrillic with a Latin ë.
+    native = (expected or set()) - {"LATIN"}
+    majority = max(counts, key=lambda s: (counts[s], s in native, s == "LATIN"))
+    if majority == "GREEK":
+        return None
+    table = _LOOKALIKES["CYRILLIC" if majority == "CYRILLIC" else "LATIN"]
+    minority = [ch for ch in word if _script(ch) not in (majority, "COMMON")]
+    if not minority or not all(ch in table for ch in minority):
+        return None
+    repaired = "".join(table.get(ch, ch) if _script(ch) != majority else ch for ch in word)
+    foreign = sorted({_script(ch).title() for ch in minority})
+    return make_finding(
+        "language.mixed-script",
+        unit,
+        match.start(),
+        match.end(),
+        f"Word {word!r} mixes {majority.title()} with look-alike {'/'.join(foreign)} letters "
+        f"({''.join(minority)!r})",
+        [repaired],
+    )

@@ -71,6 +71,8 @@ _ABBREVIATION = re.compile(
     r"(?:(?<![\w.])(?:[A-Za-z]\.)+[A-Za-z]?|\b(?:Mr|Mrs|Ms|Dr|Prof|Inc|Ltd|Co|Corp|Jr|Sr|St|etc|vs|Gen|Gov|Sen"
     r"|Rep|No|Vol|Dept|Mt|Ft|Ave|Jan|Feb|Aug|Sept|Oct|Nov|Dec))$"
 )
+_TOKENIZED_RUNS = frozenset({".,", ".;", ".:", "?!", "!?", "!!", "??"})
+_URL_BEFORE = re.compile(r"(?:://|www\.|@)\S*$")
 _SCORE = re.compile(r"[ \t]*\d")
 _TYPOGRAPHIC_SPACE = re.compile("[\u00a0\u202f\u2009]")
 _EMOTICON_TAIL = re.compile(r"['-]?[()\[\]|DPpO]")
@@ -103,11 +105,19 @@ _PERCENT = re.compile("(?<=\\d)([ \u00a0]+)%")
 _DOUBLE = re.compile(r"(?<=\S)( {2,})(?=\S)")
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK_INNER = re.compile(f"(?<=[{_HAN}\u3001\u3002\uff0c\uff1a\uff1b\uff01\uff1f])( +)(?=[{_HAN}{_CJK_PUNCT}])")
+_SPACE_RUN = re.compile(r"(?<=\S) {2,}(?=\S)")
 _CJK_CHAR = re.compile(f"[{_HAN}]")
 _MISSING_COMMA = re.compile(r"(?<=[^\W\d_]{2})(,)(?=[^\W\d_]{2})")
 _MISSING_PERIOD = re.compile(r"(?<=[^\W\d_]{3})\.(?=[^\W\d_]{2})")
 # Paragraphs that carry several traces of Moses tokenization.
-_TOKEN_SIGNS = re.compile(r"\w [,.](?=\s|$)|\d %| n['\u2019]t\b| ['\u2019](?:s|re|ve|ll|m)\b|\( \w|\w \)| ['\u2019] s\b")
+_TOKEN_SIGNS = re.compile(
+    r"\S [,.](?=\s|$)| n['\u2019]t\b| ['\u2019](?:s|re|ve|ll|m)\b|[(\[] \w|\w [)\]]| ['\u2019] s\b"
+)
+# A paragraph ending in `word .` is a tokenizer's even with no other trace.
+_TOKENIZED_END = re.compile(r"\S [.!?:](?: ['\"])?$")
+_SPLIT_ELISION = re.compile(r"(?<![\w'\u2019])(?:[dDlL]|o)( )(?=['\u2019][^\W\d_])")
+_SPLIT_TIME = re.compile(r"(?<![\d:])\d{1,2}( : )\d{2}(?![\d:])")
+_SPACED_NAME_AT = re.compile(r"(?<![\w'\u2019])(?:[OD]|[dl]) '$")
 _STANDALONE_SINGLE = re.compile(r"(?:(?<=\s)|^)'(?=\s|$)", re.MULTILINE)
 
 
@@ -124,17 +134,20 @@ def check_spacing(unit: TextUnit, context: CheckContext) -> Iterator[Finding]:
     language = _language(context)
     profile = profile_for(language)
     spans = paragraphs(text)
-    tokenized = _tokenized_spans(text, spans) if language != "fr" else []
+    traced = _tokenized_spans(text, spans, 1) if language != "fr" else []
+    tokenized = [span for span, signs in traced if signs >= 2]
+    starts = frozenset(start for start, _ in tokenized)
     pairs = _has_pairs(text)
     sources: list[Iterable[Edit]] = [
         _clitics(text, language, tokenized),
-        straight_quotes(text, spans, profile) if '"' in text else (),
+        straight_quotes(text, spans, profile, starts) if '"' in text else (),
         curly_quotes(text, spans, profile) if pairs else (),
-        _tokenized_single_quotes(text, tokenized),
-        brackets(text, spans) if pairs else (),
+        _single_quotes(text, spans) if language != "fr" and "'" in text else (),
+        brackets(text, spans, starts) if pairs else (),
+        _tokenized_times(text, tokenized),
         _before_punctuation(text, profile, tokenized),
         _inverted(text),
-        _currency(text, tokenized) if language == "en" else (),
+        _currency(text, [span for span, _ in traced]) if language == "en" else (),
         _cjk_inner(text, spans) if language == "zh" else (),
         _missing_after(text, profile),
         _double_spaces(text),
@@ -157,16 +170,24 @@ def _has_pairs(text: str) -> bool:
     return _PAIR_CHARS.search(text) is not None
 
 
-def _tokenized_spans(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Paragraphs that look Moses-tokenized: two or more tokenizer traces."""
+def _tokenized_spans(text: str, spans: list[tuple[int, int]], least: int) -> list[tuple[tuple[int, int], int]]:
+    """Paragraphs with tokenizer traces (`word ,`, `do n't`, `( 3 )`), with their count (up to 2).
+
+    Two traces, or one that ends the paragraph (`... of God .`), make a
+    paragraph tokenized: its odd quotes and stray brackets are then read the
+    way a detokenizer reads them.
+    """
     found = []
     for start, end in spans:
         signs = 0
         for _ in _TOKEN_SIGNS.finditer(text, start, end):
             signs += 1
             if signs >= 2:
-                found.append((start, end))
                 break
+        if _TOKENIZED_END.search(text, start, end):
+            signs = 2
+        if signs >= least:
+            found.append(((start, end), signs))
     return found
 
 
@@ -190,10 +211,8 @@ def _clitics(text: str, language: str, tokenized: list[tuple[int, int]]) -> Iter
                 clitic,
                 f"Contraction split by a space: {clitic!r} belongs to the word before",
             )
-    if language == "en" or tokenized:
+    if language != "fr":  # clean text never spaces an apostrophe on both sides
         for match in _SPACED_CLITIC.finditer(text):
-            if language != "en" and not _inside(match.start(), tokenized):
-                continue
             yield Edit(
                 "tokenized-contraction",
                 match.start(1),
@@ -202,14 +221,21 @@ def _clitics(text: str, language: str, tokenized: list[tuple[int, int]]) -> Iter
                 "Possessive split by spaces around the apostrophe",
             )
         for match in _SPACED_NAME.finditer(text):
-            if not _inside(match.start(), tokenized):
-                continue
             yield Edit(
                 "tokenized-contraction",
                 match.start(2),
                 match.end(2),
                 match.group(2).strip(),
                 "Name or elision split by spaces around the apostrophe",
+            )
+    for start, end in tokenized:
+        for match in _SPLIT_ELISION.finditer(text, start, end):
+            yield Edit(
+                "tokenized-contraction",
+                match.start(1),
+                match.end(1),
+                "",
+                "Elision split from its word by a tokenizer (d 'Arc, o 'clock)",
             )
     elision = _ELISION.get(language)
     if elision is not None:
@@ -223,10 +249,18 @@ def _clitics(text: str, language: str, tokenized: list[tuple[int, int]]) -> Iter
             )
 
 
-def _tokenized_single_quotes(text: str, tokenized: list[tuple[int, int]]) -> Iterator[Edit]:
-    """In tokenized text, `' word '` is a quotation and `Bayes ' theorem` a possessive."""
-    for start, end in tokenized:
-        marks = [m.start() for m in _STANDALONE_SINGLE.finditer(text, start, end)]
+def _single_quotes(text: str, spans: list[tuple[int, int]]) -> Iterator[Edit]:
+    """A `'` with spaces on both sides is a tokenizer's: `' old monastery '`, `animals ' fats`.
+
+    Clean text never spaces a single quote on both sides, so these pair
+    safely; `' s` and `O ' Neill` are left to the contraction rule.
+    """
+    for start, end in spans:
+        marks = [
+            m.start()
+            for m in _STANDALONE_SINGLE.finditer(text, start, end)
+            if not _SPACED_CLITIC.match(text, m.start() - 1) and not _SPACED_NAME_AT.search(text, start, m.start() + 1)
+        ]
         if len(marks) % 2 == 0:
             for open_index, close_index in zip(marks[0::2], marks[1::2]):
                 if close_index - open_index > 200 or text[open_index + 1] != " " or text[close_index - 1] != " ":
@@ -235,8 +269,15 @@ def _tokenized_single_quotes(text: str, tokenized: list[tuple[int, int]]) -> Ite
                 yield Edit("quote-inner", close_index - 1, close_index + 1, "'", "Space before the closing quotation mark")
         elif len(marks) == 1:
             index = marks[0]
-            if index >= 2 and text[index - 1] == " " and text[index - 2] in "sSxzZ" and index + 2 < end and text[index + 2].isalpha():
+            if index >= 2 and text[index - 1] == " " and text[index - 2] in "sSxzZ" and index + 1 < end:
                 yield Edit("quote-inner", index - 1, index + 1, "'", "Possessive apostrophe split from its word")
+
+
+def _tokenized_times(text: str, tokenized: list[tuple[int, int]]) -> Iterator[Edit]:
+    """`11 : 07` -> `11:07` where a tokenizer split the clock time."""
+    for start, end in tokenized:
+        for match in _SPLIT_TIME.finditer(text, start, end):
+            yield Edit("before-punctuation", match.start(1), match.end(1), ":", "Clock time split by spaces")
 
 
 def _before_punctuation(text: str, profile: Profile, tokenized: list[tuple[int, int]]) -> Iterator[Edit]:
@@ -246,16 +287,22 @@ def _before_punctuation(text: str, profile: Profile, tokenized: list[tuple[int, 
         if start == 0:
             continue
         previous = text[start - 1]
-        if previous.isspace() or previous in _NO_ATTACH or previous in profile.openers or previous in ".,;:!?":
-            continue  # `, .` is doubled punctuation, not spacing
-        if previous in ")(" and start >= 2 and text[start - 2] in ":;=":
-            continue  # after an emoticon: `Danke :) !`
         run = match.group(1)
         mark = run[0]
+        if previous.isspace() or previous in _NO_ATTACH or previous in profile.openers:
+            continue
+        if previous in ".,;:!?" and not (
+            _inside(start, tokenized) and previous + mark in _TOKENIZED_RUNS
+        ):
+            continue  # `, .` is doubled punctuation, not spacing; `J.F. ,` and `! ! !` are a tokenizer's
+        if previous in ")(" and start >= 2 and text[start - 2] in ":;=":
+            continue  # after an emoticon: `Danke :) !`
         end = match.end(1)
         after = text[end] if end < len(text) else ""
         if mark in profile.space_before:
             continue
+        if mark in ".,;:" and _URL_BEFORE.search(text, max(0, start - 200), start):
+            continue  # `https://example.org .`: the space keeps the mark out of the address
         if mark in ":;!?" and _TYPOGRAPHIC_SPACE.search(match.group(), 0, len(match.group()) - len(run)):
             continue  # a deliberate no-break space (French-style typography), not a tokenizer's
         if mark == ".":
@@ -293,17 +340,17 @@ def _inverted(text: str) -> Iterator[Edit]:
         yield Edit("after-opening", match.start(1), match.end(2), match.group(1), f"Space after {match.group(1)!r}")
 
 
-def _currency(text: str, tokenized: list[tuple[int, int]]) -> Iterator[Edit]:
+def _currency(text: str, traced: list[tuple[int, int]]) -> Iterator[Edit]:
     """English writes `$5`, `€5` and `5%` with no space.
 
-    `5 %` is also ISO style, which some English writers follow; only in text
-    that shows other tokenizer traces is it certainly an artifact.
+    `5 %` is also ISO style, which some English writers follow; only in a
+    paragraph that shows other tokenizer traces is it certainly an artifact.
     """
     for match in _CURRENCY.finditer(text):
         yield Edit("currency", match.start(1), match.end(2), match.group(1), "Space after the currency symbol")
-    if "%" in text and tokenized:
+    if "%" in text and traced:
         for match in _PERCENT.finditer(text):
-            if not _inside(match.start(), tokenized):
+            if not _inside(match.start(), traced):
                 continue
             yield Edit("currency", match.start(1), match.end(), "%", "Space before % (English writes 5%)")
 
@@ -326,6 +373,8 @@ def _cjk_inner(text: str, spans: list[tuple[int, int]]) -> Iterator[Edit]:
             continue
         for match in gaps:
             yield Edit("cjk-inner", match.start(1), match.end(1), "", "Space between Chinese characters")
+        for match in _SPACE_RUN.finditer(text, start, end):
+            yield Edit("cjk-inner", match.start(), match.end(), " ", "Run of spaces in segmented Chinese text")
 
 
 def _missing_after(text: str, profile: Profile) -> Iterator[Edit]:

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 
 # Opening quote -> the closing marks that may end it, per quoting convention.
 _EN = {"\u201c": "\u201d"}  # “…”
-_DE = {"\u201e": "\u201c", "\u00bb": "\u00ab"}  # „…“  »…«
-_PL = {"\u201e": "\u201d", "\u00ab": "\u00bb"}  # „…”  «…»
+_DE = {"\u201e": "\u201c", "\u00bb": "\u00ab", "\u00ab": "\u00bb"}  # „…“  »…«  (Swiss «…»)
+_LOW_HIGH = {"\u201e": "\u201c", "\u00bb": "\u00ab"}  # „…“  »…«
+_PL = {"\u201e": "\u201d", "\u00ab": "\u00bb", "\u00bb": "\u00ab"}  # „…”  «…»  »…«
 _SV = {"\u201d": "\u201d", "\u00bb": "\u00bb"}  # ”…”  »…»
 _GUILLEMETS = {"\u00ab": "\u00bb", "\u201e": "\u201c", "\u201c": "\u201d"}  # «…» „…“ “…”
 _FR = {"\u00ab": "\u00bb", "\u2039": "\u203a", "\u201c": "\u201d"}  # « … »  ‹ … ›  “…”
@@ -71,13 +72,14 @@ PROFILES: dict[str, Profile] = {
     "it": Profile("it", _GUILLEMETS, elision=True),
     "ca": Profile("ca", _GUILLEMETS, elision=True),
 }
-for _code in ("de", "cs", "sk", "sl", "lt", "is", "bg", "et", "lv", "ka", "lb"):
-    PROFILES[_code] = Profile(_code, _DE)
+PROFILES["de"] = Profile("de", _DE)
+for _code in ("cs", "sk", "sl", "lt", "is", "bg", "et", "lv", "ka", "lb"):
+    PROFILES[_code] = Profile(_code, _LOW_HIGH)
 for _code in ("pl", "ro", "hu", "hr", "bs", "sr", "nl"):
     PROFILES[_code] = Profile(_code, _PL if _code != "nl" else {**_PL, "\u201c": "\u201d"})
 for _code in ("sv", "fi"):
     PROFILES[_code] = Profile(_code, _SV)
-for _code in ("ru", "uk", "be", "kk", "es", "pt", "el", "no", "nb", "nn", "da", "tr", "ar", "fa", "eu", "gl"):
+for _code in ("ru", "uk", "be", "kk", "es", "pt", "el", "no", "nb", "nn", "tr", "ar", "fa", "eu", "gl"):
     PROFILES[_code] = Profile(_code, _GUILLEMETS)
 PROFILES["da"] = Profile("da", {**_DE, "\u201d": "\u201d"})
 DEFAULT = Profile("", {})  # unknown language: straight quotes and brackets only

@@ -26,6 +26,7 @@ _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _OPEN_CONTEXT = frozenset("([{<\u2014\u2013-/\u00ab\u201e\u201c\u2018\u201a\u300c\u300e\uff08:")
 # A mark before these may still close one (`",`, `").`).
 _CLOSE_CONTEXT = frozenset(",.;:!?)]}>\u2026\u2014\u2013-'\u2019\u201d\u00bb\u3001\u3002")
+_NEVER_CLOSES = frozenset("\u201e\u201a")
 _BRACKETS = {"(": ")", "[": "]", "{": "}", "\uff08": "\uff09", "\u3010": "\u3011", "\u3014": "\u3015"}
 _CLOSING_BRACKETS = {close: open_ for open_, close in _BRACKETS.items()}
 _BRACKET_CHARS = re.compile("[" + re.escape("".join(_BRACKETS) + "".join(_CLOSING_BRACKETS)) + "]")
@@ -127,19 +128,20 @@ class _Neighbours:
 
     def trailing_open_ok(self, number: int) -> bool:
         """An unclosed quote at the end is news style if the next paragraph reopens it."""
-        if self.single:
-            return True
         if number + 1 >= len(self.spans):
             return False
         return _starts_with_quote(self.text, self.spans[number + 1], self.marks)
 
-    def leading_close_ok(self, previous_open: bool) -> bool:
-        """A close without an open ends a quotation begun before this paragraph."""
-        return self.single or previous_open
 
+def straight_quotes(
+    text: str, spans: list[tuple[int, int]], profile: Profile, tokenized: frozenset[int] = frozenset()
+) -> Iterator[Edit]:
+    """Repair `" text "` to `"text"` by pairing straight double quotes.
 
-def straight_quotes(text: str, spans: list[tuple[int, int]], profile: Profile) -> Iterator[Edit]:
-    """Repair `" text "` to `"text"` by pairing straight double quotes."""
+    In a tokenized paragraph an odd quote is read the way a detokenizer
+    reads it: the one left over opens a quotation that goes on after the
+    paragraph, or (at the very end) closes one that began before it.
+    """
     neighbours = _Neighbours(text, spans, '"\u201c\u201e\u00ab\u00bb\u201d')
     previous_open = False
     for number, (start, end) in enumerate(spans):
@@ -152,7 +154,7 @@ def straight_quotes(text: str, spans: list[tuple[int, int]], profile: Profile) -
         while index >= 0:
             before = text[index - 1] if index > start else ""
             after = text[index + 1] if index + 1 < end else ""
-            if not (before.isalnum() and after.isalnum()):  # צה"ל: a gershayim, not a quote
+            if not (before.isalnum() and after.isalnum()) or _opens_after_prefix(text, index, end):
                 marks.append(_classify(text, index, start, end))
             index = text.find('"', index + 1, end)
         if len(marks) % 2:
@@ -163,6 +165,8 @@ def straight_quotes(text: str, spans: list[tuple[int, int]], profile: Profile) -
             edit, previous_open = _unpaired(text, marks, number, neighbours, previous_open)
             if edit:
                 yield edit
+            if start in tokenized and not profile.spaced_straight_quotes:
+                yield from _tokenized_odd_quotes(text, marks, start, end)
             continue
         previous_open = False
         if not marks:
@@ -177,18 +181,47 @@ def straight_quotes(text: str, spans: list[tuple[int, int]], profile: Profile) -
             yield from _inner_spaces(text, open_mark.index, close_mark.index, "quote-inner", "quotation marks")
 
 
+def _tokenized_odd_quotes(text: str, marks: list[_Mark], start: int, end: int) -> Iterator[Edit]:
+    if any(m.open_like or m.close_like for m in marks[1:-1]):
+        return  # a tokenizer leaves spaces on both sides; a mark with one-sided context is typed text
+    last = marks[-1]
+    if _space_after(text, last.index, end) < end:
+        paired, leftover, left = marks[:-1], last, False  # `dass " die Misshandlung ...`
+    else:
+        paired, leftover, left = marks[1:], marks[0], True  # `... so . "` closing a quotation
+    yield from _attach(text, leftover.index, start, end, left=left, kind="quote-inner")
+    for open_mark, close_mark in zip(paired[0::2], paired[1::2]):
+        yield from _inner_spaces(text, open_mark.index, close_mark.index, "quote-inner", "quotation marks")
+
+
+_WORD_TAIL = re.compile(r"\w{3,}")
+
+
+def _opens_after_prefix(text: str, index: int, end: int) -> bool:
+    """`ו"להפריע"`: a quote after a one-letter Hebrew prefix, unlike the gershayim of `צה"ל`."""
+    return _WORD_TAIL.match(text, index + 1, end) is not None
+
+
 def _unpaired(
     text: str, marks: list[_Mark], number: int, neighbours: _Neighbours, previous_open: bool
 ) -> tuple[Edit | None, bool]:
-    """Flag an odd quote unless news style explains it; also say if we end open."""
+    """Flag an odd quote unless news style explains it; also say if we end open.
+
+    A unit of one paragraph may be a sentence of a longer quotation, so its
+    odd quote is never an error. In an article, a paragraph may leave a
+    quotation open when the next one reopens it, and the paragraph after an
+    open one may close it.
+    """
     last, first = marks[-1], marks[0]
-    if last.open_like and (len(marks) == 1 or not first.close_like):
-        if neighbours.trailing_open_ok(number):
-            return None, True
+    if neighbours.single:
+        return None, last.open_like
+    if neighbours.trailing_open_ok(number) and not last.close_like:
+        return None, True
+    if previous_open and first.close_like:
+        return None, False
+    if last.open_like:
         culprit = last
     elif first.close_like:
-        if neighbours.leading_close_ok(previous_open):
-            return None, False
         culprit = first
     else:
         culprit = next((m for m in marks if not (m.open_like or m.close_like)), last)
@@ -261,7 +294,9 @@ def curly_quotes(text: str, spans: list[tuple[int, int]], profile: Profile) -> I
         if foreign.search(text, start, end):
             previous_open = False
             continue  # mixed conventions (an English quote in German text): don't guess
-        excused_close = len(stray_closers) == 1 and not stack and neighbours.leading_close_ok(previous_open)
+        if neighbours.single:
+            continue  # one sentence of a longer quotation, maybe: its loose ends prove nothing
+        excused_close = len(stray_closers) == 1 and not stack and previous_open
         excused_open = len(stack) == 1 and not stray_closers and neighbours.trailing_open_ok(number)
         previous_open = bool(stack)
         culprits = [] if excused_close else stray_closers
@@ -277,17 +312,23 @@ def curly_quotes(text: str, spans: list[tuple[int, int]], profile: Profile) -> I
 
 
 def _toggle_pairs(text: str, indices: list[int], start: int, end: int) -> list[tuple[int, int]] | None:
-    """Pair marks first-second, third-fourth... if every mark's context agrees."""
+    """Pair marks first-second, third-fourth... if every mark's context says so."""
     if len(indices) % 2:
         return None
     marks = [_classify(text, index, start, end) for index in indices]
-    if any(m.close_like for m in marks[0::2]) or any(m.open_like for m in marks[1::2]):
+    if not all(m.open_like for m in marks[0::2]) or not all(m.close_like for m in marks[1::2]):
         return None
+    if any(text[m.index] in _NEVER_CLOSES for m in marks[1::2]):
+        return None  # `„unterzeichnetes „`: a wrong glyph, not only a stray space
     return [(a.index, b.index) for a, b in zip(marks[0::2], marks[1::2])]
 
 
-def brackets(text: str, spans: list[tuple[int, int]]) -> Iterator[Edit]:
-    """Repair `( text )` to `(text)`; flag brackets that pair with nothing."""
+def brackets(text: str, spans: list[tuple[int, int]], tokenized: frozenset[int] = frozenset()) -> Iterator[Edit]:
+    """Repair `( text )` to `(text)`; flag brackets that pair with nothing.
+
+    In a tokenized paragraph (`tokenized` holds paragraph starts) even an
+    unpaired bracket got its space from the tokenizer: `illiterate ) ,`.
+    """
     for start, end in spans:
         found = list(_BRACKET_CHARS.finditer(text, start, end))
         if not found:
@@ -310,25 +351,46 @@ def brackets(text: str, spans: list[tuple[int, int]]) -> Iterator[Edit]:
                 pairs.append((stack.pop(), index))
             else:
                 strays.append(index)
+        if start in tokenized:
+            for index in strays:
+                yield from _attach(text, index, start, end, left=True)
+            for index in stack:
+                yield from _attach(text, index, start, end, left=False)
         if len(spans) == 1:
             # One segment of a longer text: a bracket may have opened before it
-            # (closers before any opener) or close after it (openers never closed).
-            first_open = min(stack + [p[0] for p in pairs], default=end)
+            # (closers before any opener) or close after it (openers after any closer).
+            first_open = min([index for index, _ in pairs] + stack, default=end)
+            last_close = max([index for _, index in pairs] + strays, default=start)
             strays = [index for index in strays if index > first_open]
-            stack = []
+            stack = [index for index in stack if index < last_close]
         strays.extend(stack)
-        if strays:
-            for index in sorted(strays):
-                yield Edit(
-                    "unbalanced-bracket",
-                    index,
-                    index + 1,
-                    None,
-                    f"Bracket {text[index]} without a partner in this paragraph",
-                )
+        for index in sorted(strays):
+            yield Edit(
+                "unbalanced-bracket",
+                index,
+                index + 1,
+                None,
+                f"Bracket {text[index]} without a partner in this paragraph",
+            )
+        if strays and start not in tokenized:
             continue
         for open_index, close_index in pairs:
             yield from _inner_spaces(text, open_index, close_index, "bracket-inner", "bracket")
+
+
+def _attach(
+    text: str, index: int, start: int, end: int, *, left: bool, kind: str = "bracket-inner"
+) -> Iterator[Edit]:
+    """Join a tokenizer-spaced mark to its word: `word )` -> `word)`, `( word` -> `(word`."""
+    mark = text[index]
+    if left:
+        gap = _space_before(text, index, start)
+        if start < gap < index:
+            yield Edit(kind, gap, index + 1, mark, f"Space before {mark!r}")
+    else:
+        gap = _space_after(text, index, end)
+        if index + 1 < gap < end:
+            yield Edit(kind, index, gap, mark, f"Space after {mark!r}")
 
 
 def _loose_brackets(text: str, start: int, end: int) -> set[int]:

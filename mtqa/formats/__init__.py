@@ -20,8 +20,31 @@ def register(format_: Format) -> None:
 
 
 def _load_optional() -> None:
-    """Formats with optional dependencies register themselves if importable."""
-    # Added by the formats modules as they land (html, markdown, xliff, po).
+    """Formats with optional dependencies register themselves if importable.
+
+    HTML and PO need only the standard library; Markdown needs markdown-it-py
+    and XLIFF defusedxml (the `formats` extra). A missing package leaves its
+    format out instead of breaking plain-text checks.
+    """
+    if "html" in FORMATS:
+        return
+    from mtqa.formats.html import Html
+    from mtqa.formats.po import Po
+
+    register(Html())
+    register(Po())
+    try:
+        from mtqa.formats.markdown import Markdown
+    except ImportError:
+        pass
+    else:
+        register(Markdown())
+    try:
+        from mtqa.formats.xliff import Xliff
+    except ImportError:
+        pass
+    else:
+        register(Xliff())
 
 
 def format_for(path: str, override: str | None = None) -> Format:

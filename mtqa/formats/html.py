@@ -37,7 +37,7 @@ from mtqa.formats.textmap import (
     LineIndex,
     TextMap,
     TextMapBuilder,
-    apply_source_edits,
+    write_back,
 )
 
 BLOCK = frozenset(
@@ -49,6 +49,9 @@ BLOCK = frozenset(
 VOID = frozenset("area base br col embed hr img input link meta param source track wbr keygen".split())
 SKIP = frozenset("script style template pre textarea svg math xmp plaintext listing".split())
 SKIP_INLINE = frozenset("code kbd samp var tt".split())
+# Skipped elements that also end the sentence around them (an inline `<svg>`
+# icon or `<script>` inside a paragraph does not).
+SKIP_BLOCK = frozenset("pre template textarea xmp plaintext listing".split())
 # A start tag of one of these closes an open element of the same group.
 AUTO_CLOSE = {"p": {"p"}, "li": {"li"}, "dt": {"dt", "dd"}, "dd": {"dt", "dd"}, "tr": {"tr"},
               "td": {"td", "th"}, "th": {"td", "th"}, "option": {"option"}}
@@ -219,7 +222,7 @@ class _Walk:
                     break
                 if entry.tag in BLOCK:
                     break
-        if tag in BLOCK or tag in SKIP:
+        if tag in BLOCK or tag in SKIP_BLOCK:
             self.flush()
         element_ignore = merge(self.stack_ignore(), ignore)
         self._attribute_units(tag, attrs, raw_start, raw_end, element_ignore)
@@ -351,16 +354,6 @@ class Html:
 
     def write(self, document: Document, fixed_units: list[str]) -> bytes:
         return write_back(document, fixed_units)
-
-
-def write_back(document: Document, fixed_units: list[str]) -> bytes:
-    """Apply each unit's changes to the original characters; everything else stays."""
-    source: str = document.meta["source"]
-    maps: list[TextMap] = document.meta["maps"]
-    if len(fixed_units) != len(maps):
-        raise ValueError(f"{document.id}: got {len(fixed_units)} fixed units for {len(maps)} units")
-    edits = [edit for text_map, fixed in zip(maps, fixed_units) for edit in text_map.edits(fixed)]
-    return apply_source_edits(source, edits).encode(document.meta.get("encoding", "utf-8"))
 
 
 def _decode_page(data: bytes, source: str, options: ReadOptions) -> tuple[str, str]:

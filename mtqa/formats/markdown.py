@@ -29,9 +29,8 @@ from markdown_it import MarkdownIt
 from mtqa.errors import InputError
 from mtqa.findings import Document, TextUnit
 from mtqa.formats.base import ReadOptions, decode
-from mtqa.formats.html import write_back
 from mtqa.formats.suppress import merge, parse_marker
-from mtqa.formats.textmap import PLACEHOLDER, LineIndex, TextMap, TextMapBuilder
+from mtqa.formats.textmap import PLACEHOLDER, LineIndex, TextMap, TextMapBuilder, write_back
 
 FRONT_KEYS = frozenset({"title", "subtitle", "description", "summary", "excerpt", "lead", "teaser"})
 _PREFIX_CHARS = frozenset(" \t>-*+#0123456789.)|")

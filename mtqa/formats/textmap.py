@@ -14,8 +14,8 @@ Pieces come in three kinds: VERBATIM (the text equals the file characters one
 to one), ATOMIC (one or more text characters stand for a file span, e.g. an
 entity or a collapsed whitespace run; edited as a whole) and PROTECTED (a
 placeholder for something the checks must not change: inline code, an XLIFF
-`<ph/>`, a printf placeholder, a line break in Markdown; an edit never
-rewrites it).
+`<ph/>`, a printf placeholder, a line break in Markdown; a change that would
+rewrite one is refused whole).
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ import bisect
 import difflib
 from dataclasses import dataclass
 from typing import Callable, Iterable
+
+from mtqa.findings import Document
 
 VERBATIM, ATOMIC, PROTECTED = "verbatim", "atomic", "protected"
 # What a unit text shows in place of an inline object the checks must skip
@@ -218,10 +220,11 @@ class TextMap:
                 return []
             position, escape = anchor
             return [SourceEdit(position, position, escape(replacement))]
+        covered = [piece for piece in self.pieces if piece.end > i1 and piece.start < i2]
+        if any(piece.kind == PROTECTED for piece in covered):
+            return []  # the change would rewrite a placeholder or line break: refuse it whole
         spans: list[tuple[int, int, Escape]] = []
-        for piece in self.pieces:
-            if piece.end <= i1 or piece.start >= i2 or piece.kind == PROTECTED:
-                continue
+        for piece in covered:
             lo, hi = max(i1, piece.start), min(i2, piece.end)
             start, end = piece.source_of(lo), piece.source_after(hi - 1)
             if spans and spans[-1][1] == start:
@@ -229,7 +232,7 @@ class TextMap:
             else:
                 spans.append((start, end, piece.escape))
         if not spans:
-            return []  # the change would rewrite protected text: refuse it
+            return []
         edits = [SourceEdit(spans[0][0], spans[0][1], spans[0][2](replacement))]
         edits.extend(SourceEdit(start, end, "") for start, end, _ in spans[1:])
         return edits
@@ -259,3 +262,13 @@ def apply_source_edits(source: str, edits: Iterable[SourceEdit]) -> str:
         cursor = edit.end
     out.append(source[cursor:])
     return "".join(out)
+
+
+def write_back(document: Document, fixed_units: list[str]) -> bytes:
+    """Apply each unit's changes to the original characters; everything else stays."""
+    source: str = document.meta["source"]
+    maps: list[TextMap] = document.meta["maps"]
+    if len(fixed_units) != len(maps):
+        raise ValueError(f"{document.id}: got {len(fixed_units)} fixed units for {len(maps)} units")
+    edits = [edit for text_map, fixed in zip(maps, fixed_units) for edit in text_map.edits(fixed)]
+    return apply_source_edits(source, edits).encode(document.meta.get("encoding", "utf-8"))

@@ -15,7 +15,7 @@ notes, tags inside the target) stays byte for byte as it was. Re-serializing
 the tree (as translate-toolkit does) would reformat a CAT tool's file.
 
 Inline codes inside a target (1.2 `<x/>`, `<ph>`, `<it>`; 2.0 `<ph/>`,
-`<cp/>`) become one protected placeholder character (U+FFFC); paired codes
+`<cp/>`; protected `<mrk>`) become one protected placeholder character (U+FFFC); paired codes
 (1.2 `<g>`, `<bx/>`/`<ex/>`, `<bpt>`/`<ept>`; 2.0 `<pc>`, `<sc/>`/`<ec/>`,
 `<mrk>`, `<sm/>`/`<em/>`) are left out of the text and never rewritten. The
 unit's `source` is rendered the same way, so the two compare code for code.
@@ -34,15 +34,19 @@ from defusedxml.ElementTree import DefusedXMLParser
 from mtqa.errors import InputError
 from mtqa.findings import Document, TextUnit
 from mtqa.formats.base import ReadOptions, decode
-from mtqa.formats.html import write_back
 from mtqa.formats.suppress import merge, parse_marker
-from mtqa.formats.textmap import PLACEHOLDER, LineIndex, TextMap, TextMapBuilder
+from mtqa.formats.textmap import PLACEHOLDER, LineIndex, TextMap, TextMapBuilder, write_back
 
 PLACEHOLDER_CODES = frozenset({"x", "ph", "it", "cp"})
 HIDDEN_CODES = frozenset({"bpt", "ept", "bx", "ex", "sc", "ec", "sm", "em"})
 _XML_DECL_ENCODING = re.compile(rb"""^(?:\xef\xbb\xbf)?<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 _RUN_TOKEN = re.compile(r"&(?:#[0-9]+|#x[0-9a-fA-F]+|amp|lt|gt|quot|apos);|[ \t\r]*[\r\n][ \t\r\n]*")
 _PREDEFINED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
+
+
+def _protected_marker(local: str, attributes: dict) -> bool:
+    """1.2 `<mrk mtype="protected">` / 2.0 `<mrk translate="no">`: text that must not change."""
+    return local == "mrk" and (attributes.get("mtype") == "protected" or attributes.get("translate") == "no")
 
 
 def _local(name: str) -> str:
@@ -115,7 +119,7 @@ class _Reader:
                 elif builder is not None:
                     if code_depth:
                         code_depth += 1
-                    elif local in PLACEHOLDER_CODES:
+                    elif local in PLACEHOLDER_CODES or _protected_marker(local, payload):
                         builder.protected(PLACEHOLDER, start, start)
                         code_depth = 1
                     elif local in HIDDEN_CODES:

@@ -2,14 +2,18 @@
 
 A reviewer reads the proposed fixes the way they read any change, and
 `patch -p1` or `git apply` can apply it: paths are a/ID and b/ID, and a last
-line without a newline is marked the way diff(1) marks it.
+line without a newline is marked the way diff(1) marks it. For markup formats
+(HTML, Markdown, XLIFF, PO) the diff is of the whole file as `mtqa fix` would
+write it, so the patch applies to the file and shows that markup stays put.
 """
 
 from __future__ import annotations
 
 import difflib
 
+from mtqa.errors import MtqaError
 from mtqa.findings import DocumentResult
+from mtqa.formats import FORMATS
 from mtqa.report import ReportContext, register
 
 NO_NEWLINE = "\\ No newline at end of file\n"
@@ -40,6 +44,27 @@ def unified(original: str, fixed: str, name: str) -> str:
     return "".join(pieces)
 
 
+def file_texts(result: DocumentResult) -> tuple[str, str]:
+    """(original, fixed) text of the whole file where the format can write it back."""
+    document = result.document
+    meta = document.meta if document is not None else {}
+    source, name = meta.get("source"), meta.get("format")
+    if document is not None and isinstance(source, str) and name:
+        writer = FORMATS.get(name)
+        if writer is not None:
+            try:
+                fixed = writer.write(document, result.fixed_units)
+                return source, fixed.decode(meta.get("encoding", "utf-8"))
+            except (MtqaError, ValueError, UnicodeDecodeError):
+                pass  # fall back to the checked text
+    return result.original_text, result.fixed_text
+
+
 @register("diff")
 def render_diff(results: list[DocumentResult], context: ReportContext) -> str:
-    return "".join(unified(r.original_text, r.fixed_text, r.id.replace("\\", "/")) for r in results if not r.error)
+    pieces = []
+    for result in results:
+        if not result.error:
+            original, fixed = file_texts(result)
+            pieces.append(unified(original, fixed, result.id.replace("\\", "/")))
+    return "".join(pieces)

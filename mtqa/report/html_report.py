@@ -18,7 +18,7 @@ import html
 import json
 import re
 import unicodedata
-from typing import Iterable
+from collections.abc import Iterable
 
 from mtqa import __version__
 from mtqa.findings import DocumentResult, Finding, Severity, TextUnit
@@ -48,13 +48,13 @@ def visible(text: str) -> str:
     for char in text:
         if char not in "\n\t" and unicodedata.category(char) in _INVISIBLE_CATEGORIES:
             if plain:
-                out.append("".join(plain))
+                out.append(html.escape("".join(plain), quote=False))
                 plain = []
             out.append(f'<span class="invisible" title="invisible character">U+{ord(char):04X}</span>')
         else:
             plain.append(char)
     if plain:
-        out.append("".join(plain))
+        out.append(html.escape("".join(plain), quote=False))
     return "".join(out)
 
 
@@ -180,7 +180,9 @@ def _finding_card(doc_index: int, key: int, result: DocumentResult, finding: Fin
     return "".join(parts)
 
 
-def _unit_findings(result: DocumentResult, unit: TextUnit, keyed: list[tuple[int, Finding]]) -> list[tuple[int, Finding]]:
+def _unit_findings(
+    result: DocumentResult, unit: TextUnit, keyed: list[tuple[int, Finding]]
+) -> list[tuple[int, Finding]]:
     return [(key, f) for key, f in keyed if unit_of(result, f) is unit]
 
 
@@ -198,7 +200,9 @@ def _document(doc_index: int, result: DocumentResult, context: ReportContext) ->
         accepted.update(key for key, f in ordered if id(f) in chosen)
         label = f'<span class="unit-id">{visible(unit.id)}</span>' if multi and unit.id is not None else ""
         lang = f' lang="{esc(result.language)}"' if result.language else ""
-        article.append(f'<div class="unit">{label}<div class="text" dir="auto"{lang}>{highlight(unit.text, mine)}</div></div>')
+        article.append(
+            f'<div class="unit">{label}<div class="text" dir="auto"{lang}>{highlight(unit.text, mine)}</div></div>'
+        )
         data_units.append(
             {
                 "text": unit.text,
@@ -226,7 +230,7 @@ def _document(doc_index: int, result: DocumentResult, context: ReportContext) ->
     parts.extend(article)
     parts.append('</div><aside class="panel">')
     if result.findings:
-        parts.append("<h3>Findings</h3><ol class=\"findings\">")
+        parts.append('<h3>Findings</h3><ol class="findings">')
         parts.extend(_finding_card(doc_index, key, result, f, key in accepted) for key, f in keyed)
         parts.append("</ol>")
     else:
@@ -246,13 +250,15 @@ def _changes(doc_index: int, result: DocumentResult, units: list[TextUnit]) -> s
             continue
         changed = True
         label = f'<span class="unit-id">{visible(unit.id)}</span>' if len(units) > 1 and unit.id is not None else ""
-        parts.append(f'<div class="unit">{label}<div class="diff" dir="auto">{inline_diff(unit.text, fixed)}</div></div>')
+        parts.append(
+            f'<div class="unit">{label}<div class="diff" dir="auto">{inline_diff(unit.text, fixed)}</div></div>'
+        )
     if not changed:
         parts.append("<p>None: no finding has an automatic fix.</p>")
     if any(f.suggestions for f in result.findings):
         parts.append(
             f'<div class="apply"><button type="button" class="apply-button" data-doc="{doc_index}">'
-            "Apply my choices</button> <a class=\"download\" hidden>Download corrected text</a> "
+            'Apply my choices</button> <a class="download" hidden>Download corrected text</a> '
             '<span class="note"></span><textarea readonly hidden aria-label="corrected text"></textarea></div>'
         )
     parts.append("</div>")
@@ -260,9 +266,7 @@ def _changes(doc_index: int, result: DocumentResult, units: list[TextUnit]) -> s
 
 
 def _legend() -> str:
-    items = [
-        f'<li><span class="swatch sev-{s.label}"></span>{s.label}</li>' for s in _SEVERITIES
-    ]
+    items = [f'<li><span class="swatch sev-{s.label}"></span>{s.label}</li>' for s in _SEVERITIES]
     items.append('<li><span class="caret sev-major">\u2038</span>missing text or space (insertion point)</li>')
     items.append('<li><span class="invisible">U+200B</span>invisible character</li>')
     return '<ul class="legend">' + "".join(items) + "</ul>"
@@ -272,7 +276,7 @@ def csp(script: str) -> str:
     digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
     return (
         "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
-        f"script-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
+        f"script-src 'sha256-{digest}'; base-uri 'none'; form-action 'none'"
     )
 
 

@@ -15,7 +15,7 @@ from mtqa.baseline import finding_key
 from mtqa.findings import DocumentResult, Finding, Severity
 from mtqa.fix import is_applied
 from mtqa.report import ReportContext, register
-from mtqa.report._location import Region, artifact_uri, region, unit_of
+from mtqa.report._location import Region, artifact_uri, file_span, is_plain, region, unit_of
 from mtqa.rules import Rule, iter_rules
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -67,20 +67,25 @@ def sarif_region(where: Region, char_range: tuple[int, int] | None, snippet: str
         "endColumn": where.end_column,
     }
     if char_range is not None:
-        data["charOffset"], data["charLength"] = char_range
+        start, end = char_range
+        data["charOffset"], data["charLength"] = start, end - start
     if snippet is not None:
         data["snippet"] = {"text": snippet}
     return data
 
 
-def _char_range(result: DocumentResult, finding: Finding) -> tuple[int, int] | None:
-    """File offsets exist only when the document is one unit starting the file."""
-    if len(result.units) != 1:
-        return None
-    unit = result.units[0]
-    if unit.line != 1 or unit.column != 1 or not 0 <= finding.start <= finding.end <= len(unit.text):
-        return None
-    return finding.start, finding.end - finding.start
+MARKUP_SPECIAL = frozenset("<>&")
+
+
+def _can_fix_by_offset(result: DocumentResult, chars: tuple[int, int] | None, suggestion: str) -> bool:
+    """A replacement by file region is right only where the file holds the text verbatim.
+
+    In markup formats a suggestion containing `<`, `>` or `&` would also need
+    escaping, which only the format writer (`mtqa fix`) knows how to do.
+    """
+    if chars is None:
+        return False
+    return is_plain(result) or not MARKUP_SPECIAL.intersection(suggestion)
 
 
 def sarif_result(
@@ -88,7 +93,7 @@ def sarif_result(
 ) -> dict[str, Any]:
     unit = unit_of(result, finding)
     where = region(finding, unit)
-    chars = _char_range(result, finding)
+    chars = file_span(result, finding, unit)
     artifact = {"uri": artifact_uri(result.id), "index": artifact_index}
     location: dict[str, Any] = {
         "physicalLocation": {
@@ -120,13 +125,14 @@ def sarif_result(
     }
     if finding.unit is not None:
         data["properties"]["unit"] = finding.unit
-    fixes = _fixes(finding, artifact, where, chars, context)
+    fixes = _fixes(result, finding, artifact, where, chars, context)
     if fixes:
         data["fixes"] = fixes
     return data
 
 
 def _fixes(
+    result: DocumentResult,
     finding: Finding,
     artifact: dict[str, Any],
     where: Region,
@@ -137,6 +143,8 @@ def _fixes(
     fixes = []
     applied = is_applied(finding, context.min_confidence)
     for rank, suggestion in enumerate(finding.suggestions):
+        if not _can_fix_by_offset(result, chars, suggestion):
+            continue
         if rank == 0 and applied:
             description = f"Replace \u201c{finding.text}\u201d with \u201c{suggestion}\u201d (applied by mtqa fix)."
         else:
@@ -218,4 +226,4 @@ def render_sarif(results: list[DocumentResult], context: ReportContext) -> str:
     return json.dumps(sarif_log(results, context), ensure_ascii=False, indent=2) + "\n"
 
 
-__all__ = ["render_sarif", "sarif_log", "level"]
+__all__ = ["level", "render_sarif", "sarif_log"]

@@ -1,0 +1,93 @@
+"""Fluency: phrasing that reads unnaturally, found and repaired with a language model.
+
+The model work lives in mtqa.fluency (imported lazily: `import mtqa.checks`
+must stay fast and work without torch); this module turns its proposals into
+findings and registers the document scores.
+
+Findings carry origin="model" and a confidence (the probability that the top
+rewrite is better, from its log-likelihood gain), so `mtqa fix` applies a
+rewrite only above --min-confidence while the report shows all of them.
+Per-sentence scores go into each finding's context: `sentence_logprob`
+(summed natural-log probability), `sentence_fluency` (mean log-prob per
+token), `anomaly` (nats of surprise beyond the model's expectation) and, with a
+rewrite, `rewrite_logprob` and `gain`.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from mtqa.findings import Document, Finding, TextUnit
+from mtqa.pipeline import DOCUMENT_SCORERS, Options
+from mtqa.rules import CheckContext, define_rule, make_finding, register_check
+
+# Languages whose thresholds were calibrated on clean news and MT errors;
+# elsewhere the check stays silent rather than guess.
+CALIBRATED_LANGUAGES = ("en", "de", "fr")
+
+define_rule(
+    "fluency.awkward",
+    category="Style/Awkward",
+    severity="minor",
+    description="Phrasing a language model finds far less likely than a minimal rewrite "
+    "(wrong auxiliary, article, preposition or verb form; odd collocation).",
+    autofix=True,
+    languages=CALIBRATED_LANGUAGES,
+    needs_model=True,
+)
+
+
+def model_name(context: CheckContext) -> str | None:
+    """The --model choice: CheckContext.model when the pipeline passes it, else rule options."""
+    name = getattr(context, "model", None)
+    if name:
+        return name
+    options = context.options or {}
+    return options.get("model") or (options.get("fluency") or {}).get("model")
+
+
+@register_check("fluency.awkward")
+def check_fluency(unit: TextUnit, context: CheckContext) -> Iterator[Finding]:
+    from mtqa.fluency.review import review  # lazy: loads torch
+
+    language = context.language
+    for proposal in review(unit.text, language, model_name(context)):
+        original = unit.text[proposal.start : proposal.end]
+        if proposal.suggestions:
+            message = f"Reads unnaturally; the model prefers “{proposal.suggestions[0]}” to “{original}”"
+        else:
+            message = f"Reads unnaturally here (“{original}”); no confident rewrite"
+        yield make_finding(
+            "fluency.awkward",
+            unit,
+            proposal.start,
+            proposal.end,
+            message,
+            proposal.suggestions,
+            confidence=proposal.confidence,
+            origin="model",
+            context=proposal.context,
+        )
+
+
+def score_document(document: Document, options: Options) -> dict[str, float]:
+    """`logprob`: summed natural-log probability of all sentences of the document.
+    `fluency`: mean log-prob per token (nats, <= 0; closer to 0 = more fluent;
+    clean English news scores about -2.5 to -3.5 with Gemma 3 270M). Sentences
+    already scored by the check are reused from a cache."""
+    from mtqa.fluency.review import sentence_scores
+    from mtqa.fluency.scorer import get_scorer
+    from mtqa.segment import sentences
+
+    texts = [s.text for unit in document.units for s in sentences(unit.text)]
+    if not texts:
+        return {}
+    scorer = get_scorer(options.model)
+    pairs = sentence_scores(scorer, texts)
+    total = sum(lp for lp, _ in pairs)
+    tokens = sum(n for _, n in pairs)
+    return {"logprob": round(total, 3), "fluency": round(total / max(1, tokens), 4)}
+
+
+if score_document not in DOCUMENT_SCORERS:
+    DOCUMENT_SCORERS.append(score_document)

@@ -1,0 +1,163 @@
+"""Rewrite candidates for a flagged word: small edits a post-editor would make.
+
+MT disfluencies are mostly wrong function words (`will no desire` for `has no
+desire`), a missing or extra article or preposition, a wrong verb form, or a
+wrong collocate. Candidates are therefore the smallest edits around the flagged
+word: substitute, insert or delete a function word, change a verb form, or take
+what the model itself predicted at that position. Names and numbers are never
+edited; the caller ranks candidates by whole-sentence log-probability.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Closed word classes per language. An MT system confuses words within a
+# class (and auxiliaries across tense/modality), so each word's alternatives
+# are the other members of its classes.
+FUNCTION_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
+    "en": {
+        "aux": ("is", "are", "was", "were", "be", "been", "has", "have", "had", "will", "would",
+                "can", "could", "should", "must", "may", "might", "does", "do", "did"),
+        "article": ("the", "a", "an"),
+        "preposition": ("of", "in", "on", "at", "to", "for", "with", "from", "by", "about", "into",
+                        "over", "against", "under", "after", "before", "during", "between"),
+        "pronoun": ("it", "its", "they", "their", "he", "his", "she", "her", "this", "that", "these", "those"),
+        "conjunction": ("and", "or", "but", "that", "which", "who", "as", "than"),
+        "negation": ("not", "no"),
+    },
+    "de": {
+        "aux": ("ist", "sind", "war", "waren", "hat", "haben", "hatte", "hatten", "wird", "werden",
+                "wurde", "wurden", "kann", "können", "soll", "sollen", "muss", "müssen"),
+        "article": ("der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "einem", "einer", "eines"),
+        "preposition": ("in", "im", "an", "am", "auf", "zu", "zum", "zur", "mit", "von", "vom", "für", "bei",
+                        "nach", "aus", "über", "gegen"),
+        "negation": ("nicht", "kein", "keine", "keinen"),
+    },
+    "fr": {
+        "aux": ("est", "sont", "était", "étaient", "a", "ont", "avait", "avaient", "sera", "seront",
+                "peut", "peuvent", "doit", "doivent"),
+        "article": ("le", "la", "les", "l'", "un", "une", "des", "du", "de", "d'"),
+        "preposition": ("à", "au", "aux", "de", "en", "dans", "sur", "pour", "par", "avec", "contre", "sans"),
+        "negation": ("ne", "pas", "n'"),
+    },
+}
+# Words worth trying as an insertion before a flagged word (short closed list).
+INSERTIONS: dict[str, tuple[str, ...]] = {
+    "en": ("the", "a", "to", "of", "has", "have", "is", "are", "be", "that", "not"),
+    "de": ("die", "der", "das", "zu", "nicht", "sich"),
+    "fr": ("le", "la", "les", "de", "à", "que", "pas"),
+}
+
+
+@dataclass(frozen=True, order=True)
+class Edit:
+    """Replace sentence[start:end] with `replacement` (insertions have start == end)."""
+
+    start: int
+    end: int
+    replacement: str
+    kind: str = "substitute"  # substitute | insert | delete | model | verb-form
+    content: bool = False  # changes a meaning-bearing word: needs a larger model margin
+
+    def apply(self, text: str) -> str:
+        return text[: self.start] + self.replacement + text[self.end :]
+
+
+def classes_of(word: str, language: str | None) -> list[tuple[str, ...]]:
+    table = FUNCTION_WORDS.get(_base(language), {})
+    lowered = word.lower()
+    return [members for members in table.values() if lowered in members]
+
+
+def is_function_word(word: str, language: str | None) -> bool:
+    return bool(classes_of(word, language))
+
+
+def is_protected(word: str) -> bool:
+    """Names, acronyms and numbers: never rewritten."""
+    return any(ch.isdigit() for ch in word) or word[:1].isupper()
+
+
+def verb_forms(word: str, language: str | None) -> list[str]:
+    """Regular English inflections of a word (the model rejects non-words)."""
+    if _base(language) != "en" or not word.isalpha() or len(word) < 3 or not word.islower():
+        return []
+    stems = {word}
+    for suffix in ("ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            stem = word[: -len(suffix)]
+            stems.update({stem, stem + "e"})
+    forms: set[str] = set()
+    for stem in stems:
+        forms.update({stem, stem + "s", stem + "ed", stem + "ing"})
+        if stem.endswith("e"):
+            forms.update({stem + "d", stem[:-1] + "ing"})
+    forms.discard(word)
+    return sorted(forms)
+
+
+_WORDLIKE = re.compile(r"^\w+(?:[-'’]\w+)*$", re.UNICODE)
+
+
+def generate(
+    sentence: str,
+    words: list[tuple[int, int]],
+    index: int,
+    language: str | None,
+    predicted: dict[int, list[str]] | None = None,
+) -> list[Edit]:
+    """Candidate edits around words[index] (and the word before it).
+
+    `predicted[i]` holds the model's top next-word guesses at word i's position;
+    they enter as substitutes for function words and as insertions.
+    """
+    predicted = predicted or {}
+    edits: set[Edit] = set()
+    for position in (index - 1, index):
+        if position < 0:
+            continue
+        start, end = words[position]
+        word = sentence[start:end]
+        if is_protected(word):
+            continue
+        function = is_function_word(word, language)
+        for members in classes_of(word, language):
+            for other in members:
+                if other != word.lower():
+                    edits.add(Edit(start, end, _match_case(other, word)))
+        if function:
+            edits.add(_deletion(sentence, start, end))
+        for form in verb_forms(word, language):
+            edits.add(Edit(start, end, form, kind="verb-form"))
+        for guess in predicted.get(position, []):
+            if not _WORDLIKE.match(guess) or guess.lower() == word.lower() or is_protected(guess):
+                continue
+            content = not (function or is_function_word(guess, language))
+            edits.add(Edit(start, end, _match_case(guess, word), kind="model", content=content))
+            if is_function_word(guess, language):
+                edits.add(Edit(start, start, guess + " ", kind="insert"))
+        for inserted in INSERTIONS.get(_base(language), ()):
+            if position == index:
+                edits.add(Edit(start, start, inserted + " ", kind="insert"))
+    return sorted(edits)
+
+
+def _deletion(sentence: str, start: int, end: int) -> Edit:
+    """Delete a word with one of its neighbouring spaces."""
+    if end < len(sentence) and sentence[end] == " ":
+        return Edit(start, end + 1, "", kind="delete")
+    if start > 0 and sentence[start - 1] == " ":
+        return Edit(start - 1, end, "", kind="delete")
+    return Edit(start, end, "", kind="delete")
+
+
+def _match_case(word: str, model: str) -> str:
+    if model[:1].isupper():
+        return word[:1].upper() + word[1:]
+    return word
+
+
+def _base(language: str | None) -> str:
+    return (language or "en").split("-")[0].lower()

@@ -1,0 +1,136 @@
+"""The fluency review of one text unit: detect, propose rewrites, keep scores.
+
+This is the model-side half of the `fluency` rule family; mtqa/checks/fluency.py
+only turns its proposals into findings, so the checks never import torch.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+from mtqa.fluency import candidates, detect, rewrite
+from mtqa.fluency.scorer import LanguageModelScorer, get_scorer
+from mtqa.segment import sentences
+
+MAX_SENTENCE_CHARS = 600  # longer "sentences" are lists or tables, not prose
+# A flag with no rewrite that beats the original is shown only when the
+# anomaly is this far above the threshold: an editor can act on a rewrite,
+# much less on a bare "this reads oddly".
+BARE_FLAG_MARGIN = 3.0
+
+
+@dataclass
+class Proposal:
+    start: int  # offsets into the unit text
+    end: int
+    suggestions: list[str]
+    confidence: float
+    anomaly: float
+    context: dict = field(default_factory=dict)
+
+
+# Sentence scores by (model, sentence): the document scorer reuses what the
+# check computed instead of running the model twice.
+_SENTENCE_SCORES: OrderedDict[tuple[str, str], tuple[float, int]] = OrderedDict()
+_SENTENCE_CACHE_SIZE = 8192
+
+
+def remember(model: str, text: str, logprob: float, tokens: int) -> None:
+    _SENTENCE_SCORES[(model, text)] = (logprob, tokens)
+    _SENTENCE_SCORES.move_to_end((model, text))
+    while len(_SENTENCE_SCORES) > _SENTENCE_CACHE_SIZE:
+        _SENTENCE_SCORES.popitem(last=False)
+
+
+def sentence_scores(scorer: LanguageModelScorer, texts: list[str]) -> list[tuple[float, int]]:
+    """(summed log-prob, token count) per sentence, scoring only cache misses."""
+    missing = [t for t in dict.fromkeys(texts) if (scorer.name, t) not in _SENTENCE_SCORES]
+    if missing:
+        for scored in scorer.token_logprobs(missing):
+            remember(scorer.name, scored.text, scored.logprob, len(scored.tokens))
+    return [_SENTENCE_SCORES[(scorer.name, t)] for t in texts]
+
+
+def review(
+    text: str,
+    language: str | None,
+    model: str | None = None,
+    *,
+    threshold: float = detect.FLAG_THRESHOLD,
+    correct: bool = True,
+) -> list[Proposal]:
+    """Flag anomalous words in `text` and propose ranked minimal rewrites."""
+    scorer = get_scorer(model)
+    spans = [(s.start, s.end, s.text) for s in sentences(text) if len(s.text) <= MAX_SENTENCE_CHARS]
+    if not spans:
+        return []
+    proposals: list[Proposal] = []
+    for analysis in detect.analyse(scorer, spans, language, threshold=threshold):
+        sentence = text[analysis.start : analysis.end]
+        remember(scorer.name, sentence, analysis.logprob, len(analysis.scored.tokens))
+        taken_until = -1
+        for index in sorted(analysis.anomalies, key=lambda i: -analysis.scores[i]):
+            word = analysis.words[index]
+            if word.start < taken_until:
+                continue
+            proposal = _propose(scorer, analysis, sentence, index, language, correct)
+            if proposal is None:
+                continue
+            proposal.start += analysis.start
+            proposal.end += analysis.start
+            proposals.append(proposal)
+            taken_until = proposal.end - analysis.start
+            break  # one rewrite per sentence: later anomalies are often echoes of the first
+    return sorted(proposals, key=lambda p: p.start)
+
+
+def _propose(scorer, analysis, sentence, index, language, correct) -> Proposal | None:
+    words = analysis.words
+    word = words[index]
+    anomaly = analysis.scores[index]
+    context = {
+        "sentence_logprob": round(analysis.logprob, 3),
+        "sentence_fluency": round(analysis.mean_logprob, 3),
+        "anomaly": round(anomaly, 3),
+        "model": scorer.name,
+    }
+    ranked: list[rewrite.Ranked] = []
+    if correct:
+        positions = [(w.start, w.end) for w in words]
+        predicted = {i: detect.predicted_words(scorer, analysis, i) for i in (index - 1, index) if i >= 0}
+        edits = candidates.generate(sentence, positions, index, language, predicted)
+        lo = words[max(0, index - 5)].start
+        hi = words[min(len(words) - 1, index + 3)].end
+        ranked = rewrite.rank(scorer, sentence, analysis.logprob, edits, window=(lo, hi))
+    if not ranked:
+        if anomaly < detect.FLAG_THRESHOLD + BARE_FLAG_MARGIN:
+            return None
+        return Proposal(word.start, word.end, [], _bare_confidence(anomaly), anomaly, context)
+    start = min([word.start] + [r.edit.start for r in ranked])
+    end = max([word.end] + [r.edit.end for r in ranked])
+    start, end = _word_bounds(sentence, start, end)
+    suggestions = []
+    for r in ranked:
+        delta = len(r.text) - len(sentence)
+        suggestion = r.text[start : end + delta]
+        if suggestion not in suggestions:
+            suggestions.append(suggestion)
+    context["rewrite_logprob"] = round(analysis.logprob + ranked[0].gain, 3)
+    context["gain"] = round(ranked[0].gain, 3)
+    return Proposal(start, end, suggestions, ranked[0].confidence, anomaly, context)
+
+
+def _word_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    while start > 0 and (text[start - 1].isalnum()):
+        start -= 1
+    while end < len(text) and text[end].isalnum():
+        end += 1
+    return start, end
+
+
+def _bare_confidence(anomaly: float) -> float:
+    """A flag without a rewrite: likelihood it is a real error, capped low."""
+    import math
+
+    return min(0.6, 1.0 / (1.0 + math.exp(-(anomaly - detect.FLAG_THRESHOLD - 2.0))))

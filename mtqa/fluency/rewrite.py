@@ -1,0 +1,81 @@
+"""Rank rewrite candidates by whole-sentence log-probability.
+
+Alternatives differ in length (`will` vs `has`, an inserted article, a deleted
+preposition), so they are compared by the *summed* log-probability of the whole
+sentence, never the mean. The gain over the original is a log-likelihood ratio;
+an edit must win by a prior margin before it is proposed (larger for edits that
+change a content word, which could change meaning).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from mtqa.fluency.candidates import Edit
+from mtqa.fluency.scorer import LanguageModelScorer
+
+FUNCTION_MARGIN = 3.0  # nats a function-word / form edit must gain to be proposed
+CONTENT_MARGIN = 6.0  # a content-word substitution must be far more likely
+MAX_CANDIDATES = 48
+
+
+@dataclass
+class Ranked:
+    edit: Edit
+    text: str  # the whole rewritten sentence
+    gain: float  # summed log-prob of rewrite minus original (nats)
+
+    @property
+    def confidence(self) -> float:
+        """P(the rewrite is better), reading the gain as a log-likelihood ratio
+        against a prior that discourages edits (the margin)."""
+        margin = CONTENT_MARGIN if self.edit.content else FUNCTION_MARGIN
+        return 1.0 / (1.0 + math.exp(-(self.gain - margin)))
+
+
+KIND_ORDER = {"model": 0, "substitute": 1, "verb-form": 2, "delete": 3, "insert": 4}
+PREFILTER_KEEP = 6
+
+
+def rank(
+    scorer: LanguageModelScorer,
+    sentence: str,
+    original_logprob: float,
+    edits: list[Edit],
+    *,
+    window: tuple[int, int] | None = None,
+    keep: int = 3,
+) -> list[Ranked]:
+    """The best `keep` edits that beat the original by their margin, best first.
+
+    Two stages keep this cheap on a CPU: every candidate is first scored on a
+    window of a few words around the edit (the effect of a local edit shows up
+    there), and only the best few are rescored as whole sentences, which is
+    what the gain and the confidence are computed from.
+    """
+    unique: dict[str, Edit] = {}
+    for edit in sorted(edits, key=lambda e: (KIND_ORDER.get(e.kind, 9), e)):
+        text = edit.apply(sentence)
+        if text != sentence and text not in unique:
+            unique[text] = edit
+        if len(unique) >= MAX_CANDIDATES:
+            break
+    if not unique:
+        return []
+    finalists = list(unique.values())
+    if window is not None and len(finalists) > PREFILTER_KEEP:
+        lo, hi = window
+        local = [sentence[lo:hi]] + [sentence[lo : e.start] + e.replacement + sentence[e.end : hi] for e in finalists]
+        local_scores = scorer.sequence_logprob(local)
+        base = local_scores[0]
+        order = sorted(range(len(finalists)), key=lambda i: -(local_scores[i + 1] - base))
+        finalists = [finalists[i] for i in order[:PREFILTER_KEEP] if local_scores[i + 1] > base]
+    texts = [e.apply(sentence) for e in finalists]
+    if not texts:
+        return []
+    scores = scorer.sequence_logprob(texts)
+    ranked = [Ranked(edit, text, score - original_logprob) for edit, text, score in zip(finalists, texts, scores)]
+    ranked = [r for r in ranked if r.gain >= (CONTENT_MARGIN if r.edit.content else FUNCTION_MARGIN)]
+    ranked.sort(key=lambda r: (-r.gain, r.edit.content))
+    return ranked[:keep]
