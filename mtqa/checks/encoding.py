@@ -218,7 +218,9 @@ def _cyrillic_codepage(line: str) -> str | None:
         return None
     fixed = line.translate(_CP1252_TO_CP1251)
     cyrillic = sum(1 for ch in fixed if "\u0400" <= ch <= "\u04ff")
-    return fixed if cyrillic >= 0.8 * letters else None
+    if cyrillic < 0.8 * letters or ftfy.is_bad(fixed):
+        return None  # UTF-8 mojibake (ÐŸÑ€Ð¸) reads as `РџСЂРё` here: ftfy's case
+    return fixed
 
 
 def _explain(line: str) -> str:

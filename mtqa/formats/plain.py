@@ -5,6 +5,7 @@ from __future__ import annotations
 from mtqa.errors import InputError
 from mtqa.findings import Document, TextUnit
 from mtqa.formats.base import ReadOptions, decode
+from mtqa.formats.suppress import plain_text_ignores
 
 
 class PlainText:
@@ -17,7 +18,7 @@ class PlainText:
             raise InputError(source, "is empty: there is no text to check")
         return Document(
             id=source,
-            units=[TextUnit(text=text)],
+            units=[TextUnit(text=text, ignore=plain_text_ignores(text))],
             language=options.language,
             meta={"encoding": encoding},
         )
