@@ -20,6 +20,8 @@ def rules_of(text: str, lang: str = "en") -> list[str]:
         ("the mayor &amp; # 39; s office", "the mayor's office"),
         # A possessive after a plural keeps the space before the next word.
         ("the nurses & # 39; union called a strike", "the nurses' union called a strike"),
+        # A quoted word keeps the space before its opening quote.
+        ("Readers left comments &#39;section&#39; by section.", "Readers left comments 'section' by section."),
         # Contractions.
         ("He said it & # 39; s too early.", "He said it's too early."),
         # Literal and Moses-escaped entities.

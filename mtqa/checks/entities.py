@@ -115,7 +115,11 @@ def _absorb_spaces(text: str, start: int, end: int, char: str) -> tuple[int, int
     if not (letter_left and letter_right):
         return start, end, char
     rest = text[right:]
-    joins_right = bool(_CLITIC.match(rest)) or not _word_before(text, left).lower().endswith("s")
+    clitic = bool(_CLITIC.match(rest))
+    if right == end and left < start and not clitic:
+        # `say &#39;yes&#39;`: attached to the next word only, so an opening quote.
+        return start, end, char
+    joins_right = clitic or not _word_before(text, left).lower().endswith("s")
     if joins_right:
         return left, right, char
     return left, end, char

@@ -1,0 +1,196 @@
+"""Encoding family: mojibake per word, control/invisible characters, U+FFFD.
+
+Broken inputs are either typed as they appear on screen or made by encoding
+a hand-written correct sentence as UTF-8 and decoding it the wrong way, which
+is exactly how the damage happens; the expected text is always the correct
+sentence as written here.
+"""
+
+from __future__ import annotations
+
+import ftfy  # noqa: F401  (registers the sloppy-windows-1252 codec)
+import pytest
+
+import mtqa
+from mtqa.checks import encoding
+
+
+def findings(text: str, lang: str) -> list:
+    return mtqa.check(text, lang, select=["encoding"]).findings
+
+
+def fix(text: str, lang: str) -> str:
+    return mtqa.fix(text, lang, select=["encoding"])
+
+
+def as_windows_1252(correct: str) -> str:
+    """What a UTF-8 text looks like when read as Windows-1252."""
+    return correct.encode("utf-8").decode("sloppy-windows-1252")
+
+
+# --- mojibake ---------------------------------------------------------------
+
+
+def test_mojibake_reported_per_word_with_repair() -> None:
+    text = "I love cafÃ© au lait and naÃ¯ve jokes."
+    result = findings(text, "en")
+    assert [(f.rule, f.text, f.suggestions) for f in result] == [
+        ("encoding.mojibake", "cafÃ©", ["café"]),
+        ("encoding.mojibake", "naÃ¯ve", ["naïve"]),
+    ]
+    first = result[0]
+    assert text[first.start : first.end] == "cafÃ©"
+    assert first.category == "Fluency/Character encoding"
+    assert fix(text, "en") == "I love café au lait and naïve jokes."
+
+
+def test_double_encoded_apostrophe_inside_word() -> None:
+    result = findings("The minister said he donÃ¢â‚¬â„¢t know.", "en")
+    assert [(f.text, f.suggestions) for f in result] == [("donÃ¢â‚¬â„¢t", ["don’t"])]
+
+
+def test_smart_punctuation_mojibake_english() -> None:
+    assert fix("He said itâ€™s over â€“ for now.", "en") == "He said it’s over – for now."
+
+
+def test_closing_quote_whose_last_byte_was_dropped() -> None:
+    # ” is E2 80 9D; 0x9D has no Windows-1252 character and is usually lost.
+    assert fix("The so-called â€œbestâ€ deal was rejected.", "en") == (
+        "The so-called “best” deal was rejected."
+    )
+
+
+def test_c1_controls_for_windows_quotes() -> None:
+    assert fix("He called it \x93a disaster\x94 on Monday.", "en") == "He called it “a disaster” on Monday."
+
+
+@pytest.mark.parametrize(
+    "lang, correct",
+    [
+        ("de", "Die Straße führt über die Brücke nach Köln."),
+        ("fr", "Le café est fermé à cause de la grève, a-t-il précisé."),
+        ("es", "El año pasado, el niño ganó el premio en Córdoba."),
+        ("ru", "Президент заявил в понедельник, что экономика растёт."),
+        ("ja", "日本の首相は月曜日に記者会見を開いた。"),
+    ],
+)
+def test_utf8_read_as_windows_1252_is_repaired(lang: str, correct: str) -> None:
+    broken = as_windows_1252(correct)
+    assert findings(broken, lang), broken
+    assert fix(broken, lang) == correct
+
+
+def test_german_mojibake_one_finding_per_word() -> None:
+    result = findings("Die StraÃŸe fÃ¼hrt Ã¼ber die BrÃ¼cke.", "de")
+    assert [f.text for f in result] == ["StraÃŸe", "fÃ¼hrt", "Ã¼ber", "BrÃ¼cke"]
+    assert [f.suggestions[0] for f in result] == ["Straße", "führt", "über", "Brücke"]
+
+
+def test_cyrillic_windows_1251_read_as_latin() -> None:
+    broken = "Ïðåçèäåíò çàÿâèë â ïîíåäåëüíèê, ÷òî ýêîíîìèêà ðàñò¸ò."
+    assert fix(broken, "ru") == "Президент заявил в понедельник, что экономика растёт."
+    # The same letters in a French text are French, not Russian mojibake.
+    assert findings("Où est passée l'été àççèâ ?", "fr") == []
+
+
+def test_only_damaged_line_is_touched() -> None:
+    text = "Première ligne correcte.\nLa rÃ©union a eu lieu.\nTroisième ligne, “citée”."
+    assert fix(text, "fr") == "Première ligne correcte.\nLa réunion a eu lieu.\nTroisième ligne, “citée”."
+
+
+# --- legitimate text must stay as it is ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "lang, text",
+    [
+        ("en", "“Curly quotes”, ‘single ones’, an ellipsis… and a dash — stay."),
+        ("en", "The ﬁnal report (ligature) and café\u0301 in NFD stay untouched."),
+        ("de", "„Das ist gut“, sagte der Bürgermeister über die Straße."),
+        ("fr", "Il a dit\u202f: «\u00a0Nous verrons\u00a0»\u202f!"),
+        ("es", "¿Qué pasó? ¡Nadie lo sabe! El pingüino está en el año 2024."),
+        ("ru", "«Мы готовы», — сказал министр в пятницу."),
+        ("ja", "ＡＢＣ社の社長は「全角（ぜんかく）」の文字を使った。"),
+        ("fa", "من می\u200cخواهم به خانه بروم."),  # ZWNJ is Persian spelling
+        ("hi", "क्\u200dष और हिन्\u200dदी"),  # ZWJ in Devanagari half forms
+        ("en", "The family emoji 👨\u200d👩\u200d👧 uses joiners."),
+        ("th", "ภาษา\u200bไทย"),  # ZWSP marks Thai word breaks
+        ("en", "Tabs\tand Windows line ends\r\nare fine, as is a soft\u00adhyphen."),
+        ("en", "A dash kept with its word -\u2060 like this."),
+        ("en", "Prices: £5, €10, ¥100, 25°C, ½ cup, naïve, Zoë, São Paulo."),
+    ],
+)
+def test_clean_text_has_no_findings(lang: str, text: str) -> None:
+    assert findings(text, lang) == []
+    assert fix(text, lang) == text
+
+
+def test_ascii_text_never_reaches_ftfy(monkeypatch: pytest.MonkeyPatch) -> None:
+    def explode(*args, **kwargs):
+        raise AssertionError("ftfy called on ASCII text")
+
+    monkeypatch.setattr(encoding.ftfy, "fix_text", explode)
+    assert findings("Plain ASCII news text, nothing to see here.", "en") == []
+
+
+# --- control, invisible and lost characters ------------------------------------
+
+
+def test_control_characters_are_removed() -> None:
+    text = "The vote\x00 was held\x07 on Monday."
+    result = findings(text, "en")
+    assert [f.rule for f in result] == ["encoding.control-char"] * 2
+    assert fix(text, "en") == "The vote was held on Monday."
+
+
+def test_vertical_tab_between_words_becomes_a_space() -> None:
+    assert fix("Der Rat\x0btagte am Montag.", "de") == "Der Rat tagte am Montag."
+
+
+def test_terminal_escape_removed_whole() -> None:
+    assert fix("Status: \x1b[31mfailed\x1b[0m today.", "en") == "Status: failed today."
+
+
+def test_zero_width_space_in_latin_text() -> None:
+    text = "Das Parla\u200bment tagte."
+    result = findings(text, "de")
+    assert [(f.rule, f.start) for f in result] == [("encoding.zero-width", len("Das Parla"))]
+    assert fix(text, "de") == "Das Parlament tagte."
+
+
+def test_zero_width_joiner_between_latin_letters() -> None:
+    assert fix("Le mi\u200dnistre a parlé.", "fr") == "Le ministre a parlé."
+
+
+def test_byte_order_mark_inside_text() -> None:
+    text = "Первый абзац.\n\ufeffВторой абзац."
+    result = findings(text, "ru")
+    assert [f.rule for f in result] == ["encoding.bom"]
+    assert fix(text, "ru") == "Первый абзац.\nВторой абзац."
+
+
+def test_replacement_character_flagged_without_fix() -> None:
+    text = "El presidente de Espa\ufffda llegó el lunes."
+    result = findings(text, "es")
+    assert [(f.rule, f.text, f.suggestions, f.autofix) for f in result] == [
+        ("encoding.replacement-char", "\ufffd", [], False)
+    ]
+    assert fix(text, "es") == text
+
+
+# --- idempotence ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "lang, text",
+    [
+        ("en", "He donÃ¢â‚¬â„¢t care about the â€œbestâ€ offer\x00."),
+        ("fr", "Le cafÃ© est fermÃ© Ã  cause de la grÃ¨ve\u200b."),
+        ("ru", "Ïðåçèäåíò çàÿâèë \ufeffâ ïîíåäåëüíèê."),
+    ],
+)
+def test_fix_is_idempotent(lang: str, text: str) -> None:
+    once = fix(text, lang)
+    assert once != text
+    assert fix(once, lang) == once
+    assert [f for f in findings(once, lang) if f.autofix] == []
