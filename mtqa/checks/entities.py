@@ -116,8 +116,9 @@ def _absorb_spaces(text: str, start: int, end: int, char: str) -> tuple[int, int
         return start, end, char
     rest = text[right:]
     clitic = bool(_CLITIC.match(rest))
-    if right == end and left < start and not clitic:
-        # `say &#39;yes&#39;`: attached to the next word only, so an opening quote.
+    if (right == end) != (left == start) and not clitic:
+        # Spaced on one side only (`say &#39;yes&#39; now`): a quote mark whose
+        # spacing is the writer's, not the garbling's.
         return start, end, char
     joins_right = clitic or not _word_before(text, left).lower().endswith("s")
     if joins_right:

@@ -83,6 +83,11 @@ _LEGIT: dict[str, set[str]] = {
     "is": {"á", "sem", "það", "að"},
 }
 
+# Doubles that are grammar only after certain words: `what it is is`.
+_LEGIT_AFTER: dict[str, dict[str, set[str]]] = {
+    "en": {"is": {"it", "this", "that", "what", "which", "thing", "problem", "question"}},
+}
+
 # Languages where doubling a word is ordinary grammar (plural, emphasis,
 # distributives): only listed function words are checked there.
 _REDUPLICATING = {
@@ -221,9 +226,13 @@ def _language(context: CheckContext) -> str:
     return (context.language or "").split("-", 1)[0].lower()
 
 
-def _legit_double(first: _Token, second: _Token, language: str, sentence_start: bool) -> bool:
+def _legit_double(
+    first: _Token, second: _Token, language: str, sentence_start: bool, previous: str
+) -> bool:
     """Is `first second` (same word twice) something a writer means?"""
     key = first.key
+    if previous in _LEGIT_AFTER.get(language, {}).get(key, ()):
+        return True
     function = _FUNCTION.get(language, set())
     if key in _UNIVERSAL or all(part in _UNIVERSAL for part in key.split("-")):
         return True  # bla bla, ля-ля-ля ля-ля-ля
@@ -269,8 +278,9 @@ def check_repetition(unit: TextUnit, context: CheckContext) -> Iterator[Finding]
         if size == 1 and not _checkable(first):
             index += copies
             continue
+        previous = tokens[index - 1].key if index and links[index - 1] else ""
         if size == 1 and _legit_double(
-            first, tokens[index + 1], language, _is_sentence_start(text, first.start)
+            first, tokens[index + 1], language, _is_sentence_start(text, first.start), previous
         ):
             index += copies
             continue
