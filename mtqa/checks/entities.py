@@ -96,7 +96,7 @@ def _word_before(text: str, position: int) -> str:
     return match.group() if match else ""
 
 
-def _absorb_spaces(text: str, start: int, end: int, char: str) -> tuple[int, int, str]:
+def _absorb_spaces(text: str, start: int, end: int, char: str, garbled: bool = False) -> tuple[int, int, str]:
     """Widen the span over spaces the garbling introduced around an apostrophe.
 
     `Ma & # 39; arrat` -> `Ma'arrat`, `Assad & # 39; s` -> `Assad's`, but
@@ -116,9 +116,9 @@ def _absorb_spaces(text: str, start: int, end: int, char: str) -> tuple[int, int
         return start, end, char
     rest = text[right:]
     clitic = bool(_CLITIC.match(rest))
-    if (right == end) != (left == start) and not clitic:
-        # Spaced on one side only (`say &#39;yes&#39; now`): a quote mark whose
-        # spacing is the writer's, not the garbling's.
+    if not garbled and (right == end) != (left == start) and not clitic:
+        # An intact entity spaced on one side only (`say &#39;yes&#39; now`) is
+        # a quote mark whose spacing is the writer's, not the garbling's.
         return start, end, char
     joins_right = clitic or not _word_before(text, left).lower().endswith("s")
     if joins_right:
@@ -164,7 +164,7 @@ def check_entities(unit: TextUnit, context: CheckContext) -> Iterator[Finding]:
         decoded = _decode_garbled(match)
         if decoded is None:
             continue
-        start, end, replacement = _absorb_spaces(text, match.start(), match.end(), decoded)
+        start, end, replacement = _absorb_spaces(text, match.start(), match.end(), decoded, garbled=True)
         taken.append((start, end))
         yield make_finding(
             "entities.garbled",

@@ -56,6 +56,7 @@ define_rule(
 MIN_WORDS = 5
 MIN_LETTERS = 25
 MIN_CONFIDENCE = 0.9
+LANGDETECT_ALONE_MIN_WORDS = 8
 
 # Languages a detector confuses with each other on one sentence; a "foreign"
 # verdict for a relative is not evidence of untranslated text.
@@ -139,11 +140,8 @@ def _foreign_language(sentence: str, language: str) -> str | None:
     letters = sum(len(word) for word in words)
     if len(words) < MIN_WORDS or letters < MIN_LETTERS:
         return None
-    guess = langid.detect_cld2(cleaned)
-    if guess is None or not guess.reliable or guess.confidence < MIN_CONFIDENCE:
-        return None
-    detected = guess.language
-    if _related(language, detected):
+    detected = _identify(cleaned, len(words))
+    if detected is None or _related(language, detected):
         return None
     # Names and titles carry no language: "J'ai acheté l'ebook Ascendance of
     # a Bookworm" must still read as foreign once capitalised words are gone,
@@ -156,8 +154,8 @@ def _foreign_language(sentence: str, language: str) -> str | None:
         return None
     if detected not in _CAPITALISES_NOUNS and len(remaining) < 0.65 * len(words):
         return None  # a third capitalised: titles ("spiele It's My Party and I'll Cry")
-    again = langid.detect_cld2(without_names)
-    if again is None or not again.reliable or not _related(detected, again.language):
+    again = _identify(without_names, len(remaining))
+    if again is None or not _related(detected, again):
         return None
     if _speaks(cleaned, language, detected):
         return None
@@ -173,6 +171,25 @@ def _foreign_language(sentence: str, language: str) -> str | None:
     if sum(p for code, p in opinions.items() if _related(language, code)) >= 0.1:
         return None
     return detected
+
+
+def _identify(text: str, words: int) -> str | None:
+    """A confident language for `text`, or None.
+
+    CLD2 first; it stays silent ("Unknown") on some perfectly ordinary
+    Russian sentences, so for longer text langdetect may answer alone, but
+    only when it is all but certain.
+    """
+    guess = langid.detect_cld2(text)
+    if guess is not None:
+        if guess.reliable and guess.confidence >= MIN_CONFIDENCE:
+            return guess.language
+        return None
+    if words < LANGDETECT_ALONE_MIN_WORDS:
+        return None
+    opinions = langid.langdetect_probabilities(text)
+    best = max(opinions, key=opinions.__getitem__, default=None)
+    return best if best is not None and opinions[best] >= 0.99 else None
 
 
 _CAPITALISES_NOUNS = {"de", "lb"}

@@ -15,6 +15,7 @@ repair, the same characters twice.
 
 from __future__ import annotations
 
+import bisect
 import re
 from typing import Iterable, Iterator
 
@@ -152,13 +153,11 @@ def check_spacing(unit: TextUnit, context: CheckContext) -> Iterator[Finding]:
         _missing_after(text, profile),
         _double_spaces(text),
     ]
-    taken: list[tuple[int, int]] = []
+    taken = _Taken()
     for source in sources:
         for edit in source:
-            if edit.replacement is not None:
-                if any(edit.start < end and start < edit.end for start, end in taken):
-                    continue
-                taken.append((edit.start, edit.end))
+            if edit.replacement is not None and not taken.claim(edit.start, edit.end):
+                continue
             suggestions = [] if edit.replacement is None else [edit.replacement]
             yield make_finding(f"spacing.{edit.kind}", unit, edit.start, edit.end, edit.message, suggestions)
 
@@ -191,8 +190,28 @@ def _tokenized_spans(text: str, spans: list[tuple[int, int]], least: int) -> lis
     return found
 
 
+class _Taken:
+    """Character ranges already repaired, so that no two edits touch the same text."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def claim(self, start: int, end: int) -> bool:
+        index = bisect.bisect_left(self.starts, start)
+        if index < len(self.starts) and self.starts[index] < max(end, start + 1):
+            return False
+        if index > 0 and self.ends[index - 1] > start:
+            return False
+        self.starts.insert(index, start)
+        self.ends.insert(index, max(end, start + 1))
+        return True
+
+
 def _inside(position: int, spans: list[tuple[int, int]]) -> bool:
-    return any(start <= position < end for start, end in spans)
+    """Whether position falls in one of the (sorted, disjoint) spans."""
+    index = bisect.bisect_right(spans, (position, float("inf"))) - 1
+    return index >= 0 and spans[index][0] <= position < spans[index][1]
 
 
 def _clitics(text: str, language: str, tokenized: list[tuple[int, int]]) -> Iterator[Edit]:
