@@ -104,8 +104,9 @@ def detect_cld2(text: str) -> Guess | None:
     """
     if _cld2 is None or not text.strip():
         return None
+    cleaned = text if text.isprintable() else _clean_for_cld2(text)
     try:
-        reliable, _, details = _cld2.detect(_clean_for_cld2(text))
+        reliable, _, details = _cld2.detect(cleaned)
     except _cld2.error:
         return None
     if not details:
@@ -145,3 +146,19 @@ def langdetect_probabilities(text: str) -> dict[str, float]:
     except LangDetectException:
         return {}
     return {item.lang.split("-", 1)[0]: float(item.prob) for item in ranked}
+
+
+def langdetect_knows(language: str) -> bool:
+    """Does langdetect have a profile for this language?
+
+    Without one it answers with the nearest language it knows, confidently.
+    """
+    import os
+
+    from langdetect import detector_factory
+
+    try:
+        profiles = os.listdir(detector_factory.PROFILES_DIRECTORY)
+    except OSError:
+        return False
+    return language in {name.split("-", 1)[0] for name in profiles}

@@ -80,6 +80,12 @@ def test_utf8_read_as_windows_1252_is_repaired(lang: str, correct: str) -> None:
     assert fix(broken, lang) == correct
 
 
+def test_utf8_read_as_windows_1251_inside_sound_russian_text() -> None:
+    damaged = "лучшей в сезоне".encode("utf-8").decode("cp1251")
+    text = f"Тренер назвал игру {damaged}, а капитан промолчал."
+    assert fix(text, "ru") == "Тренер назвал игру лучшей в сезоне, а капитан промолчал."
+
+
 def test_german_mojibake_one_finding_per_word() -> None:
     result = findings("Die StraÃŸe fÃ¼hrt Ã¼ber die BrÃ¼cke.", "de")
     assert [f.text for f in result] == ["StraÃŸe", "fÃ¼hrt", "Ã¼ber", "BrÃ¼cke"]

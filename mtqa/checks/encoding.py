@@ -166,6 +166,7 @@ def _mojibake(unit: TextUnit, line: str, offset: int, language: str | None) -> I
         fixed = ftfy.fix_text(prepared, FTFY_CONFIG)
         if fixed == line:
             return
+        fixed = _extend_to_neighbours(line, fixed)
         how = _explain(prepared)
     for start, end, replacement in _changed_spans(line, fixed):
         if "\ufffd" in replacement and "\ufffd" not in line[start:end]:
@@ -189,6 +190,37 @@ def _mojibake(unit: TextUnit, line: str, offset: int, language: str | None) -> I
 
 
 _PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+_WRONG_DECODINGS = ("sloppy-windows-1251", "sloppy-windows-1252")
+
+
+def _extend_to_neighbours(line: str, fixed: str) -> str:
+    """Repair short words ftfy left between words it repaired.
+
+    In a line mixing sound and damaged text ftfy repairs sequences that are
+    unmistakably mojibake, but a two-letter word such as `РІ` (UTF-8 `в`
+    read as Windows-1251) looks plausible on its own and is left:
+    `лучшей РІ сезоне`. Next to a repaired word, a word that decodes
+    cleanly the same wrong way is damaged too.
+    """
+    original_words, fixed_words = line.split(" "), fixed.split(" ")
+    if len(original_words) != len(fixed_words):
+        return fixed
+    changed = [a != b for a, b in zip(original_words, fixed_words)]
+    for index, word in enumerate(fixed_words):
+        if changed[index] or not word or word.isascii():
+            continue
+        if not (index and changed[index - 1]) and not (index + 1 < len(changed) and changed[index + 1]):
+            continue
+        for codec in _WRONG_DECODINGS:
+            try:
+                decoded = word.encode(codec).decode("utf-8")
+            except UnicodeError:
+                continue
+            if decoded != word and not ftfy.is_bad(decoded):
+                fixed_words[index] = decoded
+                changed[index] = True  # lets the next short word join in
+                break
+    return " ".join(fixed_words)
 
 # Single-byte Cyrillic text (Windows-1251) shown as Windows-1252: "Ïðèâåò"
 # for "Привет". ftfy leaves mixups between two single-byte code pages alone,

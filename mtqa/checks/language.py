@@ -140,7 +140,7 @@ def _foreign_language(sentence: str, language: str) -> str | None:
     letters = sum(len(word) for word in words)
     if len(words) < MIN_WORDS or letters < MIN_LETTERS:
         return None
-    detected = _identify(cleaned, len(words))
+    detected = _identify(cleaned, len(words), language)
     if detected is None or _related(language, detected):
         return None
     # Names and titles carry no language: "J'ai acheté l'ebook Ascendance of
@@ -154,10 +154,10 @@ def _foreign_language(sentence: str, language: str) -> str | None:
         return None
     if detected not in _CAPITALISES_NOUNS and len(remaining) < 0.65 * len(words):
         return None  # a third capitalised: titles ("spiele It's My Party and I'll Cry")
-    again = _identify(without_names, len(remaining))
+    again = _identify(without_names, len(remaining), language)
     if again is None or not _related(detected, again):
         return None
-    if _speaks(cleaned, language, detected):
+    if _speaks(cleaned, language, detected) or not _letters_agree(cleaned, language, detected):
         return None
     # Second opinion from another model: it must agree, and see no trace of
     # the document's language ("Two representatives of Sdružení nezávislých
@@ -173,23 +173,53 @@ def _foreign_language(sentence: str, language: str) -> str | None:
     return detected
 
 
-def _identify(text: str, words: int) -> str | None:
+def _identify(text: str, words: int, language: str) -> str | None:
     """A confident language for `text`, or None.
 
-    CLD2 first; it stays silent ("Unknown") on some perfectly ordinary
-    Russian sentences, so for longer text langdetect may answer alone, but
-    only when it is all but certain.
+    CLD2 first. It stays silent ("Unknown") on many ordinary Russian and
+    Ukrainian sentences, so in documents in a Cyrillic-script language a
+    longer sentence written wholly in Cyrillic may be judged by langdetect
+    alone, when it is all but certain.
     """
     guess = langid.detect_cld2(text)
     if guess is not None:
         if guess.reliable and guess.confidence >= MIN_CONFIDENCE:
             return guess.language
         return None
-    if words < LANGDETECT_ALONE_MIN_WORDS:
+    if words < LANGDETECT_ALONE_MIN_WORDS or _SCRIPTS.get(language) != {"CYRILLIC", "LATIN"}:
+        return None
+    if not langid.langdetect_knows(language):
+        return None
+    letters = [ch for ch in text if ch.isalpha()]
+    if sum(1 for ch in letters if "\u0400" <= ch <= "\u04ff") < 0.9 * len(letters):
         return None
     opinions = langid.langdetect_probabilities(text)
     best = max(opinions, key=opinions.__getitem__, default=None)
     return best if best is not None and opinions[best] >= 0.99 else None
+
+
+# Letters only one of several Cyrillic alphabets has. Detectors confuse
+# Russian and Ukrainian with near certainty ("Але я не перестану тебе любити"
+# is Ukrainian; langdetect says Russian at 0.99999), the alphabet does not.
+_MARKERS = {
+    "ru": set("ыэъё"),
+    "uk": set("іїєґ"),
+    "be": set("ўі"),
+    "bg": set("ъщ"),
+    "sr": set("ђћџљњј"),
+    "mk": set("ѓќѕљњџј"),
+    "kk": set("әғқңөұүһі"),
+}
+
+
+def _letters_agree(text: str, language: str, detected: str) -> bool:
+    """Where both alphabets have marker letters: the detected one's must be
+    there and the document's must not."""
+    ours, theirs = _MARKERS.get(language), _MARKERS.get(detected)
+    if ours is None or theirs is None:
+        return True
+    letters = set(text.lower())
+    return bool(letters & (theirs - ours)) and not letters & (ours - theirs)
 
 
 _CAPITALISES_NOUNS = {"de", "lb"}

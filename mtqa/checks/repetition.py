@@ -137,6 +137,11 @@ _LINKERS = set(
 _CORRELATIVES = set("и ни то или либо і ні чи або i ani buď ni ou soit o ya either neither".split())
 
 _CHUNK = re.compile(r"\S+")
+# Cheap pre-filter, run in C: some word-character run comes back soon as a
+# whole run. Looser than the real test (it ignores punctuation and counts
+# pieces of Indic words as words), never stricter, and fails fast on the
+# typical sentence that has no repetition at all.
+_MAYBE_REPEATED = re.compile(r"\b(\w+)\b\W+(?:\w+\W+){0,12}?\1\b", re.IGNORECASE)
 _HYPHENS = {"-", "\u2010", "\u2011"}
 _HORIZONTAL_SPACE = re.compile(r"[ \t\u00a0\u2009\u202f]+")
 
@@ -262,6 +267,9 @@ def _is_sentence_start(text: str, position: int) -> bool:
 @register_check("repetition.loop", "repetition.doubled-word")
 def check_repetition(unit: TextUnit, context: CheckContext) -> Iterator[Finding]:
     text = unit.text
+    yield from _spaceless_loops(unit)
+    if not _MAYBE_REPEATED.search(text):
+        return  # no word comes back within six words: the common case, decided in C
     language = _language(context)
     tokens = _tokens(text)
     links = [_linked(text, a, b) for a, b in zip(tokens, tokens[1:])]
@@ -308,7 +316,6 @@ def check_repetition(unit: TextUnit, context: CheckContext) -> Iterator[Finding]
                 [phrase],
             )
         index += size * copies
-    yield from _spaceless_loops(unit)
 
 
 def _repeat_at(tokens: list[_Token], links: list[bool], index: int) -> tuple[int, int] | None:
@@ -317,6 +324,11 @@ def _repeat_at(tokens: list[_Token], links: list[bool], index: int) -> tuple[int
     One word must come twice (doubled word) or three times (loop); a phrase
     of two or more words twice. All copies must be joined by plain spaces.
     """
+    key = tokens[index].key
+    if not key or not any(
+        tokens[index + step].key == key for step in range(1, min(7, len(tokens) - index))
+    ):
+        return None  # the first word never comes back within six words: no repeat
     for size in range(1, 7):
         copies = 1
         while True:
@@ -361,8 +373,8 @@ def _legit_phrase(words: list[_Token]) -> bool:
 
 
 _CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
-# A run of 2-12 CJK characters (at least one Han) repeated without spaces.
-_CJK_RUN = re.compile(r"([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]{2,12}?)\1+")
+# A run of 2-40 CJK characters (at least one Han) repeated without spaces.
+_CJK_RUN = re.compile(r"([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]{2,40}?)\1+")
 
 
 def _spaceless_loops(unit: TextUnit) -> Iterator[Finding]:

@@ -41,7 +41,12 @@ _RULES = {
     "tokenized-abbreviation": (SPELLING, "minor", True, "An abbreviation split from its final period (U.S .)."),
     "currency": (PUNCTUATION, "minor", True, "Space between a number and $ £ € or % (English)."),
     "double-space": (PUNCTUATION, "minor", True, "Two or more spaces between words."),
-    "cjk-inner": (PUNCTUATION, "minor", True, "Spaces between Chinese characters (word-segmented MT output)."),
+    "cjk-inner": (
+        PUNCTUATION,
+        "minor",
+        True,
+        "Spaces around full-width punctuation or between Chinese characters (word-segmented MT output).",
+    ),
     "missing-after-punctuation": (
         PUNCTUATION,
         "minor",
@@ -51,7 +56,7 @@ _RULES = {
     "unbalanced-quote": (PUNCTUATION, "minor", False, "A quotation mark without its partner in the paragraph."),
     "unbalanced-bracket": (PUNCTUATION, "minor", False, "A bracket without its partner in the paragraph."),
 }
-_LANGUAGES = {"currency": ("en",), "cjk-inner": ("zh",)}
+_LANGUAGES = {"currency": ("en",), "cjk-inner": ("zh", "ja")}
 for _name, (_category, _severity, _autofix, _description) in _RULES.items():
     define_rule(
         f"spacing.{_name}",
@@ -80,10 +85,7 @@ _EMOTICON_TAIL = re.compile(r"['-]?[()\[\]|DPpO]")
 _ELLIPSIS_RUN = re.compile(r"\.\.+")
 
 # English clitics left apart by a tokenizer: `do n't`, `it 's`, `hadn 't`, `I 'm`.
-_CLITIC = re.compile(
-    r"(?<=[A-Za-z])( +)(n['\u2019]t|['\u2019](?:s|re|ve|ll|d|m|t))(?![\w'\u2019-])",
-    re.IGNORECASE,
-)
+_CLITIC = re.compile(r" (n['\u2019]t|['\u2019](?:s|re|ve|ll|d|m|t))(?![\w'\u2019-])")
 # Apostrophe spaced on both sides: `Virgil ' s Aeneid`, `O ' Neill`.
 _SPACED_CLITIC = re.compile(r"(?<=\w)( ['\u2019] )(s)(?![\w'\u2019-])")
 _SPACED_NAME = re.compile(r"(?<![\w'\u2019])([OD]|[dl])( ['\u2019] )(?=[A-Z\u00c0-\u00dd])")
@@ -101,25 +103,34 @@ _ELISION = {
     "ca": re.compile(r"(?<![\w'\u2019])(?:l|d|s|m|t|n)(['\u2019])( +)(?=[^\W\d_])", re.IGNORECASE),
 }
 _INVERTED = re.compile("([\u00bf\u00a1])( +)(?=\\w)")
-_CURRENCY = re.compile("(?<![\\w$])((?:US|A|C|NZ|HK|S)?\\$|\u00a3|\u20ac|\u00a5|\u20b9)([ \u00a0]+)(?=\\d)")
-_PERCENT = re.compile("(?<=\\d)([ \u00a0]+)%")
+_CURRENCY = re.compile("[$\u00a3\u20ac\u00a5\u20b9]([ \u00a0]+)(?=\\d)")
+_DOLLAR_PREFIX = re.compile(r"(?:US|A|C|NZ|HK|S)$")
+_PERCENT = re.compile("([ \u00a0]+)%")
 _DOUBLE = re.compile(r"(?<=\S)( {2,})(?=\S)")
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_CJK_INNER = re.compile(f"(?<=[{_HAN}\u3001\u3002\uff0c\uff1a\uff1b\uff01\uff1f])( +)(?=[{_HAN}{_CJK_PUNCT}])")
-_SPACE_RUN = re.compile(r"(?<=\S) {2,}(?=\S)")
-_CJK_CHAR = re.compile(f"[{_HAN}]")
-_MISSING_COMMA = re.compile(r"(?<=[^\W\d_]{2})(,)(?=[^\W\d_]{2})")
-_MISSING_PERIOD = re.compile(r"(?<=[^\W\d_]{3})\.(?=[^\W\d_]{2})")
+_CJK_TEXT = _HAN + "\u3040-\u30ff"
+_CJK_PUNCT_SPACE = re.compile(
+    f"(?<=[{_CJK_TEXT}]) +(?=[\u300c\u300e\uff08\u3010\u300a\u3008])"
+    f"|(?<=[\u300d\u300f\uff09\u3011\u300b\u3009]) +(?=[{_CJK_TEXT}])"
+)
+_SPACE_GAP = re.compile(r"(?<=\S) +(?=\S)")
+_CJK_CHAR = re.compile(f"[{_CJK_TEXT}]")
+_CJK_SENTENCE = re.compile("[^\u3002\uff01\uff1f]+[\u3002\uff01\uff1f]?")
+_CJK_OPENERS = "\u300c\u300e\uff08\u3010\u300a\u3008"
+_CJK_CLOSERS = "\u300d\u300f\uff09\u3011\u300b\u3009"
+_MISSING_COMMA = re.compile(r"(,)(?=[^\W\d_]{2})")
+_LETTERS = re.compile(r"[^\W\d_]*")
+_MISSING_PERIOD = re.compile(r"\.(?=[^\W\d_]{2})")
 # Paragraphs that carry several traces of Moses tokenization.
 _TOKEN_SIGNS = re.compile(
-    r"\S [,.](?=\s|$)| n['\u2019]t\b| ['\u2019](?:s|re|ve|ll|m)\b|[(\[] \w|\w [)\]]| ['\u2019] s\b"
+    r" (?:(?P<attach>[,.](?=\s|$)|[)\]])|n['\u2019]t\b|['\u2019](?:s|re|ve|ll|m)\b|['\u2019] s\b)|[(\[] \w"
 )
 # A paragraph ending in `word .` is a tokenizer's even with no other trace.
 _TOKENIZED_END = re.compile(r"\S [.!?:](?: ['\"])?$")
 _SPLIT_ELISION = re.compile(r"(?<![\w'\u2019])(?:[dDlL]|o)( )(?=['\u2019][^\W\d_])")
 _SPLIT_TIME = re.compile(r"(?<![\d:])\d{1,2}( : )\d{2}(?![\d:])")
 _SPACED_NAME_AT = re.compile(r"(?<![\w'\u2019])(?:[OD]|[dl]) '$")
-_STANDALONE_SINGLE = re.compile(r"(?:(?<=\s)|^)'(?=\s|$)", re.MULTILINE)
+_STANDALONE_SINGLE = re.compile(r"(?<!\S)'(?!\S)")
 
 
 def _language(context: CheckContext) -> str:
@@ -149,7 +160,8 @@ def check_spacing(unit: TextUnit, context: CheckContext) -> Iterator[Finding]:
         _before_punctuation(text, profile, tokenized),
         _inverted(text),
         _currency(text, [span for span, _ in traced]) if language == "en" else (),
-        _cjk_inner(text, spans) if language == "zh" else (),
+        _cjk_inner(text, spans) if profile.cjk else (),
+        _cjk_punctuation(text) if profile.cjk else (),
         _missing_after(text, profile),
         _double_spaces(text),
     ]
@@ -176,17 +188,21 @@ def _tokenized_spans(text: str, spans: list[tuple[int, int]], least: int) -> lis
     paragraph tokenized: its odd quotes and stray brackets are then read the
     way a detokenizer reads them.
     """
+    counts = [0] * len(spans)
+    starts = [start for start, _ in spans]
+    for match in _TOKEN_SIGNS.finditer(text):
+        position = match.start()
+        if match.group("attach") and (not position or text[position - 1].isspace()):
+            continue  # ` ,` after a space or at the start is not `word ,`
+        number = bisect.bisect_right(starts, position) - 1
+        if number >= 0 and position < spans[number][1]:
+            counts[number] += 1
     found = []
-    for start, end in spans:
-        signs = 0
-        for _ in _TOKEN_SIGNS.finditer(text, start, end):
-            signs += 1
-            if signs >= 2:
-                break
-        if _TOKENIZED_END.search(text, start, end):
+    for (start, end), signs in zip(spans, counts):
+        if _TOKENIZED_END.search(text, max(start, end - 6), end):
             signs = 2
         if signs >= least:
-            found.append(((start, end), signs))
+            found.append(((start, end), min(signs, 2)))
     return found
 
 
@@ -220,13 +236,16 @@ def _clitics(text: str, language: str, tokenized: list[tuple[int, int]]) -> Iter
         return
     if language == "en":
         for match in _CLITIC.finditer(text):
-            clitic = match.group(2)
-            if clitic[1:].lower() == "t" and text[match.start() - 1] not in "nN":
+            clitic = match.group(1)
+            before = text[match.start() - 1] if match.start() else ""
+            if not ("a" <= before.lower() <= "z"):
+                continue
+            if clitic[1:] == "t" and before not in "nN":
                 continue  # `'t` only follows n: hadn 't, won 't
             yield Edit(
                 "tokenized-contraction",
-                match.start(1),
-                match.end(2),
+                match.start(),
+                match.end(1),
                 clitic,
                 f"Contraction split by a space: {clitic!r} belongs to the word before",
             )
@@ -274,12 +293,17 @@ def _single_quotes(text: str, spans: list[tuple[int, int]]) -> Iterator[Edit]:
     Clean text never spaces a single quote on both sides, so these pair
     safely; `' s` and `O ' Neill` are left to the contraction rule.
     """
-    for start, end in spans:
-        marks = [
-            m.start()
-            for m in _STANDALONE_SINGLE.finditer(text, start, end)
-            if not _SPACED_CLITIC.match(text, m.start() - 1) and not _SPACED_NAME_AT.search(text, start, m.start() + 1)
-        ]
+    by_paragraph: dict[int, list[int]] = {}
+    starts = [start for start, _ in spans]
+    for match in _STANDALONE_SINGLE.finditer(text):
+        index = match.start()
+        if _SPACED_CLITIC.match(text, index - 1) or _SPACED_NAME_AT.search(text, max(0, index - 4), index + 1):
+            continue
+        number = bisect.bisect_right(starts, index) - 1
+        if number >= 0 and index < spans[number][1]:
+            by_paragraph.setdefault(number, []).append(index)
+    for number, marks in by_paragraph.items():
+        start, end = spans[number]
         if len(marks) % 2 == 0:
             for open_index, close_index in zip(marks[0::2], marks[1::2]):
                 if close_index - open_index > 200 or text[open_index + 1] != " " or text[close_index - 1] != " ":
@@ -328,7 +352,7 @@ def _before_punctuation(text: str, profile: Profile, tokenized: list[tuple[int, 
             if run.startswith(".."):
                 if not (_inside(start, tokenized) and _ELLIPSIS_RUN.fullmatch(run)):
                     continue
-            elif after.isalnum():
+            elif after.isalnum() or after == "_":
                 continue  # `.NET`, `.45`
         elif mark == ",":
             if after and not after.isspace() and after not in _AFTER_OK:
@@ -366,34 +390,73 @@ def _currency(text: str, traced: list[tuple[int, int]]) -> Iterator[Edit]:
     paragraph that shows other tokenizer traces is it certainly an artifact.
     """
     for match in _CURRENCY.finditer(text):
-        yield Edit("currency", match.start(1), match.end(2), match.group(1), "Space after the currency symbol")
+        symbol = match.start()
+        if text[symbol] == "$":
+            prefix = _DOLLAR_PREFIX.search(text, max(0, symbol - 2), symbol)
+            symbol = prefix.start() if prefix else symbol
+        if symbol and (text[symbol - 1].isalnum() or text[symbol - 1] in "$_"):
+            continue  # part of a word or code
+        yield Edit(
+            "currency", symbol, match.end(1), text[symbol : match.start(1)], "Space after the currency symbol"
+        )
     if "%" in text and traced:
         for match in _PERCENT.finditer(text):
-            if not _inside(match.start(), traced):
+            if not match.start() or not text[match.start() - 1].isdigit() or not _inside(match.start(), traced):
                 continue
             yield Edit("currency", match.start(1), match.end(), "%", "Space before % (English writes 5%)")
 
 
 def _cjk_inner(text: str, spans: list[tuple[int, int]]) -> Iterator[Edit]:
-    """Chinese has no spaces between characters; word-segmented MT output does.
+    """Chinese and Japanese have no spaces between words; word-segmented MT output does.
 
-    Clean Chinese uses an occasional space too (between headline parts, in a
-    transliterated name, after a sentence), so only a paragraph where spaces
-    split the characters throughout counts as segmented.
+    Clean text uses an occasional space too (between headline parts, in a
+    transliterated name, after a sentence), so only a sentence where spaces
+    split the characters throughout counts as segmented. There the spaces
+    between CJK characters, digits and `%` go; a space next to a Latin word
+    stays (one, as many writers put it there).
     """
     if not _CJK_CHAR.search(text):
         return
     for start, end in spans:
-        gaps = list(_CJK_INNER.finditer(text, start, end))
-        if len(gaps) < 3:
-            continue
-        han = len(_CJK_CHAR.findall(text, start, end))
-        if len(gaps) * 6 < han:
-            continue
-        for match in gaps:
-            yield Edit("cjk-inner", match.start(1), match.end(1), "", "Space between Chinese characters")
-        for match in _SPACE_RUN.finditer(text, start, end):
-            yield Edit("cjk-inner", match.start(), match.end(), " ", "Run of spaces in segmented Chinese text")
+        for sentence in _CJK_SENTENCE.finditer(text, start, end):
+            gaps = list(_SPACE_GAP.finditer(text, sentence.start(), sentence.end()))
+            if len(gaps) < 3:
+                continue
+            # Only spaces between two CJK characters prove segmentation: `212 人`
+            # and `Brian May 刚` are ordinary (pangu-style) spacing.
+            inner = sum(1 for g in gaps if _CJK_CHAR.match(text[g.start() - 1]) and _CJK_CHAR.match(text[g.end()]))
+            cjk = len(_CJK_CHAR.findall(text, sentence.start(), sentence.end()))
+            if inner < 3 or inner * 5 < cjk:
+                continue
+            for match in gaps:
+                left, right = text[match.start() - 1], text[match.end()]
+                if _joins(left, right):
+                    yield Edit("cjk-inner", match.start(), match.end(), "", "Space in word-segmented CJK text")
+                elif match.end() - match.start() > 1:
+                    yield Edit("cjk-inner", match.start(), match.end(), " ", "Run of spaces in segmented CJK text")
+
+
+def _joins(left: str, right: str) -> bool:
+    left_cjk = bool(_CJK_CHAR.match(left)) or left in _CJK_PUNCT or left in _CJK_CLOSERS
+    right_cjk = bool(_CJK_CHAR.match(right)) or right in _CJK_PUNCT or right in _CJK_CLOSERS + _CJK_OPENERS
+    if left_cjk and (right_cjk or right.isdigit() or right == "%"):
+        return True
+    if (left.isdigit() or left == "%" or left in _CJK_OPENERS) and right_cjk:
+        return True
+    return left.isdigit() and right == "%"
+
+
+def _cjk_punctuation(text: str) -> Iterator[Edit]:
+    """`首相は 「延長しない」 と` -> `首相は「延長しない」と`: full-width brackets carry their own space.
+
+    Not “ ”: Chinese writers often space them off from Latin words
+    (`节目 “Mann ki Baat” 中`), and a space after `。` or `？` is a common
+    sentence separator.
+    """
+    if " " not in text:
+        return
+    for match in _CJK_PUNCT_SPACE.finditer(text):
+        yield Edit("cjk-inner", match.start(), match.end(), "", "Space next to full-width punctuation")
 
 
 def _missing_after(text: str, profile: Profile) -> Iterator[Edit]:
@@ -401,6 +464,8 @@ def _missing_after(text: str, profile: Profile) -> Iterator[Edit]:
     if profile.cjk:
         return
     for match in _MISSING_COMMA.finditer(text):
+        if match.start() < 2 or not (text[match.start() - 1].isalpha() and text[match.start() - 2].isalpha()):
+            continue
         token = _token_around(text, match.start())
         if _looks_technical(token):
             continue
@@ -414,13 +479,15 @@ def _missing_after(text: str, profile: Profile) -> Iterator[Edit]:
     for match in _MISSING_PERIOD.finditer(text):
         position = match.start()
         token = _token_around(text, position)
+        if _looks_technical(token) or token.count(".") != 1:
+            continue  # `e.g.Foo`, `news.Yahoo.com`, paths and addresses
         before, _, after = token.partition(".")
-        if _looks_technical(token) or "." in after:
-            continue
-        if not (before.isalpha() and before.islower() and after[:1].isupper() and after[1:].isalpha()):
-            continue
-        if not after[1:].islower():
-            continue
+        before = before.lstrip("(\"'\u201c\u201e\u00ab")
+        after = _LETTERS.match(after).group()
+        if len(before) < 3 or len(after) < 2 or not (before.isalpha() and before.islower()):
+            continue  # `ул.Горького`, `u.Test`: abbreviations
+        if not (after[0].isupper() and after[1:].islower()):
+            continue  # `ASP.NET`, `Node.JS`
         yield Edit("missing-after-punctuation", position, position + 1, ". ", "No space after the period")
 
 

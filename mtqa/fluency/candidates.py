@@ -115,14 +115,16 @@ def generate(
     """
     predicted = predicted or {}
     edits: set[Edit] = set()
-    for position in (index - 1, index):
-        if position < 0:
+    for position in sorted(set(predicted) | {index - 1, index}):
+        if position < 0 or position > index:
             continue
         start, end = words[position]
         word = sentence[start:end]
         if is_protected(word):
             continue
         function = is_function_word(word, language)
+        if position < index - 1:
+            continue  # a governor further left: only the model's own guesses
         for members in classes_of(word, language):
             for other in members:
                 if other != word.lower():
@@ -134,9 +136,9 @@ def generate(
         for guess in predicted.get(position, []):
             if not _WORDLIKE.match(guess) or guess.lower() == word.lower() or is_protected(guess):
                 continue
-            content = not (function or is_function_word(guess, language))
+            content = not (function and is_function_word(guess, language))
             edits.add(Edit(start, end, _match_case(guess, word), kind="model", content=content))
-            if is_function_word(guess, language):
+            if is_function_word(guess, language) and position == index:
                 edits.add(Edit(start, start, guess + " ", kind="insert"))
         for inserted in INSERTIONS.get(_base(language), ()):
             if position == index:

@@ -14,10 +14,6 @@ from mtqa.fluency.scorer import LanguageModelScorer, get_scorer
 from mtqa.segment import sentences
 
 MAX_SENTENCE_CHARS = 600  # longer "sentences" are lists or tables, not prose
-# A flag with no rewrite that beats the original is shown only when the
-# anomaly is this far above the threshold: an editor can act on a rewrite,
-# much less on a bare "this reads oddly".
-BARE_FLAG_MARGIN = 3.0
 
 
 @dataclass
@@ -98,13 +94,13 @@ def _propose(scorer, analysis, sentence, index, language, correct) -> Proposal |
     ranked: list[rewrite.Ranked] = []
     if correct:
         positions = [(w.start, w.end) for w in words]
-        predicted = {i: detect.predicted_words(scorer, analysis, i) for i in (index - 1, index) if i >= 0}
+        predicted = {i: detect.predicted_words(scorer, analysis, i) for i in _edit_positions(words, index, language)}
         edits = candidates.generate(sentence, positions, index, language, predicted)
-        lo = words[max(0, index - 5)].start
-        hi = words[min(len(words) - 1, index + 3)].end
+        lo = words[max(0, index - 4)].start
+        hi = words[min(len(words) - 1, index + 2)].end
         ranked = rewrite.rank(scorer, sentence, analysis.logprob, edits, window=(lo, hi))
     if not ranked:
-        if anomaly < detect.FLAG_THRESHOLD + BARE_FLAG_MARGIN:
+        if anomaly < detect.BARE_FLAG_THRESHOLD:
             return None
         return Proposal(word.start, word.end, [], _bare_confidence(anomaly), anomaly, context)
     start = min([word.start] + [r.edit.start for r in ranked])
@@ -121,6 +117,16 @@ def _propose(scorer, analysis, sentence, index, language, correct) -> Proposal |
     return Proposal(start, end, suggestions, ranked[0].confidence, anomaly, context)
 
 
+def _edit_positions(words, index: int, language: str | None) -> list[int]:
+    """Where a rewrite may apply: the word, the one before it, and, when that
+    one is a function word (`withdraw its dissatisfaction`), the content word
+    governing the phrase, the usual culprit in a wrong collocation."""
+    positions = [i for i in (index - 1, index) if i >= 0]
+    if index >= 2 and candidates.is_function_word(words[index - 1].text, language):
+        positions.insert(0, index - 2)
+    return positions
+
+
 def _word_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     while start > 0 and (text[start - 1].isalnum()):
         start -= 1
@@ -133,4 +139,4 @@ def _bare_confidence(anomaly: float) -> float:
     """A flag without a rewrite: likelihood it is a real error, capped low."""
     import math
 
-    return min(0.6, 1.0 / (1.0 + math.exp(-(anomaly - detect.FLAG_THRESHOLD - 2.0))))
+    return min(0.6, 1.0 / (1.0 + math.exp(-(anomaly - detect.BARE_FLAG_THRESHOLD))))

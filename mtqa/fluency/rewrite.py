@@ -17,7 +17,7 @@ from mtqa.fluency.scorer import LanguageModelScorer
 
 FUNCTION_MARGIN = 3.0  # nats a function-word / form edit must gain to be proposed
 CONTENT_MARGIN = 6.0  # a content-word substitution must be far more likely
-MAX_CANDIDATES = 48
+MAX_CANDIDATES = 32
 
 
 @dataclass
@@ -35,7 +35,7 @@ class Ranked:
 
 
 KIND_ORDER = {"model": 0, "substitute": 1, "verb-form": 2, "delete": 3, "insert": 4}
-PREFILTER_KEEP = 6
+PREFILTER_KEEP = 4
 
 
 def rank(
