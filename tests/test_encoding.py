@@ -164,6 +164,13 @@ def test_zero_width_space_in_latin_text() -> None:
     assert fix(text, "de") == "Das Parlament tagte."
 
 
+def test_run_of_invisible_characters_is_one_finding() -> None:
+    text = "Реформа –\u2060\u2060\u2060 це довгий процес."
+    result = findings(text, "uk")
+    assert [(f.rule, f.end - f.start) for f in result] == [("encoding.zero-width", 3)]
+    assert fix(text, "uk") == "Реформа – це довгий процес."
+
+
 def test_zero_width_joiner_between_latin_letters() -> None:
     assert fix("Le mi\u200dnistre a parlé.", "fr") == "Le ministre a parlé."
 

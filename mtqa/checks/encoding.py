@@ -94,7 +94,7 @@ _CONTROL = re.compile(
     r"\x1b\[[0-?]*[ -/]*[@-~]"  # ANSI terminal escape (colour codes)
     r"|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
 )
-_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\u180e\u2061-\u2064\ufeff]")
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\u180e\u2061-\u2064\ufeff]+")
 _LOST = re.compile("\ufffd+|[\ud800-\udfff]")
 _SUSPECT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200d\u2060-\u2064\u180e\ufeff\ufffd\ud800-\udfff]")
 
@@ -360,42 +360,51 @@ def _char_name(char: str) -> str:
 
 
 def _invisibles(unit: TextUnit, language: str | None) -> Iterator[Finding]:
+    """BOMs one by one; zero-width characters as runs (`–⁠⁠⁠⁠⁠⁠` is one finding)."""
     text = unit.text
     for match in _INVISIBLE.finditer(text):
-        start = match.start()
-        char = match.group()
+        start, end = match.span()
+        run = match.group()
+        if run == "\ufeff" or (len(run) > 1 and "\ufeff" in run):
+            for offset, char in enumerate(run):
+                if char == "\ufeff":
+                    where = "at the start of the text" if start + offset == 0 else "inside the text"
+                    yield make_finding(
+                        "encoding.bom",
+                        unit,
+                        start + offset,
+                        start + offset + 1,
+                        f"Byte-order mark (U+FEFF) {where}",
+                        [""],
+                    )
+            continue
         before = text[start - 1] if start else ""
-        after = text[start + 1] if start + 1 < len(text) else ""
-        neighbours = before + after
-        if char == "\ufeff":
-            where = "at the start of the text" if start == 0 else "inside the text"
-            yield make_finding(
-                "encoding.bom",
-                unit,
-                start,
-                start + 1,
-                f"Byte-order mark (U+FEFF) {where}",
-                [""],
-            )
+        after = text[end] if end < len(text) else ""
+        if len(run) == 1 and _legitimate_invisible(run, before + after, language):
             continue
-        if char in "\u200c\u200d" and any(
-            _in_ranges(ch, _JOINER_SCRIPTS) or _is_emoji_part(ch) for ch in neighbours
-        ):
-            continue
-        if char == "\u2060" and "\u2060" not in neighbours:
-            continue  # a single word joiner keeps a dash or emoticon together: typography
-        if char == "\u200b" and (
-            (language or "") in _ZWSP_LANGUAGES or any(_in_ranges(ch, _ZWSP_SCRIPTS) for ch in neighbours)
-        ):
-            continue
+        if set(run) == {"\u200b"} and _legitimate_invisible(run[0], before + after, language):
+            continue  # ZWSP runs in Thai or Khmer
+        names = sorted({unicodedata.name(char, "zero-width character").lower() for char in run})
+        what = f"{len(run)} invisible characters" if len(run) > 1 else "Invisible character"
         yield make_finding(
             "encoding.zero-width",
             unit,
             start,
-            start + 1,
-            f"Invisible {unicodedata.name(char, 'zero-width character').lower()} (U+{ord(char):04X})",
+            end,
+            f"{what}: {', '.join(names)} ({', '.join(f'U+{ord(c):04X}' for c in dict.fromkeys(run))})",
             [""],
         )
+
+
+def _legitimate_invisible(char: str, neighbours: str, language: str | None) -> bool:
+    """Joiners in scripts and emoji that need them; ZWSP in Thai-like scripts."""
+    if char in "\u200c\u200d":
+        return any(_in_ranges(ch, _JOINER_SCRIPTS) or _is_emoji_part(ch) for ch in neighbours)
+    if char == "\u2060":
+        return True  # a single word joiner keeps a dash or emoticon together: typography
+    if char == "\u200b":
+        return (language or "") in _ZWSP_LANGUAGES or any(_in_ranges(ch, _ZWSP_SCRIPTS) for ch in neighbours)
+    return False
 
 
 def _lost_characters(unit: TextUnit) -> Iterator[Finding]:

@@ -17,6 +17,7 @@ gets a separate character-level loop check, since `谢谢` and `看看` are word
 
 from __future__ import annotations
 
+import operator
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -137,11 +138,7 @@ _LINKERS = set(
 _CORRELATIVES = set("и ни то или либо і ні чи або i ani buď ni ou soit o ya either neither".split())
 
 _CHUNK = re.compile(r"\S+")
-# Cheap pre-filter, run in C: some word-character run comes back soon as a
-# whole run. Looser than the real test (it ignores punctuation and counts
-# pieces of Indic words as words), never stricter, and fails fast on the
-# typical sentence that has no repetition at all.
-_MAYBE_REPEATED = re.compile(r"\b(\w+)\b\W+(?:\w+\W+){0,12}?\1\b", re.IGNORECASE)
+_PUNCTUATION = re.compile(r"[^\w\s]+")
 _HYPHENS = {"-", "\u2010", "\u2011"}
 _HORIZONTAL_SPACE = re.compile(r"[ \t\u00a0\u2009\u202f]+")
 
@@ -268,8 +265,8 @@ def _is_sentence_start(text: str, position: int) -> bool:
 def check_repetition(unit: TextUnit, context: CheckContext) -> Iterator[Finding]:
     text = unit.text
     yield from _spaceless_loops(unit)
-    if not _MAYBE_REPEATED.search(text):
-        return  # no word comes back within six words: the common case, decided in C
+    if not _may_repeat(text):
+        return  # the common case, decided without tokenising
     language = _language(context)
     tokens = _tokens(text)
     links = [_linked(text, a, b) for a, b in zip(tokens, tokens[1:])]
@@ -316,6 +313,23 @@ def check_repetition(unit: TextUnit, context: CheckContext) -> Iterator[Finding]
                 [phrase],
             )
         index += size * copies
+
+
+def _may_repeat(text: str) -> bool:
+    """Cheap pre-filter: could any word or phrase repeat here?
+
+    A repeat needs a word equal to the next one, or two words equal to the
+    two words n places on (n <= 6). Comparing shifted word lists with
+    `map(eq, ...)` runs in C; it is looser than the real test (punctuation is
+    dropped, not checked), never stricter.
+    """
+    words = _PUNCTUATION.sub("", text).casefold().split()
+    if any(map(operator.eq, words, words[1:])):
+        return True
+    return any(
+        any(map(operator.and_, map(operator.eq, words, words[n:]), map(operator.eq, words[1:], words[n + 1 :])))
+        for n in range(2, 7)
+    )
 
 
 def _repeat_at(tokens: list[_Token], links: list[bool], index: int) -> tuple[int, int] | None:

@@ -51,6 +51,32 @@ INSERTIONS: dict[str, tuple[str, ...]] = {
 }
 
 
+# Support verbs: a noun that reads oddly after its verb (`withdraw its
+# dissatisfaction`) is most often a wrong collocate, and the right one is
+# usually one of a few light verbs. Forms: base, 3rd person -s, past.
+SUPPORT_VERBS: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "en": (("express", "expresses", "expressed"), ("voice", "voices", "voiced"), ("show", "shows", "showed"),
+           ("raise", "raises", "raised"), ("make", "makes", "made"), ("take", "takes", "took"),
+           ("give", "gives", "gave"), ("have", "has", "had")),
+    "de": (("äußern", "äußert", "äußerte"), ("zeigen", "zeigt", "zeigte"), ("machen", "macht", "machte"),
+           ("nehmen", "nimmt", "nahm"), ("geben", "gibt", "gab")),
+    "fr": (("exprimer", "exprime", "exprimait"), ("montrer", "montre", "montrait"), ("faire", "fait", "faisait"),
+           ("prendre", "prend", "prenait"), ("donner", "donne", "donnait")),
+}
+PAST = {"was", "were", "had", "did", "would", "could", "might", "should"}
+PRESENT = {"is", "are", "am", "has", "have", "does", "do", "will", "can", "shall", "may", "must"}
+
+
+def tense(word: str) -> str | None:
+    """Coarse English tense of a verb form, for preferring tense-keeping fixes."""
+    lowered = word.lower()
+    if lowered in PAST or (lowered.endswith("ed") and len(lowered) > 4):
+        return "past"
+    if lowered in PRESENT:
+        return "present"
+    return None
+
+
 @dataclass(frozen=True, order=True)
 class Edit:
     """Replace sentence[start:end] with `replacement` (insertions have start == end)."""
@@ -124,7 +150,11 @@ def generate(
             continue
         function = is_function_word(word, language)
         if position < index - 1:
-            continue  # a governor further left: only the model's own guesses
+            # A governor further left: the model's own guesses and support verbs.
+            if not function and word.isalpha():
+                for form in _support_forms(word, language):
+                    edits.add(Edit(start, end, form, kind="collocation", content=True))
+            continue
         for members in classes_of(word, language):
             for other in members:
                 if other != word.lower():
@@ -144,6 +174,16 @@ def generate(
             if position == index:
                 edits.add(Edit(start, start, inserted + " ", kind="insert"))
     return sorted(edits)
+
+
+def _support_forms(word: str, language: str | None) -> list[str]:
+    """Support verbs in the same form slot as `word` (base, -s, past)."""
+    lowered = word.lower()
+    slot = 0
+    if _base(language) == "en":
+        slot = 2 if lowered.endswith("ed") else 1 if lowered.endswith("s") and not lowered.endswith("ss") else 0
+    forms = [verbs[slot] for verbs in SUPPORT_VERBS.get(_base(language), ())]
+    return [f for f in forms if f != lowered]
 
 
 def _deletion(sentence: str, start: int, end: int) -> Edit:

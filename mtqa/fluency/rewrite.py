@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from mtqa.fluency.candidates import Edit
+from mtqa.fluency.candidates import Edit, tense
 from mtqa.fluency.scorer import LanguageModelScorer
 
 FUNCTION_MARGIN = 3.0  # nats a function-word / form edit must gain to be proposed
@@ -31,10 +31,18 @@ class Ranked:
         """P(the rewrite is better), reading the gain as a log-likelihood ratio
         against a prior that discourages edits (the margin)."""
         margin = CONTENT_MARGIN if self.edit.content else FUNCTION_MARGIN
-        return 1.0 / (1.0 + math.exp(-(self.gain - margin)))
+        confidence = 1.0 / (1.0 + math.exp(-(self.gain - margin)))
+        return min(confidence, CONTENT_CONFIDENCE_CAP) if self.edit.content else confidence
 
 
-KIND_ORDER = {"model": 0, "substitute": 1, "verb-form": 2, "delete": 3, "insert": 4}
+KIND_ORDER = {"model": 0, "substitute": 1, "verb-form": 2, "collocation": 3, "delete": 4, "insert": 5}
+# Post-editors keep the MT's tense unless it is wrong: a fix that changes the
+# tense (`will` -> `had`) must beat a tense-keeping one (`will` -> `has`) by
+# this many nats to rank above it. Applied to ranking only, not to confidence.
+TENSE_CHANGE_PENALTY = 3.5
+# Content-word rewrites may change meaning: they are shown to the editor but
+# never clear the default --min-confidence (0.9) on their own.
+CONTENT_CONFIDENCE_CAP = 0.85
 PREFILTER_KEEP = 4
 
 
@@ -77,5 +85,11 @@ def rank(
     scores = scorer.sequence_logprob(texts)
     ranked = [Ranked(edit, text, score - original_logprob) for edit, text, score in zip(finalists, texts, scores)]
     ranked = [r for r in ranked if r.gain >= (CONTENT_MARGIN if r.edit.content else FUNCTION_MARGIN)]
-    ranked.sort(key=lambda r: (-r.gain, r.edit.content))
+    ranked.sort(key=lambda r: (-(r.gain - _tense_penalty(sentence, r.edit)), r.edit.content))
     return ranked[:keep]
+
+
+def _tense_penalty(sentence: str, edit: Edit) -> float:
+    before = tense(sentence[edit.start : edit.end])
+    after = tense(edit.replacement)
+    return TENSE_CHANGE_PENALTY if before and after and before != after else 0.0
