@@ -103,6 +103,9 @@ _NOISE = re.compile(
     r"|“[^“”]*”|„[^„“”]*[“”]|«[^«»]*»|»[^«»]*«|\"[^\"]*\"|‘[^‘’]{3,}’|「[^「」]*」|『[^『』]*』"  # quotations
     r"|\S*\d\S*"  # numbers, dates, codes
 )
+# A character every _NOISE alternative needs; most sentences have none, and
+# searching for one class is far cheaper than trying each alternative.
+_NOISE_HINT = re.compile(r"[\d(\[“„«»\"‘「『@#/]|www\.")
 _WORD = re.compile(r"[^\W\d_]{2,}")
 
 
@@ -135,11 +138,13 @@ def check_language(unit: TextUnit, context: CheckContext) -> Iterator[Finding]:
 
 def _foreign_language(sentence: str, language: str) -> str | None:
     """The language of a sentence when it is surely not the document's; else None."""
-    cleaned = _NOISE.sub(" ", sentence)
+    cleaned = _NOISE.sub(" ", sentence) if _NOISE_HINT.search(sentence) else sentence
     words = _WORD.findall(cleaned)
     letters = sum(len(word) for word in words)
     if len(words) < MIN_WORDS or letters < MIN_LETTERS:
         return None
+    if _speaks_only(cleaned, language):
+        return None  # the common case, decided before any detector runs
     detected = _identify(cleaned, len(words), language)
     if detected is None or _related(language, detected):
         return None
@@ -270,14 +275,39 @@ _FUNCTION_WORDS = {
 }
 
 
+_LETTER_RUN = re.compile(r"[^\W\d_]+")
+
+
 def _speaks(text: str, language: str, detected: str) -> bool:
     """Does the sentence use the document language's own function words?"""
     own = _FUNCTION_WORDS.get(language)
     if not own:
         return False
     own = own - _FUNCTION_WORDS.get(detected, set())
-    words = [w.lower() for w in re.findall(r"[^\W\d_]+", text)]
+    words = [w.lower() for w in _LETTER_RUN.findall(text)]
     hits = sum(1 for w in words if w in own)
+    return hits >= max(2, 0.15 * len(words))
+
+
+@lru_cache(maxsize=None)
+def _distinct_function_words(language: str) -> frozenset[str]:
+    """The language's function words that no other listed language shares."""
+    others = set().union(*(words for code, words in _FUNCTION_WORDS.items() if code != language))
+    return frozenset(_FUNCTION_WORDS.get(language, set()) - others)
+
+
+def _speaks_only(text: str, language: str) -> bool:
+    """`_speaks` for every possible detected language at once.
+
+    Words no other language shares are a subset of `own - detected` for any
+    detected language, so when they alone clear `_speaks`' bar the verdict
+    is already known and the detectors need not run.
+    """
+    distinct = _distinct_function_words(language)
+    if not distinct:
+        return False
+    words = _LETTER_RUN.findall(text)
+    hits = sum(1 for word in words if word.lower() in distinct)
     return hits >= max(2, 0.15 * len(words))
 
 
@@ -381,7 +411,7 @@ def _scripts(unit: TextUnit, language: str) -> Iterator[Finding]:
             urls = [m.span() for m in _URL.finditer(text)]
         if any(start <= match.start() < end for start, end in urls):
             continue  # стопкоронавирус.рф, https://премияарсеньева.рф/
-        scripts = {_script(ch) for ch in word} - {"COMMON"}
+        scripts = _word_scripts(word)
         if len(scripts) > 1:
             finding = _mixed(unit, match, scripts, expected)
             if finding is not None:
@@ -406,6 +436,12 @@ def _scripts(unit: TextUnit, language: str) -> Iterator[Finding]:
         yield _wrong_script(unit, pending, language)
 
 
+@lru_cache(maxsize=1 << 16)
+def _word_scripts(word: str) -> frozenset[str]:
+    """Scripts of a word's letters; cached, as news repeats its words."""
+    return frozenset(_script(ch) for ch in word) - {"COMMON"}
+
+
 def _wrong_script(unit: TextUnit, fragment: tuple[int, int, str], language: str) -> Finding:
     start, end, script = fragment
     return make_finding(
@@ -419,7 +455,7 @@ def _wrong_script(unit: TextUnit, fragment: tuple[int, int, str], language: str)
 
 
 def _mixed(
-    unit: TextUnit, match: re.Match[str], scripts: set[str], expected: set[str] | None
+    unit: TextUnit, match: re.Match[str], scripts: frozenset[str], expected: set[str] | None
 ) -> Finding | None:
     """A word with letters of two alphabets where one side is all look-alikes.
 

