@@ -235,55 +235,71 @@ def _emit(results, output_format, output, context, quiet) -> None:
 
 
 @cli.command()
-@click.argument("input_name", metavar="ARTICLE")
+@click.argument("inputs", nargs=-1, required=True, metavar="ARTICLE...")
 @common_options
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the fixed file here.")
-@click.option("--in-place", is_flag=True, help="Overwrite ARTICLE atomically, keeping ARTICLE.orig as a backup.")
-@click.option("--backup-suffix", default=".orig", show_default=True, help="Suffix of the backup --in-place keeps.")
+@click.option("--in-place", is_flag=True, help="Overwrite each ARTICLE atomically, keeping ARTICLE.orig as a backup.")
+@click.option("--backup-suffix", default=".orig", show_default=True, help="Suffix of the --in-place backup ('' for none).")
 @click.option("--diff", "show_diff", is_flag=True, help="Print a unified diff of the changes.")
 def fix(
-    input_name, lang, input_format, select, ignore, no_model, model_name, min_confidence, encoding, max_size,
+    inputs, lang, input_format, select, ignore, no_model, model_name, min_confidence, encoding, max_size,
     config_path, output, in_place, backup_suffix, show_diff,
 ) -> None:
-    """Write ARTICLE with the mechanical fixes (and confident model fixes) applied."""
+    """Write ARTICLE with the mechanical fixes (and confident model fixes) applied.
+
+    Without --in-place or -o the fixed text goes to stdout and the input is
+    never touched. Several files need --in-place or --diff.
+    """
     stderr = Console(stderr=True)
     if in_place and output:
         raise click.UsageError("use either --in-place or -o/--output, not both")
-    if in_place and input_name == STDIN:
-        raise click.UsageError("--in-place needs a file, not stdin")
+    if in_place and STDIN in inputs:
+        raise click.UsageError("--in-place needs files, not stdin")
+    if len(inputs) > 1 and (output or not (in_place or show_diff)):
+        raise click.UsageError("several files need --in-place or --diff (and no -o)")
     config = load_config(config_path)
     options = build_options(config, lang, select, ignore, no_model, model_name, min_confidence)
     prepare_model(options, explicit=bool(model_name), console=stderr)
-    item = Input(input_name, None if input_name == STDIN else Path(input_name))
     read_opts = read_options(config, options.language, encoding, max_size)
-    if is_jsonl(item, input_format):
-        _fix_jsonl(item, input_format, read_opts, options, output, in_place, backup_suffix)
-        return
-    if item.path is not None and item.path.is_dir():
-        raise click.UsageError("fix takes one file; use `mtqa check` for directories")
-    documents = list(read_documents(item, input_format, read_opts))
-    result = check_document(documents[0], options)
+    failed = 0
+    for name in inputs:
+        item = Input(name, None if name == STDIN else Path(name))
+        if item.path is not None and item.path.is_dir():
+            raise click.UsageError(f"{name} is a directory: name the files to fix")
+        if is_jsonl(item, input_format):
+            failed += _fix_jsonl(item, input_format, read_opts, options, output, in_place, backup_suffix)
+        else:
+            failed += _fix_document(item, input_format, read_opts, options, output, in_place, backup_suffix, show_diff)
+    sys.exit(EXIT_ERROR if failed else EXIT_OK)
+
+
+def _fix_document(item, input_format, read_opts, options, output, in_place, backup_suffix, show_diff) -> int:
+    """Fix one file; returns 1 if it could not be read, else 0."""
+    stderr = Console(stderr=True)
+    document = next(read_documents(item, input_format, read_opts))
+    result = check_document(document, options)
     if result.error:
-        stderr.print(f"[bold red]error:[/] {result.id}: {result.error}")
-        sys.exit(EXIT_ERROR)
-    format_ = format_for(input_name if item.path else "", input_format)
-    fixed = format_.write(documents[0], result.fixed_units)
-    original = format_.write(documents[0], [u.text for u in result.units])
+        stderr.print(f"[bold red]error:[/] {result.id}: {result.error}", highlight=False)
+        return 1
+    format_ = format_for(item.name if item.path else "", input_format)
+    fixed = format_.write(document, result.fixed_units)
+    original = format_.write(document, [unit.text for unit in result.units])
     if show_diff:
-        sys.stdout.write(_unified_diff(original, fixed, input_name))
+        sys.stdout.write(_unified_diff(original, fixed, item.name))
     if in_place:
         if fixed != item.path.read_bytes():
-            write_atomically(item.path, fixed, backup_suffix)
+            write_atomically(item.path, fixed, backup_suffix or None)
     elif output:
         write_atomically(output, fixed, None)
     elif not show_diff:
         sys.stdout.buffer.write(fixed)
-    applied = sum(1 for f in result.findings if f.autofix and f.suggestions)
-    stderr.print(f"{input_name}: {len(result.findings)} findings, fixes applied where marked fixable ({applied})")
+    state = "changed" if fixed != original else "unchanged"
+    stderr.print(f"{item.name}: {len(result.findings)} findings; {state}", highlight=False)
+    return 0
 
 
-def _fix_jsonl(item, input_format, read_opts, options, output, in_place, backup_suffix) -> None:
-    """JSONL in, JSONL out: each record's text replaced by its fixed text."""
+def _fix_jsonl(item, input_format, read_opts, options, output, in_place, backup_suffix) -> int:
+    """JSONL in, JSONL out: each record's text replaced by its fixed text; returns 1 on bad lines."""
     lines: list[str] = []
     errors = 0
     for document in read_documents(item, input_format, read_opts):
@@ -299,12 +315,12 @@ def _fix_jsonl(item, input_format, read_opts, options, output, in_place, backup_
     if in_place:
         if errors:
             raise MtqaError(f"{item.name}: {errors} bad line(s); not rewriting the file in place")
-        write_atomically(item.path, data, backup_suffix)
+        write_atomically(item.path, data, backup_suffix or None)
     elif output:
         write_atomically(output, data, None)
     else:
         sys.stdout.buffer.write(data)
-    sys.exit(EXIT_ERROR if errors else EXIT_OK)
+    return 1 if errors else 0
 
 
 def _unified_diff(original: bytes, fixed: bytes, name: str) -> str:

@@ -257,3 +257,16 @@ def test_rules_lists_every_rule_with_metadata() -> None:
     for rule in rules:
         assert rule["category"] and rule["severity"] in {"minor", "major", "critical"}
         assert isinstance(rule["autofix"], bool)
+
+
+def test_fix_several_files_in_place(tmp_path: Path) -> None:
+    first, second = tmp_path / "a.txt", tmp_path / "b.txt"
+    first.write_text(ARTICLE, encoding="utf-8")
+    second.write_text(CLEAN, encoding="utf-8")
+    assert run_mtqa("fix", "--no-model", str(first), str(second)).returncode == 2  # needs --in-place
+    assert first.read_text(encoding="utf-8") == ARTICLE
+    result = run_mtqa("fix", "--no-model", "--in-place", "--backup-suffix", "", str(first), str(second))
+    assert result.returncode == 0
+    assert first.read_text(encoding="utf-8") == FIXED
+    assert second.read_text(encoding="utf-8") == CLEAN
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "b.txt"]  # no backups asked for
