@@ -115,7 +115,7 @@ def _propose(scorer, analysis, sentence, index, language, correct) -> Proposal |
         edits = candidates.generate(sentence, positions, index, language, predicted)
         lo = words[max(0, index - 4)].start
         hi = words[min(len(words) - 1, index + 2)].end
-        ranked = rewrite.rank(scorer, sentence, analysis.logprob, edits, window=(lo, hi))
+        ranked = rewrite.rank(scorer, sentence, analysis.scored, edits, window=(lo, hi))
     if not ranked:
         if anomaly < detect.BARE_FLAG_THRESHOLD:
             return None

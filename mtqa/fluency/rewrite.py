@@ -13,11 +13,11 @@ import math
 from dataclasses import dataclass
 
 from mtqa.fluency.candidates import Edit, tense
-from mtqa.fluency.scorer import LanguageModelScorer
+from mtqa.fluency.scorer import LanguageModelScorer, ScoredText
 
 FUNCTION_MARGIN = 3.0  # nats a function-word / form edit must gain to be proposed
 CONTENT_MARGIN = 6.0  # a content-word substitution must be far more likely
-MAX_CANDIDATES = 32
+MAX_CANDIDATES = 24
 
 
 @dataclass
@@ -49,7 +49,7 @@ PREFILTER_KEEP = 4
 def rank(
     scorer: LanguageModelScorer,
     sentence: str,
-    original_logprob: float,
+    original: ScoredText,
     edits: list[Edit],
     *,
     window: tuple[int, int] | None = None,
@@ -60,7 +60,10 @@ def rank(
     Two stages keep this cheap on a CPU: every candidate is first scored on a
     window of a few words around the edit (the effect of a local edit shows up
     there), and only the best few are rescored as whole sentences, which is
-    what the gain and the confidence are computed from.
+    what the gain and the confidence are computed from. Text before an edit is
+    shared with the original, so only tokens from the edit on are scored and
+    compared with the original's tokens from the same point (equal to the
+    difference of whole-sentence sums).
     """
     unique: dict[str, Edit] = {}
     for edit in sorted(edits, key=lambda e: (KIND_ORDER.get(e.kind, 9), e)):
@@ -75,18 +78,27 @@ def rank(
     if window is not None and len(finalists) > PREFILTER_KEEP:
         lo, hi = window
         local = [sentence[lo:hi]] + [sentence[lo : e.start] + e.replacement + sentence[e.end : hi] for e in finalists]
-        local_scores = scorer.sequence_logprob(local)
-        base = local_scores[0]
-        order = sorted(range(len(finalists)), key=lambda i: -(local_scores[i + 1] - base))
-        finalists = [finalists[i] for i in order[:PREFILTER_KEEP] if local_scores[i + 1] > base]
-    texts = [e.apply(sentence) for e in finalists]
-    if not texts:
+        cuts = [0] + [e.start - lo for e in finalists]
+        scored = scorer.token_logprobs(local, score_from=cuts)
+        gains = [scored[i + 1].logprob - _suffix(scored[0], cuts[i + 1]) for i in range(len(finalists))]
+        order = sorted(range(len(finalists)), key=lambda i: -gains[i])
+        finalists = [finalists[i] for i in order[:PREFILTER_KEEP] if gains[i] > 0]
+    if not finalists:
         return []
-    scores = scorer.sequence_logprob(texts)
-    ranked = [Ranked(edit, text, score - original_logprob) for edit, text, score in zip(finalists, texts, scores)]
+    texts = [e.apply(sentence) for e in finalists]
+    scores = scorer.sequence_logprob(texts, score_from=[e.start for e in finalists])
+    ranked = [
+        Ranked(edit, text, score - _suffix(original, edit.start))
+        for edit, text, score in zip(finalists, texts, scores)
+    ]
     ranked = [r for r in ranked if r.gain >= (CONTENT_MARGIN if r.edit.content else FUNCTION_MARGIN)]
     ranked.sort(key=lambda r: (-(r.gain - _tense_penalty(sentence, r.edit)), r.edit.content))
     return ranked[:keep]
+
+
+def _suffix(scored: ScoredText, cut: int) -> float:
+    """Log-prob of the tokens starting at or after character `cut`."""
+    return float(sum(t.logprob for t in scored.tokens if t.start >= cut))
 
 
 def _tense_penalty(sentence: str, edit: Edit) -> float:

@@ -70,14 +70,27 @@ class LanguageModelScorer:
 
     # -- the interface -------------------------------------------------------
 
-    def token_logprobs(self, texts: Sequence[str], *, top_k: int = 0) -> list[ScoredText]:
-        """Per-token log-probs (with char offsets, entropy, top-k) for each text."""
+    def token_logprobs(
+        self, texts: Sequence[str], *, top_k: int = 0, score_from: Sequence[int] | None = None
+    ) -> list[ScoredText]:
+        """Per-token log-probs (with char offsets, entropy, top-k) for each text.
+
+        `score_from[i]`: only tokens starting at or after this character of
+        text i are scored (the output layer, most of the cost, is skipped for
+        the others). Rewrites of one sentence share the text before the edit,
+        so their log-probs differ only from there on.
+        """
         encoded = [self._encode(text) for text in texts]
         results: list[ScoredText | None] = [None] * len(texts)
         for batch in self._batches([len(ids) for ids, _ in encoded]):
-            scored = self._score_batch([encoded[i][0] for i in batch], top_k)
-            for index, rows in zip(batch, scored):
-                offsets = encoded[index][1]
+            skips = []
+            for i in batch:
+                offsets = encoded[i][1]
+                cut = score_from[i] if score_from is not None else 0
+                skips.append(next((k for k, (start, _) in enumerate(offsets) if start >= cut), len(offsets)))
+            scored = self._score_batch([encoded[i][0] for i in batch], top_k, skips)
+            for index, skip, rows in zip(batch, skips, scored):
+                offsets = encoded[index][1][skip:]
                 tokens = [
                     TokenScore(start, end, lp, ent, tid, top)
                     for (start, end), (lp, ent, tid, top) in zip(offsets, rows)
@@ -85,9 +98,9 @@ class LanguageModelScorer:
                 results[index] = ScoredText(texts[index], tokens)
         return [r if r is not None else ScoredText(t, []) for r, t in zip(results, texts)]
 
-    def sequence_logprob(self, texts: Sequence[str]) -> list[float]:
-        """Summed natural-log probability of each whole text (for ranking rewrites)."""
-        return [scored.logprob for scored in self.token_logprobs(texts)]
+    def sequence_logprob(self, texts: Sequence[str], *, score_from: Sequence[int] | None = None) -> list[float]:
+        """Summed natural-log probability of each text (from `score_from`, see token_logprobs)."""
+        return [scored.logprob for scored in self.token_logprobs(texts, score_from=score_from)]
 
     def decode(self, token_id: int) -> str:
         return self.tokenizer.decode([token_id])
@@ -137,7 +150,7 @@ class LanguageModelScorer:
             mask[row, : len(sequence)] = 1
         return ids, mask
 
-    def _score_batch(self, sequences: list[list[int]], top_k: int):
+    def _score_batch(self, sequences: list[list[int]], top_k: int, skips: list[int] | None = None):
         """Scores of every real (non-padding) position of a padded batch.
 
         The positions of all rows are flattened before the output layer: its
@@ -149,15 +162,16 @@ class LanguageModelScorer:
 
         ids, mask = self._pad(sequences)
         lengths = [len(s) - 1 for s in sequences]  # positions predicting tokens 1..n
+        skips = skips or [0] * len(sequences)
         with self._lock, torch.inference_mode():
             hidden = self.model.base_model(input_ids=ids, attention_mask=mask).last_hidden_state
             head = self.model.get_output_embeddings()
             softcap = getattr(self.model.config, "final_logit_softcapping", None)
             keep = torch.zeros_like(mask, dtype=torch.bool)
-            for row, n in enumerate(lengths):
-                keep[row, :n] = True
+            for row, (n, skip) in enumerate(zip(lengths, skips)):
+                keep[row, skip:n] = True
             states = hidden[keep]  # (positions, hidden), row-major
-            targets = torch.cat([ids[row, 1 : n + 1] for row, n in enumerate(lengths)])
+            targets = torch.cat([ids[row, 1 + skip : n + 1] for row, (n, skip) in enumerate(zip(lengths, skips))])
             flat: list[tuple[float, float, int, list]] = []
             for start in range(0, states.shape[0], HEAD_CHUNK):
                 stop = min(states.shape[0], start + HEAD_CHUNK)
@@ -176,9 +190,10 @@ class LanguageModelScorer:
                 flat.extend(zip(chosen.tolist(), entropy.tolist(), targets[start:stop].tolist(), tops))
         rows = []
         position = 0
-        for n in lengths:
-            rows.append(flat[position : position + n])
-            position += n
+        for n, skip in zip(lengths, skips):
+            count = max(0, n - skip)
+            rows.append(flat[position : position + count])
+            position += count
         return rows
 
 
