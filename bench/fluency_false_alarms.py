@@ -37,8 +37,11 @@ def main() -> int:
     from mtqa.fluency.scorer import get_scorer
     from mtqa.segment import word_count
 
+    from mtqa.checks.fluency import CALIBRATED_LANGUAGES
+
     scorer = get_scorer(args.model)
-    print(f"model {scorer.name}, threads {scorer.threads}")
+    print(f"model {scorer.name}, threads {scorer.threads}; the check runs for {', '.join(CALIBRATED_LANGUAGES)} "
+          "(other languages are measured here with the model forced on)")
     print(f"{'lang':5} {'lines':>6} {'words':>7} {'findings':>8} {'per 1k':>7} {'applied':>7} {'s/line':>6}")
     for lang in args.langs.split(","):
         path = args.data / f"{lang}.original.txt"

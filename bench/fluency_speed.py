@@ -78,18 +78,27 @@ def main() -> int:
     print(f"article {name}: {len(text.split())} words, {len(spans)} sentences, {tokens} tokens; "
           f"model {scorer.name}, {scorer.threads} thread(s)")
     scorer.forward_only(spans[:2])  # warm-up
-    bare, check = float("inf"), float("inf")
+    from mtqa.fluency import detect
+
+    bare, check, detection = float("inf"), float("inf"), float("inf")
     findings = []
     for _ in range(args.repeat):
         began = time.perf_counter()
         scorer.forward_only(spans)
         bare = min(bare, time.perf_counter() - began)
         began = time.perf_counter()
+        scorer.token_logprobs(spans, top_k=detect.TOP_K)
+        detection = min(detection, time.perf_counter() - began)
+        began = time.perf_counter()
         findings = review(text, "en", args.model)
         check = min(check, time.perf_counter() - began)
     print(f"bare forward pass: {bare:.2f} s ({tokens / bare:.0f} tokens/s)")
+    print(f"detection pass:    {detection:.2f} s (scores, entropy, top-k for every sentence; "
+          f"ratio {detection / bare:.2f})")
     print(f"fluency check:     {check:.2f} s, {len(findings)} finding(s); ratio to bare forward {check / bare:.2f} "
           f"(+{100 * (check / bare - 1):.0f}%)")
+    for finding in findings:
+        print(f"    {text[finding.start:finding.end]!r} -> {finding.suggestions[:2]} ({finding.confidence:.2f})")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS (this process): {peak:.0f} MiB")
     return 0

@@ -149,31 +149,47 @@ def generate(
         if is_protected(word):
             continue
         function = is_function_word(word, language)
-        if position < index - 1:
-            # A governor further left: the model's own guesses and support verbs.
-            if not function and word.isalpha():
-                for form in _support_forms(word, language):
-                    edits.add(Edit(start, end, form, kind="collocation", content=True))
-            continue
+        negation = word.lower() in FUNCTION_WORDS.get(_base(language), {}).get("negation", ())
         for members in classes_of(word, language):
             for other in members:
                 if other != word.lower():
                     edits.add(Edit(start, end, _match_case(other, word)))
-        if function:
+        if position < index - 1:
+            # The head of the phrase before a flagged word (`will` in `will no
+            # plans`, `withdraw` in `withdraw its dissatisfaction`): its
+            # class mates (above) or, for a verb, the usual support verbs.
+            if not function and word.isalpha():
+                for form in _support_forms(word, language):
+                    edits.add(Edit(start, end, form, kind="collocation", content=True))
+            continue
+        if function and not negation:  # a negation is meaning: never dropped
             edits.add(_deletion(sentence, start, end))
-        for form in verb_forms(word, language):
-            edits.add(Edit(start, end, form, kind="verb-form"))
+        elif _inflected(word, sentence, start, language):
+            for form in verb_forms(word, language):
+                edits.add(Edit(start, end, form, kind="verb-form"))
         for guess in predicted.get(position, []):
-            if not _WORDLIKE.match(guess) or guess.lower() == word.lower() or is_protected(guess):
+            # The model's guesses enter only as function words: a guessed
+            # content word would change what the sentence says.
+            if not _WORDLIKE.match(guess) or guess.lower() == word.lower() or not is_function_word(guess, language):
                 continue
-            content = not (function and is_function_word(guess, language))
-            edits.add(Edit(start, end, _match_case(guess, word), kind="model", content=content))
-            if is_function_word(guess, language) and position == index:
+            if function and not negation:
+                edits.add(Edit(start, end, _match_case(guess, word), kind="model"))
+            if position == index:
                 edits.add(Edit(start, start, guess + " ", kind="insert"))
         for inserted in INSERTIONS.get(_base(language), ()):
-            if position == index:
-                edits.add(Edit(start, start, inserted + " ", kind="insert"))
+            edits.add(Edit(start, start, inserted + " ", kind="insert"))
     return sorted(edits)
+
+
+def _inflected(word: str, sentence: str, start: int, language: str | None) -> bool:
+    """Worth trying other verb forms: the word looks inflected, or follows an
+    auxiliary or `to` (English only; other languages get no verb forms)."""
+    if _base(language) != "en" or not word.islower():
+        return False
+    if word.endswith(("ed", "ing", "s")):
+        return True
+    previous = sentence[:start].split()[-1:] or [""]
+    return previous[0].lower() in FUNCTION_WORDS["en"]["aux"] or previous[0].lower() == "to"
 
 
 def _support_forms(word: str, language: str | None) -> list[str]:

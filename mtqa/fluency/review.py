@@ -6,6 +6,7 @@ only turns its proposals into findings, so the checks never import torch.
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
@@ -18,7 +19,7 @@ MAX_SENTENCE_CHARS = 600  # longer "sentences" are lists or tables, not prose
 # Rewrites are tried for the most anomalous words of a sentence only: each
 # attempt costs a few dozen short forward passes, and MT output full of
 # errors would otherwise cost minutes per sentence.
-MAX_ATTEMPTS = 2
+MAX_ATTEMPTS = 1
 
 
 @dataclass
@@ -72,7 +73,7 @@ def review(
         if (language or "").split("-")[0] not in spec.known.languages.split(","):
             return []  # an English-only model has nothing to say about German
     scorer = get_scorer(model)
-    spans = [(s.start, s.end, s.text) for s in sentences(text) if len(s.text) <= MAX_SENTENCE_CHARS]
+    spans = [(s.start, s.end, s.text) for s in sentences(text) if _is_prose(s.text)]
     if not spans:
         return []
     proposals: list[Proposal] = []
@@ -82,7 +83,11 @@ def review(
         if analyses is not None:
             analyses.append(analysis)
         taken_until = -1
-        worst_first = sorted(analysis.anomalies, key=lambda i: -analysis.scores[i])
+        worst_first = [
+            i
+            for i in sorted(analysis.anomalies, key=lambda i: -analysis.scores[i])
+            if analysis.scores[i] >= max(threshold, detect.REWRITE_THRESHOLD)
+        ]
         for index in worst_first[:MAX_ATTEMPTS]:
             word = analysis.words[index]
             if word.start < taken_until:
@@ -96,6 +101,15 @@ def review(
             taken_until = proposal.end - analysis.start
             break  # one rewrite per sentence: later anomalies are often echoes of the first
     return sorted(proposals, key=lambda p: p.start)
+
+
+_TERMINAL = re.compile(r"[.!?…。！？][\"'”’»)\]]*$")
+
+
+def _is_prose(sentence: str) -> bool:
+    """Judge full sentences only: headlines, captions and list items (no final
+    punctuation) use telegraphic grammar that a language model finds odd."""
+    return len(sentence) <= MAX_SENTENCE_CHARS and bool(_TERMINAL.search(sentence))
 
 
 def _propose(scorer, analysis, sentence, index, language, correct) -> Proposal | None:
@@ -140,7 +154,7 @@ def _edit_positions(words, index: int, language: str | None) -> list[int]:
     governing the phrase, the usual culprit in a wrong collocation."""
     positions = [i for i in (index - 1, index) if i >= 0]
     if index >= 2 and candidates.is_function_word(words[index - 1].text, language):
-        positions.insert(0, index - 2)
+        positions.insert(0, index - 2)  # the head of the phrase: `will` in `will no plans`
     return positions
 
 

@@ -275,7 +275,7 @@ def choose_threads(scorer: LanguageModelScorer) -> int:
     if len(options) == 1:
         torch.set_num_threads(1)
         return 1
-    probe = ["The committee said on Tuesday that it would publish its report next month."] * 4
+    probe = ["The committee said on Tuesday that it would publish its report next month."] * 2
     timings: dict[int, float] = {}
     for threads in options:
         torch.set_num_threads(threads)
