@@ -43,7 +43,8 @@ FUNCTION_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
         "negation": ("ne", "pas", "n'"),
     },
 }
-# Words worth trying as an insertion before a flagged word (short closed list).
+# Words worth trying as an insertion before a flagged word when the model's own
+# guesses are not at hand (short closed list).
 INSERTIONS: dict[str, tuple[str, ...]] = {
     "en": ("the", "a", "to", "of", "has", "have", "is", "are", "be", "that", "not"),
     "de": ("die", "der", "das", "zu", "nicht", "sich"),
@@ -174,10 +175,12 @@ def generate(
                 continue
             if function and not negation:
                 edits.add(Edit(start, end, _match_case(guess, word), kind="model"))
-            if position == index:
-                edits.add(Edit(start, start, guess + " ", kind="insert"))
-        for inserted in INSERTIONS.get(_base(language), ()):
-            edits.add(Edit(start, start, inserted + " ", kind="insert"))
+            edits.add(Edit(start, start, guess + " ", kind="insert"))
+        if position not in predicted:
+            # Without the model's guesses, try the usual missing words. With
+            # them, the guesses are the insertions: far fewer to rescore.
+            for inserted in INSERTIONS.get(_base(language), ()):
+                edits.add(Edit(start, start, inserted + " ", kind="insert"))
     return sorted(edits)
 
 

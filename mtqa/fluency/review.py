@@ -87,6 +87,7 @@ def review(
             i
             for i in sorted(analysis.anomalies, key=lambda i: -analysis.scores[i])
             if analysis.scores[i] >= max(threshold, detect.REWRITE_THRESHOLD)
+            and i >= detect.SENTENCE_START_WORDS  # too little left context to rewrite on
         ]
         for index in worst_first[:MAX_ATTEMPTS]:
             word = analysis.words[index]
