@@ -222,7 +222,7 @@ def _emit(results, output_format, output, context, quiet) -> None:
         if not quiet:
             for result in results:
                 print_document(console, result, context)
-        print_summary(console, results)
+        print_summary(console, results, context)
         return
     load_renderers()
     if output_format not in RENDERERS:

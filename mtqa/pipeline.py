@@ -122,7 +122,9 @@ def fix_unit(unit: TextUnit, findings: list[Finding], language: str | None, opti
 def check_unit(
     unit: TextUnit, language: str | None, options: Options, *, locate: bool = True
 ) -> list[Finding]:
-    context = CheckContext(language=language, document_language=language, options=options.rule_options)
+    context = CheckContext(
+        language=language, document_language=language, options=options.rule_options, model=options.model
+    )
     collected: list[tuple[int, Finding]] = []
     for check in sorted(CHECKS, key=lambda c: c.priority):
         wanted = [r for r in check.rules if options.rule_enabled(r) and RULES[r].applies_to(language)]

@@ -21,6 +21,7 @@ class CheckContext:
     language: str | None
     document_language: str | None = None
     options: dict = field(default_factory=dict)
+    model: str | None = None  # --model; None means the default fluency model
 
 
 CheckFunction = Callable[[TextUnit, CheckContext], Iterable[Finding]]

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.text import Text
 
 from mtqa.findings import DocumentResult, Finding, Severity
+from mtqa.fix import is_applied
 from mtqa.report import ReportContext, summary
 
 SEVERITY_STYLE = {
@@ -60,23 +61,20 @@ def print_document(console: Console, result: DocumentResult, context: ReportCont
         console.print(_context_line(unit_text, finding), soft_wrap=True)
         if finding.suggestions:
             shown = f"{_visible(finding.text)!r} → " + " | ".join(repr(_visible(s)) for s in finding.suggestions[:3])
-            applied = finding.origin == "rule" and finding.autofix or (
-                finding.autofix and finding.confidence >= context.min_confidence
-            )
-            label = "fix" if applied else "suggest"
+            label = "fix" if is_applied(finding, context.min_confidence) else "suggest"
             extra = "" if finding.origin == "rule" else f" (confidence {finding.confidence:.2f})"
-            console.print(Text(f"    {label}: {shown}{extra}", style="green"))
+            console.print(Text(f"    {label}: {shown}{extra}", style="green"), soft_wrap=True)
     if result.scores:
         scores = ", ".join(f"{k}={v:.3f}" for k, v in sorted(result.scores.items()))
         console.print(Text(f"{result.id}: scores: {scores}", style="dim"))
 
 
-def print_summary(console: Console, results: list[DocumentResult]) -> None:
+def print_summary(console: Console, results: list[DocumentResult], context: ReportContext) -> None:
     info = summary(results)
     parts = [f"{info['findings']} finding{'s' if info['findings'] != 1 else ''}"]
     parts += [f"{n} {level}" for level, n in sorted(info["by_severity"].items())]
     documents = f"in {info['documents']} document{'s' if info['documents'] != 1 else ''}"
-    fixable = sum(1 for r in results for f in r.findings if f.autofix and f.suggestions)
+    fixable = sum(1 for r in results for f in r.findings if is_applied(f, context.min_confidence))
     line = Text(f"{parts[0]} ({', '.join(parts[1:])}) {documents}" if parts[1:] else f"{parts[0]} {documents}")
     if fixable:
         line.append(f"; {fixable} fixable with `mtqa fix`", style="green")
