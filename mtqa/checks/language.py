@@ -195,6 +195,10 @@ def _identify(text: str, words: int, language: str) -> str | None:
         return None
     if not langid.langdetect_knows(language):
         return None
+    if _unique_markers(language) & set(text.lower()):
+        # Letters no other Cyrillic alphabet has (Russian ы, э, ё): whatever
+        # langdetect said, `_letters_agree` would reject it, so don't ask.
+        return None
     letters = [ch for ch in text if ch.isalpha()]
     if sum(1 for ch in letters if "\u0400" <= ch <= "\u04ff") < 0.9 * len(letters):
         return None
@@ -215,6 +219,13 @@ _MARKERS = {
     "mk": set("ѓќѕљњџј"),
     "kk": set("әғқңөұүһі"),
 }
+
+
+@lru_cache(maxsize=None)
+def _unique_markers(language: str) -> frozenset[str]:
+    """Marker letters of this alphabet that no other listed alphabet has."""
+    others = set().union(*(letters for code, letters in _MARKERS.items() if code != language))
+    return frozenset(_MARKERS.get(language, set()) - others)
 
 
 def _letters_agree(text: str, language: str, detected: str) -> bool:
