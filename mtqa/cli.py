@@ -111,6 +111,15 @@ def prepare_model(options: Options, explicit: bool, console: Console) -> None:
             raise
         options.use_model = False
         console.print(f"[yellow]note:[/] {error}; running mechanical checks only (--no-model silences this)")
+        return
+    from mtqa.fluency import cache, sources
+
+    spec = sources.resolve(options.model)
+    if spec.known is not None and not cache.is_prepared(spec.name):
+        console.print(
+            f"[yellow]note:[/] preparing the fluency model {spec.name} once into {cache.model_dir(spec.name)} "
+            "(a minute or two; later runs load it in seconds)"
+        )
 
 
 def read_options(config: Config, lang: str | None, encoding: str | None, max_size: float | None) -> ReadOptions:
