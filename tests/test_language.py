@@ -141,3 +141,14 @@ def test_mixed_script_lookalikes(lang: str, text: str, word: str, repaired: str)
     assert [(f.rule, f.text, f.suggestions) for f in result] == [("language.mixed-script", word, [repaired])]
     assert not result[0].autofix
     assert mtqa.fix(text, lang, select=["language"]) == text
+
+
+def test_an_untranslated_sentence_is_one_finding_not_one_per_word() -> None:
+    text = (
+        "The ministry published its figures on Monday. "
+        "Врач сказал, что проблемы со сном часто возникают из-за кофе и стресса. "
+        "Officials said the data would be reviewed."
+    )
+    findings = mtqa.check(text, "en").findings
+    assert [f.rule for f in findings] == ["language.untranslated"]
+    assert findings[0].text.startswith("Врач сказал")

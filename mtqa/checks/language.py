@@ -119,10 +119,12 @@ def check_language(unit: TextUnit, context: CheckContext) -> Iterator[Finding]:
     language = _language(context)
     if not language:
         return
+    untranslated: list[tuple[int, int]] = []
     if langid.can_identify(language):
         for span in sentences(unit.text):
             detected = _foreign_language(span.text, language)
             if detected is not None:
+                untranslated.append((span.start, span.end))
                 yield make_finding(
                     "language.untranslated",
                     unit,
@@ -133,7 +135,14 @@ def check_language(unit: TextUnit, context: CheckContext) -> Iterator[Finding]:
                     context={"detected_language": detected},
                 )
     if not unit.text.isascii():
-        yield from _scripts(unit, language)
+        for finding in _scripts(unit, language):
+            # A whole sentence already reported as untranslated needs no
+            # second finding for the foreign script of its words.
+            if finding.rule == "language.wrong-script" and any(
+                start <= finding.start and finding.end <= end for start, end in untranslated
+            ):
+                continue
+            yield finding
 
 
 def _foreign_language(sentence: str, language: str) -> str | None:
