@@ -30,8 +30,11 @@ class Options:
     severity_overrides: dict[str, Severity] = field(default_factory=dict)
     ignore_terms: list[str] = field(default_factory=list)
     rule_options: dict[str, dict] = field(default_factory=dict)
+    fixing_only: bool = False  # later fix passes: rules that never fix can't change the text
 
     def rule_enabled(self, rule_id: str) -> bool:
+        if self.fixing_only and not RULES[rule_id].autofix:
+            return False
         if self.select and not matches(rule_id, self.select):
             return False
         if self.ignore and matches(rule_id, self.ignore):
@@ -103,13 +106,14 @@ def fix_unit(unit: TextUnit, findings: list[Finding], language: str | None, opti
 
     Some repairs compose (a decoded `& quot ;` becomes a stray-spaced quote
     that the spacing rules then re-attach); iterating makes `fix` idempotent.
-    Later passes run the mechanical rules only: the model's suggestions were
-    already weighed in the first pass.
+    Later passes run only the mechanical rules that fix: the model's
+    suggestions were already weighed in the first pass, and flag-only rules
+    (language) cannot change the text.
     """
     text = apply_edits(unit.text, select_edits(findings, options.min_confidence))
     if text == unit.text:
         return text
-    mechanical = replace(options, use_model=False)
+    mechanical = replace(options, use_model=False, fixing_only=True)
     for _ in range(MAX_FIX_PASSES - 1):
         again = check_unit(replace(unit, text=text), language, mechanical, locate=False)
         fixed = apply_edits(text, select_edits(again, options.min_confidence))
