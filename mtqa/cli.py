@@ -23,13 +23,14 @@ from mtqa import __version__
 from mtqa.config import Config, load_config
 from mtqa.errors import MtqaError
 from mtqa.findings import DocumentResult, Severity
+from mtqa.fluency.cli import models_command
 from mtqa.formats import ReadOptions, format_for
 from mtqa.inputs import STDIN, Input, expand, is_jsonl, read_documents
 from mtqa.langid import normalise_language
 from mtqa.pipeline import Options, check_document
 from mtqa.report import RENDERERS, ReportContext, load_renderers
 from mtqa.report.terminal import print_document, print_summary
-from mtqa.rules import RULES, iter_rules, load_checks
+from mtqa.rules import RULES, iter_rules, load_checks, matches
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 OUTPUT_FORMATS = ["terminal", "json", "jsonl", "sarif", "junit", "html", "github", "diff"]
@@ -70,8 +71,7 @@ def build_options(config: Config, lang, select, ignore, no_model, model_name, mi
     selected = _split(select) or config.select
     ignored = _split(ignore) or config.ignore
     for pattern in selected + ignored + list(config.severity):
-        family = pattern.split(".", 1)[0].rstrip("*")
-        if not any(rule_id == pattern or rule_id.startswith(family) for rule_id in RULES) and "*" not in pattern:
+        if not any(matches(rule_id, [pattern]) for rule_id in RULES):
             raise click.BadParameter(f"no rule or family named {pattern!r} (see `mtqa rules`)")
     use_model = not no_model and (config.use_model is not False)
     return Options(
@@ -95,15 +95,8 @@ def prepare_model(options: Options, explicit: bool, console: Console) -> None:
     """
     if not options.use_model:
         return
-    try:
-        from mtqa.fluency import ensure_available  # type: ignore[attr-defined]
-    except ImportError:
-        ensure_available = None
-    if ensure_available is None:
-        options.use_model = False
-        if explicit:
-            raise MtqaError("the fluency model layer is not available in this installation")
-        return
+    from mtqa.fluency import cache, ensure_available, sources
+
     try:
         ensure_available(options.model)
     except MtqaError as error:
@@ -112,8 +105,6 @@ def prepare_model(options: Options, explicit: bool, console: Console) -> None:
         options.use_model = False
         console.print(f"[yellow]note:[/] {error}; running mechanical checks only (--no-model silences this)")
         return
-    from mtqa.fluency import cache, sources
-
     spec = sources.resolve(options.model)
     if spec.known is not None and not cache.is_prepared(spec.name):
         console.print(
@@ -417,16 +408,10 @@ def serve(host: str, port: int, lang, no_model: bool, model_name, config_path) -
     uvicorn.run(create_app(options), host=host, port=port, log_level="info")
 
 
-def _attach_optional_commands() -> None:
-    try:
-        from mtqa.fluency.cli import models_command  # type: ignore[import-not-found]
-    except ImportError:
-        return
-    cli.add_command(models_command, "models")
+cli.add_command(models_command, "models")
 
 
 def main(argv: list[str] | None = None) -> None:
-    _attach_optional_commands()
     try:
         cli.main(args=argv, prog_name="mtqa", standalone_mode=False)
     except click.exceptions.Abort:

@@ -79,15 +79,16 @@ def rank(
     if window is not None and len(finalists) > PREFILTER_KEEP:
         lo, hi = window
         local = [sentence[lo:hi]] + [sentence[lo : e.start] + e.replacement + sentence[e.end : hi] for e in finalists]
-        cuts = [0] + [e.start - lo for e in finalists]
-        scored = scorer.token_logprobs(local, score_from=cuts)
+        cuts = [e.start - lo for e in finalists]
+        cuts = [min(cuts)] + cuts  # the original counts only from each edit on (see _gain)
+        scored = scorer.rescore(local, cuts)
         gains = [_gain(scored[i + 1], scored[0], cuts[i + 1], per_token) for i in range(len(finalists))]
         order = sorted(range(len(finalists)), key=lambda i: -gains[i])
         finalists = [finalists[i] for i in order[:PREFILTER_KEEP] if gains[i] > 0]
     if not finalists:
         return []
     texts = [e.apply(sentence) for e in finalists]
-    rescored = scorer.token_logprobs(texts, score_from=[e.start for e in finalists])
+    rescored = scorer.rescore(texts, [e.start for e in finalists])
     ranked = [
         Ranked(edit, text, _gain(result, original, edit.start, per_token))
         for edit, text, result in zip(finalists, texts, rescored)

@@ -102,6 +102,119 @@ class LanguageModelScorer:
         """Summed natural-log probability of each text (from `score_from`, see token_logprobs)."""
         return [scored.logprob for scored in self.token_logprobs(texts, score_from=score_from)]
 
+    def rescore(self, texts: Sequence[str], score_from: Sequence[int]) -> list[ScoredText]:
+        """Log-probs of each text's tokens from `score_from` on: the ranking path for rewrites.
+
+        Same values as token_logprobs (within float rounding) for less work,
+        because rewrites of one sentence share everything before their edit:
+        texts whose unscored token prefix is identical form a group whose
+        prefix runs through the model once (its keys/values are reused by
+        every row, and its last position predicts the first scored token of
+        all of them, so that output-layer row is computed once); only the
+        tokens after it run per text. The output layer yields just the
+        log-prob of the actual token (no entropy, no top-k: a log-sum-exp and
+        a gather instead of a full log-softmax). Tokens carry entropy NaN.
+        """
+        import torch
+
+        encoded = [self._encode(text) for text in texts]
+        limit = getattr(self.model.config, "sliding_window", None) or 1 << 30
+        groups: dict[tuple[int, ...], list[int]] = {}
+        skips: list[int] = []
+        for i, (ids, offsets) in enumerate(encoded):
+            skip = next((k for k, (start, _) in enumerate(offsets) if start >= score_from[i]), len(offsets))
+            skips.append(skip)
+            if skip < len(offsets):
+                groups.setdefault(tuple(ids[: skip + 1]), []).append(i)
+        if any(len(ids) > limit for ids, _ in encoded):
+            return self.token_logprobs(texts, score_from=score_from)  # a cache past the window drops keys
+        # For every scored position: which hidden state predicts it and its target.
+        states = []  # tensors of hidden states, concatenated before the output layer
+        owners: list[list[int]] = [[] for _ in texts]  # per text: indices into `pairs`
+        pairs: list[tuple[int, int]] = []  # (hidden state index, token it must predict)
+        count = 0
+        with self._lock, torch.inference_mode():
+            for prefix, members in groups.items():
+                for chunk in self._chunks(members, [len(encoded[i][0]) - len(prefix) for i in members]):
+                    out = self.model.base_model(input_ids=torch.tensor([prefix]), use_cache=True)
+                    cache = out.cache
+                    states.append(out.last_hidden_state[0, -1:])
+                    shared = count
+                    count += 1
+                    suffixes = [encoded[i][0][len(prefix) : -1] for i in chunk]  # the last token predicts nothing
+                    for i in chunk:
+                        owners[i].append(len(pairs))
+                        pairs.append((shared, encoded[i][0][len(prefix)]))
+                    if not any(suffixes):
+                        continue
+                    # Rows with no suffix still occupy the batch; their mask is all padding.
+                    padded = [s or [self.pad_id] for s in suffixes]
+                    ids, mask = self._pad(padded)
+                    for row, suffix in enumerate(suffixes):
+                        if not suffix:
+                            mask[row] = 0
+                    cache.batch_repeat_interleave(len(chunk))
+                    full_mask = torch.cat([torch.ones((len(chunk), len(prefix)), dtype=mask.dtype), mask], dim=1)
+                    hidden = self.model.base_model(
+                        input_ids=ids, attention_mask=full_mask, cache=cache
+                    ).last_hidden_state
+                    for row, (i, suffix) in enumerate(zip(chunk, suffixes)):
+                        if not suffix:
+                            continue
+                        states.append(hidden[row, : len(suffix)])
+                        for offset, target in enumerate(encoded[i][0][len(prefix) + 1 :]):
+                            owners[i].append(len(pairs))
+                            pairs.append((count + offset, target))
+                        count += len(suffix)
+            logprobs = self._chosen_logprobs(torch.cat(states) if states else None, pairs)
+        results = []
+        for i, text in enumerate(texts):
+            offsets = encoded[i][1][skips[i] :]
+            tokens = [
+                TokenScore(start, end, logprobs[k], float("nan"), pairs[k][1])
+                for (start, end), k in zip(offsets, owners[i])
+            ]
+            results.append(ScoredText(text, tokens))
+        return results
+
+    def _chunks(self, members: list[int], lengths: list[int]) -> list[list[int]]:
+        """Split a group so that one padded suffix batch stays within BATCH_TOKENS."""
+        chunks: list[list[int]] = []
+        current: list[int] = []
+        longest = 0
+        for index, length in zip(members, lengths):
+            if current and max(longest, length) * (len(current) + 1) > BATCH_TOKENS:
+                chunks.append(current)
+                current, longest = [], 0
+            current.append(index)
+            longest = max(longest, length)
+        if current:
+            chunks.append(current)
+        return chunks
+
+    def _chosen_logprobs(self, states, pairs: list[tuple[int, int]]) -> list[float]:
+        """log P(token | state) for each (state index, token) pair, applying the
+        output layer to HEAD_CHUNK states at a time; pairs come in state order."""
+        import torch
+
+        if states is None or not pairs:
+            return []
+        head = self.model.get_output_embeddings()
+        softcap = getattr(self.model.config, "final_logit_softcapping", None)
+        rows = torch.tensor([state for state, _ in pairs], dtype=torch.long)
+        wanted = torch.tensor([token for _, token in pairs], dtype=torch.long)
+        chosen: list[float] = []
+        for start in range(0, states.shape[0], HEAD_CHUNK):
+            stop = min(states.shape[0], start + HEAD_CHUNK)
+            logits = head(states[start:stop]).float()
+            if softcap:
+                logits = torch.tanh(logits / softcap) * softcap
+            norm = torch.logsumexp(logits, dim=-1)
+            here = (rows >= start) & (rows < stop)
+            local = rows[here] - start
+            chosen.extend((logits[local, wanted[here]] - norm[local]).tolist())
+        return chosen
+
     def decode(self, token_id: int) -> str:
         return self.tokenizer.decode([token_id])
 
