@@ -357,3 +357,30 @@ def test_document_scores_rank_the_fluent_version_higher(gemma):
     bad = mtqa.check("The minister will no intention of resigning.", "en", use_model=True, select=["fluency"])
     assert good.scores["logprob"] > bad.scores["logprob"]
     assert -10 < good.scores["fluency"] < 0
+
+
+def test_rescoring_with_a_shared_prefix_equals_full_scoring(tiny):
+    # Rewrites of one sentence, edited at different words (substitution,
+    # insertion, deletion), some sharing the text before their edit: the
+    # ranking path (shared output-layer rows, log-prob only) must give the
+    # same per-token log-probs as scoring each text from the same character on.
+    original = "the minister has no intention of resigning ."
+    texts = [
+        original,
+        "the minister will no intention of resigning .",
+        "the minister has a intention of resigning .",
+        "the minister has no intention on resigning .",
+        "the minister has the no intention of resigning .",
+        "the minister no intention of resigning .",
+        "a report on the minister has no intention .",
+    ]
+    cuts = [0, 13, 17, 30, 17, 13, 0]
+    full = tiny.token_logprobs(texts, score_from=cuts)
+    reused = tiny.rescore(texts, cuts)
+    for expected, got in zip(full, reused):
+        assert [(t.start, t.end, t.token_id) for t in got.tokens] == [
+            (t.start, t.end, t.token_id) for t in expected.tokens
+        ]
+        assert [t.logprob for t in got.tokens] == pytest.approx([t.logprob for t in expected.tokens], abs=1e-3)
+    # Scoring from the end of a text scores nothing.
+    assert tiny.rescore([original], [len(original)])[0].tokens == []

@@ -105,68 +105,51 @@ class LanguageModelScorer:
     def rescore(self, texts: Sequence[str], score_from: Sequence[int]) -> list[ScoredText]:
         """Log-probs of each text's tokens from `score_from` on: the ranking path for rewrites.
 
-        Same values as token_logprobs (within float rounding) for less work,
-        because rewrites of one sentence share everything before their edit:
-        texts whose unscored token prefix is identical form a group whose
-        prefix runs through the model once (its keys/values are reused by
-        every row, and its last position predicts the first scored token of
-        all of them, so that output-layer row is computed once); only the
-        tokens after it run per text. The output layer yields just the
-        log-prob of the actual token (no entropy, no top-k: a log-sum-exp and
-        a gather instead of a full log-softmax). Tokens carry entropy NaN.
+        Same values as token_logprobs (within float rounding) for less work.
+        Rewrites of one sentence share the text before their edit, and a
+        hidden state depends only on the tokens up to it, so positions with
+        the same token history (above all the one predicting the first edited
+        token, shared by every rewrite at that word) go through the output
+        layer, most of the cost, once. Only the actual token's log-prob is
+        taken (a log-sum-exp and a gather, no entropy or top-k: tokens carry
+        entropy NaN), and the last token, which predicts nothing, is not run.
+        One padded batch per BATCH_TOKENS: a keys/values cache of the shared
+        prefix was measured too and was slower (many small forward calls).
         """
         import torch
 
         encoded = [self._encode(text) for text in texts]
-        limit = getattr(self.model.config, "sliding_window", None) or 1 << 30
-        groups: dict[tuple[int, ...], list[int]] = {}
-        skips: list[int] = []
+        skips = []
         for i, (ids, offsets) in enumerate(encoded):
-            skip = next((k for k, (start, _) in enumerate(offsets) if start >= score_from[i]), len(offsets))
-            skips.append(skip)
-            if skip < len(offsets):
-                groups.setdefault(tuple(ids[: skip + 1]), []).append(i)
-        if any(len(ids) > limit for ids, _ in encoded):
-            return self.token_logprobs(texts, score_from=score_from)  # a cache past the window drops keys
-        # For every scored position: which hidden state predicts it and its target.
-        states = []  # tensors of hidden states, concatenated before the output layer
-        owners: list[list[int]] = [[] for _ in texts]  # per text: indices into `pairs`
-        pairs: list[tuple[int, int]] = []  # (hidden state index, token it must predict)
+            skips.append(next((k for k, (start, _) in enumerate(offsets) if start >= score_from[i]), len(offsets)))
+        owners: list[list[int]] = [[] for _ in texts]
+        pairs: list[tuple[int, int]] = []
+        states = []
+        seen: dict[tuple[int, ...], int] = {}
         count = 0
         with self._lock, torch.inference_mode():
-            for prefix, members in groups.items():
-                for chunk in self._chunks(members, [len(encoded[i][0]) - len(prefix) for i in members]):
-                    out = self.model.base_model(input_ids=torch.tensor([prefix]), use_cache=True)
-                    cache = out.cache
-                    states.append(out.last_hidden_state[0, -1:])
-                    shared = count
-                    count += 1
-                    suffixes = [encoded[i][0][len(prefix) : -1] for i in chunk]  # the last token predicts nothing
-                    for i in chunk:
+            for batch in self._batches([len(encoded[i][0]) - 1 for i in range(len(texts))]):
+                batch = [i for i in batch if skips[i] < len(encoded[i][1])]
+                if not batch:
+                    continue
+                ids, mask = self._pad([encoded[i][0][:-1] for i in batch])
+                hidden = self.model.base_model(input_ids=ids, attention_mask=mask).last_hidden_state
+                for row, i in enumerate(batch):
+                    sequence = encoded[i][0]
+                    for position in range(skips[i], len(sequence) - 1):
+                        key = tuple(sequence[: position + 1])
+                        state = seen.get(key)
+                        if state is None:
+                            state = seen[key] = count
+                            states.append(hidden[row, position : position + 1])
+                            count += 1
                         owners[i].append(len(pairs))
-                        pairs.append((shared, encoded[i][0][len(prefix)]))
-                    if not any(suffixes):
-                        continue
-                    # Rows with no suffix still occupy the batch; their mask is all padding.
-                    padded = [s or [self.pad_id] for s in suffixes]
-                    ids, mask = self._pad(padded)
-                    for row, suffix in enumerate(suffixes):
-                        if not suffix:
-                            mask[row] = 0
-                    cache.batch_repeat_interleave(len(chunk))
-                    full_mask = torch.cat([torch.ones((len(chunk), len(prefix)), dtype=mask.dtype), mask], dim=1)
-                    hidden = self.model.base_model(
-                        input_ids=ids, attention_mask=full_mask, cache=cache
-                    ).last_hidden_state
-                    for row, (i, suffix) in enumerate(zip(chunk, suffixes)):
-                        if not suffix:
-                            continue
-                        states.append(hidden[row, : len(suffix)])
-                        for offset, target in enumerate(encoded[i][0][len(prefix) + 1 :]):
-                            owners[i].append(len(pairs))
-                            pairs.append((count + offset, target))
-                        count += len(suffix)
-            logprobs = self._chosen_logprobs(torch.cat(states) if states else None, pairs)
+                        pairs.append((state, sequence[position + 1]))
+            order = sorted(range(len(pairs)), key=lambda k: pairs[k][0])
+            values = self._chosen_logprobs(torch.cat(states) if states else None, [pairs[k] for k in order])
+        logprobs = [0.0] * len(pairs)
+        for k, value in zip(order, values):
+            logprobs[k] = value
         results = []
         for i, text in enumerate(texts):
             offsets = encoded[i][1][skips[i] :]
@@ -176,21 +159,6 @@ class LanguageModelScorer:
             ]
             results.append(ScoredText(text, tokens))
         return results
-
-    def _chunks(self, members: list[int], lengths: list[int]) -> list[list[int]]:
-        """Split a group so that one padded suffix batch stays within BATCH_TOKENS."""
-        chunks: list[list[int]] = []
-        current: list[int] = []
-        longest = 0
-        for index, length in zip(members, lengths):
-            if current and max(longest, length) * (len(current) + 1) > BATCH_TOKENS:
-                chunks.append(current)
-                current, longest = [], 0
-            current.append(index)
-            longest = max(longest, length)
-        if current:
-            chunks.append(current)
-        return chunks
 
     def _chosen_logprobs(self, states, pairs: list[tuple[int, int]]) -> list[float]:
         """log P(token | state) for each (state index, token) pair, applying the
