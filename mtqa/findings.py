@@ -146,9 +146,6 @@ class DocumentResult:
     def fixed_text(self) -> str:
         return "\n".join(self.fixed_units)
 
-    def worst(self) -> Severity | None:
-        return max((f.severity for f in self.findings), default=None)
-
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
             "id": self.id,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import threading
+from dataclasses import replace
 from typing import Any
 
 from fastapi import FastAPI, HTTPException, Request
@@ -50,16 +51,12 @@ def create_app(base_options: Options | None = None) -> FastAPI:
             language = normalise_language(request.lang) if request.lang else base.language
         except ValueError as error:
             raise HTTPException(status_code=422, detail=str(error)) from None
-        return Options(
+        return replace(
+            base,
             language=language,
             select=request.select or base.select,
             ignore=request.ignore or base.ignore,
-            use_model=base.use_model,
-            model=base.model,
             min_confidence=request.min_confidence if request.min_confidence is not None else base.min_confidence,
-            severity_overrides=base.severity_overrides,
-            ignore_terms=base.ignore_terms,
-            rule_options=base.rule_options,
         )
 
     def run(document: Document, options: Options) -> DocumentResult:

@@ -101,7 +101,3 @@ def _guess_legacy(data: bytes) -> str:
     except UnicodeDecodeError:
         return "it is in an unknown legacy encoding."
     return "it looks like Latin-1/Windows-1252."
-
-
-def encode(text: str, encoding: str) -> bytes:
-    return text.encode(encoding)
