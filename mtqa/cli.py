@@ -218,11 +218,11 @@ def _stream(result: DocumentResult, stream_jsonl: bool, handle, results: list[Do
 
 def _emit(results, output_format, output, context, quiet) -> None:
     if output_format == "terminal":
-        console = Console(file=open(output, "w", encoding="utf-8"), no_color=True, width=120) if output else Console()
-        if not quiet:
-            for result in results:
-                print_document(console, result, context)
-        print_summary(console, results, context)
+        if output is None:
+            _print_terminal(Console(), results, context, quiet)
+            return
+        with open(output, "w", encoding="utf-8") as handle:
+            _print_terminal(Console(file=handle, no_color=True, width=120), results, context, quiet)
         return
     load_renderers()
     if output_format not in RENDERERS:
@@ -232,6 +232,13 @@ def _emit(results, output_format, output, context, quiet) -> None:
         output.write_text(rendered, encoding="utf-8")
     else:
         sys.stdout.write(rendered)
+
+
+def _print_terminal(console: Console, results, context, quiet: bool) -> None:
+    if not quiet:
+        for result in results:
+            print_document(console, result, context)
+    print_summary(console, results, context)
 
 
 @cli.command()
