@@ -20,10 +20,12 @@ def _options(
     ignore: Iterable[str] | None,
     use_model: bool,
     min_confidence: float,
+    extend_select: Iterable[str] | None = None,
 ) -> Options:
     return Options(
         language=lang,
         select=list(select or []),
+        extend_select=list(extend_select or []),
         ignore=list(ignore or []),
         use_model=use_model,
         min_confidence=min_confidence,
@@ -40,16 +42,21 @@ def check(
     ignore: Iterable[str] | None = None,
     use_model: bool = False,
     min_confidence: float = 0.9,
+    extend_select: Iterable[str] | None = None,
     id: str = "<text>",
 ) -> Result:
-    """Check one text; `use_model=True` adds the fluency model's findings and scores."""
+    """Check one text; `use_model=True` adds the fluency model's findings and scores.
+
+    Opt-in rules (`fluency.likely-edit`, word-level QE) run when named in
+    `select` or `extend_select`.
+    """
     document = Document(
         id=id,
         units=[TextUnit(text=text, source=source, source_lang=source_lang)],
         language=lang,
         source_language=source_lang,
     )
-    return check_document(document, _options(lang, select, ignore, use_model, min_confidence))
+    return check_document(document, _options(lang, select, ignore, use_model, min_confidence, extend_select))
 
 
 def fix(

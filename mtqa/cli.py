@@ -47,6 +47,11 @@ def common_options(function):
         click.option("--lang", help="Language of the text (ISO 639-1). Default: detected."),
         click.option("--input-format", help="text, jsonl, html, markdown, xliff, po. Default: from the extension."),
         click.option("--select", multiple=True, help="Only these rules or families (repeatable, comma-separated)."),
+        click.option(
+            "--extend-select",
+            multiple=True,
+            help="Add rules to the selection, e.g. opt-in fluency.likely-edit (word-level QE).",
+        ),
         click.option("--ignore", multiple=True, help="Skip these rules or families (repeatable, comma-separated)."),
         click.option("--no-model", is_flag=True, help="Mechanical rules only; never load the fluency model."),
         click.option("--model", "model_name", help="Fluency model: gemma3-270m (default), smollm2, a local dir or hub id."),
@@ -60,7 +65,9 @@ def common_options(function):
     return function
 
 
-def build_options(config: Config, lang, select, ignore, no_model, model_name, min_confidence) -> Options:
+def build_options(
+    config: Config, lang, select, ignore, no_model, model_name, min_confidence, extend_select=()
+) -> Options:
     language = lang or config.lang
     if language:
         try:
@@ -70,13 +77,15 @@ def build_options(config: Config, lang, select, ignore, no_model, model_name, mi
     load_checks()
     selected = _split(select) or config.select
     ignored = _split(ignore) or config.ignore
-    for pattern in selected + ignored + list(config.severity):
+    extended = _split(extend_select) or config.extend_select
+    for pattern in selected + ignored + extended + list(config.severity):
         if not any(matches(rule_id, [pattern]) for rule_id in RULES):
             raise click.BadParameter(f"no rule or family named {pattern!r} (see `mtqa rules`)")
     use_model = not no_model and (config.use_model is not False)
     return Options(
         language=language,
         select=selected,
+        extend_select=extended,
         ignore=ignored,
         use_model=use_model,
         model=model_name or config.model,
@@ -150,13 +159,13 @@ def cli() -> None:
 @click.option("--write-baseline", type=click.Path(dir_okay=False, path_type=Path), help="Record current findings as the baseline.")
 @click.option("-q", "--quiet", is_flag=True, help="Terminal format: summary only.")
 def check(
-    inputs, lang, input_format, select, ignore, no_model, model_name, min_confidence, encoding, max_size,
-    config_path, output_format, output, fail_on, baseline, write_baseline, quiet,
+    inputs, lang, input_format, select, extend_select, ignore, no_model, model_name, min_confidence, encoding,
+    max_size, config_path, output_format, output, fail_on, baseline, write_baseline, quiet,
 ) -> None:
     """Check ARTICLE files (or - for stdin, or a directory) and report findings."""
     stderr = Console(stderr=True)
     config = load_config(config_path)
-    options = build_options(config, lang, select, ignore, no_model, model_name, min_confidence)
+    options = build_options(config, lang, select, ignore, no_model, model_name, min_confidence, extend_select)
     prepare_model(options, explicit=bool(model_name), console=stderr)
     fail_level = Severity.parse(fail_on) if fail_on else config.fail_on
     context = ReportContext(fail_on=fail_level, min_confidence=options.min_confidence)
@@ -249,8 +258,8 @@ def _print_terminal(console: Console, results, context, quiet: bool) -> None:
 @click.option("--backup-suffix", default=".orig", show_default=True, help="Suffix of the --in-place backup ('' for none).")
 @click.option("--diff", "show_diff", is_flag=True, help="Print a unified diff of the changes.")
 def fix(
-    inputs, lang, input_format, select, ignore, no_model, model_name, min_confidence, encoding, max_size,
-    config_path, output, in_place, backup_suffix, show_diff,
+    inputs, lang, input_format, select, extend_select, ignore, no_model, model_name, min_confidence, encoding,
+    max_size, config_path, output, in_place, backup_suffix, show_diff,
 ) -> None:
     """Write ARTICLE with the mechanical fixes (and confident model fixes) applied.
 
@@ -265,7 +274,7 @@ def fix(
     if len(inputs) > 1 and (output or not (in_place or show_diff)):
         raise click.UsageError("several files need --in-place or --diff (and no -o)")
     config = load_config(config_path)
-    options = build_options(config, lang, select, ignore, no_model, model_name, min_confidence)
+    options = build_options(config, lang, select, ignore, no_model, model_name, min_confidence, extend_select)
     prepare_model(options, explicit=bool(model_name), console=stderr)
     read_opts = read_options(config, options.language, encoding, max_size)
     failed = 0

@@ -23,6 +23,7 @@ from mtqa.findings import Severity
 KNOWN_KEYS = {
     "lang",
     "select",
+    "extend-select",
     "ignore",
     "fail-on",
     "min-confidence",
@@ -41,6 +42,7 @@ class Config:
     path: Path | None = None
     lang: str | None = None
     select: list[str] = field(default_factory=list)
+    extend_select: list[str] = field(default_factory=list)
     ignore: list[str] = field(default_factory=list)
     fail_on: Severity | None = None
     min_confidence: float | None = None
@@ -97,6 +99,7 @@ def parse_config(data: dict[str, Any], path: Path | None = None) -> Config:
             path=path,
             lang=_optional(data, "lang", str, where),
             select=_string_list(data, "select", where),
+            extend_select=_string_list(data, "extend-select", where),
             ignore=_string_list(data, "ignore", where),
             fail_on=Severity.parse(data["fail-on"]) if "fail-on" in data else None,
             min_confidence=_optional(data, "min-confidence", (int, float), where),

@@ -24,6 +24,7 @@ class Options:
 
     language: str | None = None
     select: list[str] = field(default_factory=list)
+    extend_select: list[str] = field(default_factory=list)  # opt-in rules to add without restricting
     ignore: list[str] = field(default_factory=list)
     use_model: bool = True
     model: str | None = None
@@ -36,11 +37,13 @@ class Options:
     def rule_enabled(self, rule_id: str) -> bool:
         if self.fixing_only and not RULES[rule_id].autofix:
             return False
-        if self.select and not matches(rule_id, self.select):
+        definition = RULES[rule_id]
+        if definition.opt_in and rule_id not in self.select and rule_id not in self.extend_select:
+            return False
+        if self.select and not matches(rule_id, self.select) and rule_id not in self.extend_select:
             return False
         if self.ignore and matches(rule_id, self.ignore):
             return False
-        definition = RULES[rule_id]
         if definition.needs_model and not self.use_model:
             return False
         return True

@@ -39,6 +39,11 @@ class Rule:
     autofix: bool
     languages: tuple[str, ...] = ()  # empty: every language
     needs_model: bool = False
+    # Opt-in rules run only when named by their exact id in select or
+    # extend-select: their findings serve a different job (word-level QE
+    # triage flags a fifth of the words of typical MT), so a family or glob
+    # selection must not switch them on by surprise.
+    opt_in: bool = False
 
     def applies_to(self, language: str | None) -> bool:
         return not self.languages or language is None or language in self.languages
@@ -79,6 +84,7 @@ def define_rule(
     autofix: bool,
     languages: Iterable[str] = (),
     needs_model: bool = False,
+    opt_in: bool = False,
 ) -> Rule:
     family = id.split(".", 1)[0]
     definition = Rule(
@@ -90,6 +96,7 @@ def define_rule(
         autofix=autofix,
         languages=tuple(languages),
         needs_model=needs_model,
+        opt_in=opt_in,
     )
     RULES[id] = definition
     return definition

@@ -36,6 +36,7 @@ class CheckRequest(BaseModel):
     source: str | None = None
     source_lang: str | None = None
     select: list[str] = []
+    extend_select: list[str] = []
     ignore: list[str] = []
     min_confidence: float | None = Field(None, ge=0, le=1)
 
@@ -55,6 +56,7 @@ def create_app(base_options: Options | None = None) -> FastAPI:
             base,
             language=language,
             select=request.select or base.select,
+            extend_select=request.extend_select or base.extend_select,
             ignore=request.ignore or base.ignore,
             min_confidence=request.min_confidence if request.min_confidence is not None else base.min_confidence,
         )

@@ -384,3 +384,4 @@ def test_rescoring_with_a_shared_prefix_equals_full_scoring(tiny):
         assert [t.logprob for t in got.tokens] == pytest.approx([t.logprob for t in expected.tokens], abs=1e-3)
     # Scoring from the end of a text scores nothing.
     assert tiny.rescore([original], [len(original)])[0].tokens == []
+

@@ -19,6 +19,7 @@ import re
 from typing import Iterator
 
 from mtqa.findings import Document, Finding, TextUnit
+from mtqa.fluency.errors import ModelUnavailable
 from mtqa.pipeline import DOCUMENT_SCORERS, Options
 from mtqa.rules import CheckContext, define_rule, make_finding, register_check
 
@@ -37,6 +38,19 @@ define_rule(
     autofix=True,
     languages=CALIBRATED_LANGUAGES,
     needs_model=True,
+)
+
+
+define_rule(
+    "fluency.likely-edit",
+    category="Style/Awkward",
+    severity="minor",
+    description="Word-level quality estimation (opt-in): words a post-editor would probably change, "
+    "from the language model's view of the target text alone (no source). For triage, not a verdict.",
+    autofix=False,
+    languages=("en",),  # trained on MLQE-PE MT into English
+    needs_model=True,
+    opt_in=True,
 )
 
 
@@ -76,6 +90,33 @@ def check_fluency(unit: TextUnit, context: CheckContext) -> Iterator[Finding]:
             confidence=proposal.confidence,
             origin="model",
             context=proposal.context,
+        )
+
+
+@register_check("fluency.likely-edit")
+def check_likely_edits(unit: TextUnit, context: CheckContext) -> Iterator[Finding]:
+    from mtqa.fluency.review import likely_edits  # lazy: loads torch
+
+    if (context.language or "").split("-")[0] != "en":
+        return
+    edits = likely_edits(unit.text, context.language, model_name(context))
+    if edits is None:
+        raise ModelUnavailable(
+            f"fluency.likely-edit has no QE head for model {model_name(context) or 'default'}; "
+            "it was trained for gemma3-270m"
+        )
+    for edit in edits:
+        yield make_finding(
+            "fluency.likely-edit",
+            unit,
+            edit.start,
+            edit.end,
+            f"A post-editor would probably change “{unit.text[edit.start:edit.end]}” "
+            f"(word-level QE, P={edit.probability:.2f})",
+            [],
+            confidence=edit.probability,
+            origin="model",
+            context=edit.context,
         )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from mtqa.fluency import candidates, detect, rewrite
 from mtqa.fluency.scorer import LanguageModelScorer, get_scorer
@@ -54,6 +54,39 @@ def sentence_scores(scorer: LanguageModelScorer, texts: list[str]) -> list[tuple
     return [_SENTENCE_SCORES[(scorer.name, t)] for t in texts]
 
 
+_ANALYSES: OrderedDict[tuple[str, str | None, str], list[detect.SentenceAnalysis]] = OrderedDict()
+_ANALYSIS_CACHE_SIZE = 32
+
+
+def analyse_text(text: str, language: str | None, model: str | None = None) -> list[detect.SentenceAnalysis]:
+    """Every sentence of `text` scored once (one batched pass), with its anomalies.
+
+    Both model rules (rewrites and word-level QE) read these, so a unit checked
+    by both goes through the model once: the last few units are kept.
+    """
+    scorer = get_scorer(model)
+    key = (scorer.name, language, text)
+    cached = _ANALYSES.get(key)
+    if cached is not None:
+        _ANALYSES.move_to_end(key)
+        return cached
+    spans = [(s.start, s.end, s.text) for s in sentences(text) if len(s.text) <= MAX_SENTENCE_CHARS]
+    analyses = detect.analyse(scorer, spans, language) if spans else []
+    for analysis in analyses:
+        remember(scorer.name, analysis.scored.text, analysis.logprob, len(analysis.scored.tokens))
+    _ANALYSES[key] = analyses
+    while len(_ANALYSES) > _ANALYSIS_CACHE_SIZE:
+        _ANALYSES.popitem(last=False)
+    return analyses
+
+
+def _model_speaks(model: str | None, language: str | None) -> bool:
+    spec = resolve(model)
+    if spec.known is not None and spec.known.languages != "multilingual":
+        return (language or "").split("-")[0] in spec.known.languages.split(",")
+    return True  # an English-only model has nothing to say about German; others are trusted
+
+
 def review(
     text: str,
     language: str | None,
@@ -68,40 +101,81 @@ def review(
     `analyses`, when given, receives each sentence's SentenceAnalysis (word
     scores, anomalies), so benchmarks need not score the text twice.
     """
-    spec = resolve(model)
-    if spec.known is not None and spec.known.languages != "multilingual":
-        if (language or "").split("-")[0] not in spec.known.languages.split(","):
-            return []  # an English-only model has nothing to say about German
-    scorer = get_scorer(model)
-    spans = [(s.start, s.end, s.text) for s in sentences(text) if _is_prose(s.text)]
-    if not spans:
+    if not _model_speaks(model, language):
         return []
+    scorer = get_scorer(model)
     proposals: list[Proposal] = []
-    for analysis in detect.analyse(scorer, spans, language, threshold=threshold):
+    for analysis in analyse_text(text, language, model):
         sentence = text[analysis.start : analysis.end]
-        remember(scorer.name, sentence, analysis.logprob, len(analysis.scored.tokens))
+        anomalies = [i for i, score in enumerate(analysis.scores) if score >= threshold]
         if analyses is not None:
-            analyses.append(analysis)
-        taken_until = -1
+            analyses.append(replace(analysis, anomalies=anomalies))
+        if not _is_prose(sentence):
+            continue
         worst_first = [
             i
-            for i in sorted(analysis.anomalies, key=lambda i: -analysis.scores[i])
+            for i in sorted(anomalies, key=lambda i: -analysis.scores[i])
             if analysis.scores[i] >= max(threshold, detect.REWRITE_THRESHOLD)
             and i >= detect.SENTENCE_START_WORDS  # too little left context to rewrite on
         ]
         for index in worst_first[:MAX_ATTEMPTS]:
-            word = analysis.words[index]
-            if word.start < taken_until:
-                continue
             proposal = _propose(scorer, analysis, sentence, index, language, correct)
             if proposal is None:
                 continue
             proposal.start += analysis.start
             proposal.end += analysis.start
             proposals.append(proposal)
-            taken_until = proposal.end - analysis.start
             break  # one rewrite per sentence: later anomalies are often echoes of the first
     return sorted(proposals, key=lambda p: p.start)
+
+
+@dataclass
+class LikelyEdit:
+    """A run of words the QE head expects a post-editor to change."""
+
+    start: int  # offsets into the unit text
+    end: int
+    probability: float  # the highest P(BAD) of its words
+    context: dict = field(default_factory=dict)
+
+
+def likely_edits(text: str, language: str | None, model: str | None = None) -> list[LikelyEdit] | None:
+    """Word-level QE over `text`: runs of adjacent words tagged BAD.
+
+    None when no QE head was trained for this model (the head reads that
+    model's log-probs, so it cannot be reused with another).
+    """
+    if not _model_speaks(model, language):
+        return []
+    from mtqa.fluency.qe import bad_probabilities, load_head
+
+    scorer = get_scorer(model)
+    head = load_head()
+    if head is None or head.model != scorer.name:
+        return None
+    edits: list[LikelyEdit] = []
+    for analysis in analyse_text(text, language, model):
+        probabilities = bad_probabilities(analysis.scored, analysis.words, language, scorer.name) or []
+        current: LikelyEdit | None = None
+        for index, (word, p) in enumerate(zip(analysis.words, probabilities)):
+            if p < head.threshold:
+                current = None
+                continue
+            start, end = analysis.start + word.start, analysis.start + word.end
+            if current is not None and _only_space_between(text, current.end, start):
+                current.end = end
+                current.probability = max(current.probability, p)
+                continue
+            current = LikelyEdit(start, end, p, {"sentence_fluency": round(analysis.mean_logprob, 3),
+                                                 "model": scorer.name})
+            edits.append(current)
+    for edit in edits:
+        edit.probability = round(edit.probability, 3)
+    return edits
+
+
+def _only_space_between(text: str, end: int, start: int) -> bool:
+    return not text[end:start].strip()
 
 
 _TERMINAL = re.compile(r"[.!?…。！？][\"'”’»)\]]*$")
