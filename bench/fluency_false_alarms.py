@@ -4,7 +4,10 @@ Runs the `fluency.awkward` check (the model's detection plus rewrite ranking)
 over ../shared/data/clean-news/<lang>.original.txt and prints findings per
 1,000 words per language, with examples. Clean human-written news should
 produce (almost) none; the target is well under 1 per 1,000 words. Also
-prints how many findings would be auto-applied at --min-confidence. Reads data
+prints how many findings would be auto-applied at --min-confidence, and, for
+English, how many words per 1,000 the opt-in word-level QE rule
+(`fluency.likely-edit`) marks on clean text (it is a triage tagger, not
+silent by design; this says how much it marks where nothing is wrong). Reads data
 outside the repository (skipped cleanly when absent); needs the model.
 
     python bench/fluency_false_alarms.py [--langs en,de,fr] [--max-lines 150]
@@ -33,7 +36,7 @@ def main() -> int:
     if not args.data.is_dir():
         print(f"skipped: {args.data} not found", file=sys.stderr)
         return 0
-    from mtqa.fluency.review import review
+    from mtqa.fluency.review import likely_edits, review
     from mtqa.fluency.scorer import get_scorer
     from mtqa.segment import word_count
 
@@ -42,7 +45,7 @@ def main() -> int:
     scorer = get_scorer(args.model)
     print(f"model {scorer.name}, threads {scorer.threads}; the check runs for {', '.join(CALIBRATED_LANGUAGES)} "
           "(other languages are measured here with the model forced on)")
-    print(f"{'lang':5} {'lines':>6} {'words':>7} {'findings':>8} {'per 1k':>7} {'applied':>7} {'s/line':>6}")
+    print(f"{'lang':5} {'lines':>6} {'words':>7} {'findings':>8} {'per 1k':>7} {'applied':>7} {'qe/1k':>6} {'s/line':>6}")
     for lang in args.langs.split(","):
         path = args.data / f"{lang}.original.txt"
         if not path.is_file():
@@ -52,11 +55,14 @@ def main() -> int:
         lines = lines[args.skip_lines :]
         if args.max_lines:
             lines = lines[: args.max_lines]
-        words = findings = applied = 0
+        words = findings = applied = marked = 0
         examples = []
         began = time.perf_counter()
         for line in lines:
             words += word_count(line)
+            if lang == "en":
+                for edit in likely_edits(line, lang, args.model) or []:
+                    marked += word_count(line[edit.start : edit.end])
             for proposal in review(line, lang, args.model):
                 findings += 1
                 applied += bool(proposal.suggestions) and proposal.confidence >= args.min_confidence
@@ -65,7 +71,8 @@ def main() -> int:
                                      round(proposal.confidence, 2), line[max(0, proposal.start - 40) : proposal.end + 30]))
         elapsed = time.perf_counter() - began
         rate = 1000 * findings / max(1, words)
-        print(f"{lang:5} {len(lines):6d} {words:7d} {findings:8d} {rate:7.2f} {applied:7d} {elapsed / max(1, len(lines)):6.2f}")
+        print(f"{lang:5} {len(lines):6d} {words:7d} {findings:8d} {rate:7.2f} {applied:7d} "
+              f"{(f'{1000 * marked / max(1, words):6.1f}' if lang == 'en' else '     -')} {elapsed / max(1, len(lines)):6.2f}")
         for example in examples:
             print("      ", example)
     return 0

@@ -220,6 +220,7 @@ def _propose(scorer, analysis, sentence, index, language, correct) -> Proposal |
             suggestions.append(suggestion)
     context["rewrite_logprob"] = round(analysis.logprob + ranked[0].gain, 3)
     context["gain"] = round(ranked[0].gain, 3)
+    context["edit"] = ranked[0].edit.kind + (" (content word)" if ranked[0].edit.content else "")
     return Proposal(start, end, suggestions, ranked[0].confidence, anomaly, context)
 
 
