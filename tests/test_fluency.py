@@ -338,6 +338,22 @@ def test_wrong_auxiliary_is_flagged_and_fixed(gemma):
 
 
 @pytest.mark.model
+def test_rewrites_in_a_garbled_sentence_are_suggested_not_applied(gemma):
+    # A post-editor rewrites a garbled sentence as a whole: a local fix is
+    # shown to the editor but never applied on its own, however large its gain.
+    import mtqa
+
+    text = (
+        "The minister of transports told what the bridge will no be finished in spring "
+        "because lacks of money for builders of him."
+    )
+    result = mtqa.check(text, "en", use_model=True, select=["fluency.awkward"])
+    assert result.findings, "expected a rewrite suggestion"
+    assert all(f.suggestions and f.confidence < 0.9 for f in result.findings)
+    assert result.fixed_text == text
+
+
+@pytest.mark.model
 def test_clean_news_sentences_are_not_flagged(gemma):
     from mtqa.fluency.review import review
 

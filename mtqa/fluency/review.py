@@ -20,6 +20,16 @@ MAX_SENTENCE_CHARS = 600  # longer "sentences" are lists or tables, not prose
 # attempt costs a few dozen short forward passes, and MT output full of
 # errors would otherwise cost minutes per sentence.
 MAX_ATTEMPTS = 1
+# A rewrite is auto-applied (confidence can reach --min-confidence) only in
+# an otherwise fluent sentence. In garbled MT (mean log-prob per token below
+# this, in nats), post-editors rewrite the whole sentence, and a local
+# function-word fix almost never matches what they do: on MLQE-PE train
+# (bench/rewrite_outcomes.py) 25 of 26 rewrites moved MT away from its
+# post-edit, and the garbled sentences scored -5.7 to -8.3 per token, while
+# the isolated errors of real articles (idlib seed, corpora/en) score -3.1
+# to -4.6. There the rewrite is still suggested, for an editor to accept.
+FLUENT_SENTENCE = -5.0
+GARBLED_CONFIDENCE_CAP = 0.8
 
 
 @dataclass
@@ -81,10 +91,12 @@ def analyse_text(text: str, language: str | None, model: str | None = None) -> l
 
 
 def _model_speaks(model: str | None, language: str | None) -> bool:
+    """An English-only packaged model has nothing to say about German; models
+    given by path or hub id are trusted with whatever language they get."""
     spec = resolve(model)
     if spec.known is not None and spec.known.languages != "multilingual":
         return (language or "").split("-")[0] in spec.known.languages.split(",")
-    return True  # an English-only model has nothing to say about German; others are trusted
+    return True
 
 
 def review(
@@ -157,7 +169,7 @@ def likely_edits(text: str, language: str | None, model: str | None = None) -> l
     for analysis in analyse_text(text, language, model):
         probabilities = bad_probabilities(analysis.scored, analysis.words, language, scorer.name) or []
         current: LikelyEdit | None = None
-        for index, (word, p) in enumerate(zip(analysis.words, probabilities)):
+        for word, p in zip(analysis.words, probabilities):
             if p < head.threshold:
                 current = None
                 continue
@@ -221,7 +233,22 @@ def _propose(scorer, analysis, sentence, index, language, correct) -> Proposal |
     context["rewrite_logprob"] = round(analysis.logprob + ranked[0].gain, 3)
     context["gain"] = round(ranked[0].gain, 3)
     context["edit"] = ranked[0].edit.kind + (" (content word)" if ranked[0].edit.content else "")
-    return Proposal(start, end, suggestions, ranked[0].confidence, anomaly, context)
+    confidence = ranked[0].confidence
+    if analysis.mean_logprob < FLUENT_SENTENCE:
+        confidence = min(confidence, GARBLED_CONFIDENCE_CAP)
+    if _swaps_preposition(sentence, ranked[0].edit, language):
+        confidence = min(confidence, rewrite.CONTENT_CONFIDENCE_CAP)
+    return Proposal(start, end, suggestions, confidence, anomaly, context)
+
+
+def _swaps_preposition(sentence: str, edit, language: str | None) -> bool:
+    """`against Granada` -> `in Granada` reads better and means something else:
+    a preposition swap is a meaning change, suggested but never auto-applied
+    (on MLQE-PE train all four such rewrites moved MT away from the post-edit)."""
+    prepositions = candidates.FUNCTION_WORDS.get((language or "").split("-")[0], {}).get("preposition", ())
+    old = sentence[edit.start : edit.end].strip().lower()
+    new = edit.replacement.strip().lower()
+    return old != new and old in prepositions and new in prepositions
 
 
 def _edit_positions(words, index: int, language: str | None) -> list[int]:
