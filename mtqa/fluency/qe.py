@@ -31,7 +31,7 @@ HEAD_FILE = Path(__file__).with_name("qe_head.json")
 FEATURE_NAMES = (
     "excess", "surprisal", "entropy", "word_surprisal", "tokens", "top1", "in_top",
     "prev_excess", "next_excess", "next_surprisal", "window_max", "window_mean", "prev_surprisal",
-    "sentence_surprisal", "sentence_max_excess", "sentence_mean_excess", "sentence_anomalous", "sentence_words",
+    "sentence_surprisal", "sentence_max_excess", "sentence_mean_excess", "sentence_anomalous",
     "name_or_number", "function_word", "first", "last", "relative_position", "length",
 )
 
@@ -72,7 +72,6 @@ def word_features(scored: ScoredText, words: list[WordScore], language: str | No
             sentence_max,
             sentence_mean,
             anomalous,
-            math.log(count),
             1.0 if word.is_name_or_number else 0.0,
             1.0 if is_function_word(word.text, language) else 0.0,
             1.0 if i == 0 else 0.0,
