@@ -375,19 +375,7 @@ def rules(output_format: str) -> None:
     """List every rule: id, MQM category, severity, languages, auto-fix."""
     all_rules = list(iter_rules())
     if output_format == "json":
-        payload = [
-            {
-                "id": r.id,
-                "family": r.family,
-                "category": r.category,
-                "severity": r.severity.label,
-                "languages": list(r.languages) or "all",
-                "autofix": r.autofix,
-                "needs_model": r.needs_model,
-                "description": r.description,
-            }
-            for r in all_rules
-        ]
+        payload = [r.to_json() for r in all_rules]
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         return
     from rich.table import Column, Table
@@ -395,7 +383,9 @@ def rules(output_format: str) -> None:
     table = Table("category", "severity", "languages", "fix", "description")
     table.columns.insert(0, Column("rule", no_wrap=True))
     for r in all_rules:
-        fix_label = "model" if r.needs_model else ("yes" if r.autofix else "no")
+        fix_label = ("model" if r.autofix else "no (model)") if r.needs_model else ("yes" if r.autofix else "no")
+        if r.opt_in:
+            fix_label += ", opt-in"
         table.add_row(r.id, r.category, r.severity.label, ", ".join(r.languages) or "all", fix_label, r.description)
     console = Console()
     if not console.is_terminal:

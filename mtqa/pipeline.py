@@ -38,9 +38,10 @@ class Options:
         if self.fixing_only and not RULES[rule_id].autofix:
             return False
         definition = RULES[rule_id]
-        if definition.opt_in and rule_id not in self.select and rule_id not in self.extend_select:
-            return False
-        if self.select and not matches(rule_id, self.select) and rule_id not in self.extend_select:
+        if definition.opt_in:
+            if rule_id not in self.select and rule_id not in self.extend_select:
+                return False
+        elif self.select and not matches(rule_id, self.select) and not matches(rule_id, self.extend_select):
             return False
         if self.ignore and matches(rule_id, self.ignore):
             return False

@@ -48,6 +48,20 @@ class Rule:
     def applies_to(self, language: str | None) -> bool:
         return not self.languages or language is None or language in self.languages
 
+    def to_json(self) -> dict:
+        """The rule table entry of `mtqa rules --format json` and GET /rules."""
+        return {
+            "id": self.id,
+            "family": self.family,
+            "category": self.category,
+            "severity": self.severity.label,
+            "languages": list(self.languages) or "all",
+            "autofix": self.autofix,
+            "needs_model": self.needs_model,
+            "opt_in": self.opt_in,
+            "description": self.description,
+        }
+
 
 @dataclass(frozen=True)
 class Check:

@@ -71,17 +71,7 @@ def create_app(base_options: Options | None = None) -> FastAPI:
 
     @app.get("/rules")
     def rules() -> list[dict[str, Any]]:
-        return [
-            {
-                "id": r.id,
-                "category": r.category,
-                "severity": r.severity.label,
-                "languages": list(r.languages) or "all",
-                "autofix": r.autofix,
-                "description": r.description,
-            }
-            for r in iter_rules()
-        ]
+        return [r.to_json() for r in iter_rules()]
 
     @app.post("/check")
     def check(request: CheckRequest) -> dict[str, Any]:

@@ -91,6 +91,8 @@ def test_likely_edit_is_opt_in():
     assert extended.rule_enabled("fluency.likely-edit") and extended.rule_enabled("entities.garbled")
     narrowed = Options(use_model=True, select=["entities"], extend_select=["fluency.likely-edit"])
     assert narrowed.rule_enabled("fluency.likely-edit") and not narrowed.rule_enabled("spacing.before-punctuation")
+    # extend-select adds ordinary rules and families too.
+    assert Options(select=["entities"], extend_select=["spacing"]).rule_enabled("spacing.before-punctuation")
     # It needs the model like every model rule.
     assert not Options(use_model=False, extend_select=["fluency.likely-edit"]).rule_enabled("fluency.likely-edit")
 
