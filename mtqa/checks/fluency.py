@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
+from mtqa.errors import ConfigError
 from mtqa.findings import Document, Finding, TextUnit
 from mtqa.fluency.errors import ModelUnavailable
 from mtqa.pipeline import DOCUMENT_SCORERS, Options
@@ -99,7 +100,11 @@ def check_likely_edits(unit: TextUnit, context: CheckContext) -> Iterator[Findin
 
     if (context.language or "").split("-")[0] != "en":
         return
-    edits = likely_edits(unit.text, context.language, model_name(context))
+    threshold = ((context.options or {}).get("fluency.likely-edit") or {}).get("threshold")
+    if threshold is not None and not (isinstance(threshold, (int, float)) and 0 < threshold < 1):
+        raise ConfigError(f"rule-options for fluency.likely-edit: threshold must be a number between 0 and 1, "
+                          f"not {threshold!r}")
+    edits = likely_edits(unit.text, context.language, model_name(context), threshold)
     if edits is None:
         raise ModelUnavailable(
             f"fluency.likely-edit has no QE head for model {model_name(context) or 'default'}; "

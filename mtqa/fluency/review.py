@@ -151,26 +151,30 @@ class LikelyEdit:
     context: dict = field(default_factory=dict)
 
 
-def likely_edits(text: str, language: str | None, model: str | None = None) -> list[LikelyEdit] | None:
-    """Word-level QE over `text`: runs of adjacent words tagged BAD.
+def likely_edits(
+    text: str, language: str | None, model: str | None = None, threshold: float | None = None
+) -> list[LikelyEdit] | None:
+    """Word-level QE over `text`: runs of adjacent words with P(BAD) >= threshold
+    (default mtqa.fluency.qe.DEFAULT_THRESHOLD).
 
     None when no QE head was trained for this model (the head reads that
     model's log-probs, so it cannot be reused with another).
     """
     if not _model_speaks(model, language):
         return []
-    from mtqa.fluency.qe import bad_probabilities, load_head
+    from mtqa.fluency.qe import DEFAULT_THRESHOLD, bad_probabilities, load_head
 
     scorer = get_scorer(model)
     head = load_head()
     if head is None or head.model != scorer.name:
         return None
+    threshold = DEFAULT_THRESHOLD if threshold is None else threshold
     edits: list[LikelyEdit] = []
     for analysis in analyse_text(text, language, model):
         probabilities = bad_probabilities(analysis.scored, analysis.words, language, scorer.name) or []
         current: LikelyEdit | None = None
         for word, p in zip(analysis.words, probabilities):
-            if p < head.threshold:
+            if p < threshold:
                 current = None
                 continue
             start, end = analysis.start + word.start, analysis.start + word.end
