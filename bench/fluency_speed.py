@@ -64,7 +64,7 @@ def main() -> int:
     parser.add_argument("--no-cold", action="store_true", help="skip the cold-start measurement")
     args = parser.parse_args()
 
-    from mtqa.fluency.review import review
+    from mtqa.fluency.review import forget_analyses, review
     from mtqa.fluency.scorer import get_scorer
     from mtqa.segment import sentences
 
@@ -89,6 +89,7 @@ def main() -> int:
         began = time.perf_counter()
         scorer.token_logprobs(spans, top_k=detect.TOP_K)
         detection = min(detection, time.perf_counter() - began)
+        forget_analyses()  # the check must score the article itself, not reuse the last run's analyses
         began = time.perf_counter()
         findings = review(text, "en", args.model)
         check = min(check, time.perf_counter() - began)

@@ -64,30 +64,46 @@ def sentence_scores(scorer: LanguageModelScorer, texts: list[str]) -> list[tuple
     return [_SENTENCE_SCORES[(scorer.name, t)] for t in texts]
 
 
-_ANALYSES: OrderedDict[tuple[str, str | None, str], list[detect.SentenceAnalysis]] = OrderedDict()
-_ANALYSIS_CACHE_SIZE = 32
+# Sentence analyses by (model, language, sentence), offsets relative to the
+# sentence: both model rules read them, so a sentence goes through the model
+# once however many rules need it.
+_ANALYSES: OrderedDict[tuple[str, str | None, str], detect.SentenceAnalysis] = OrderedDict()
+_ANALYSIS_CACHE_SIZE = 4096
 
 
-def analyse_text(text: str, language: str | None, model: str | None = None) -> list[detect.SentenceAnalysis]:
-    """Every sentence of `text` scored once (one batched pass), with its anomalies.
+def analyse_text(
+    text: str, language: str | None, model: str | None = None, *, prose_only: bool = False
+) -> list[detect.SentenceAnalysis]:
+    """The sentences of `text` scored (one batched pass for those not yet
+    scored), with their anomalies; offsets relative to `text`.
 
-    Both model rules (rewrites and word-level QE) read these, so a unit checked
-    by both goes through the model once: the last few units are kept.
+    `prose_only`: only full sentences (the rewrite check judges nothing else),
+    so headlines and captions cost nothing unless word-level QE asks for them.
     """
     scorer = get_scorer(model)
-    key = (scorer.name, language, text)
-    cached = _ANALYSES.get(key)
-    if cached is not None:
+    spans = [
+        s for s in sentences(text)
+        if len(s.text) <= MAX_SENTENCE_CHARS and (not prose_only or _is_prose(s.text))
+    ]
+    missing = list(dict.fromkeys(s.text for s in spans if (scorer.name, language, s.text) not in _ANALYSES))
+    if missing:
+        for analysis in detect.analyse(scorer, [(0, len(t), t) for t in missing], language):
+            sentence = analysis.scored.text
+            remember(scorer.name, sentence, analysis.logprob, len(analysis.scored.tokens))
+            _ANALYSES[(scorer.name, language, sentence)] = analysis
+    analyses = []
+    for span in spans:
+        key = (scorer.name, language, span.text)
         _ANALYSES.move_to_end(key)
-        return cached
-    spans = [(s.start, s.end, s.text) for s in sentences(text) if len(s.text) <= MAX_SENTENCE_CHARS]
-    analyses = detect.analyse(scorer, spans, language) if spans else []
-    for analysis in analyses:
-        remember(scorer.name, analysis.scored.text, analysis.logprob, len(analysis.scored.tokens))
-    _ANALYSES[key] = analyses
+        analyses.append(replace(_ANALYSES[key], start=span.start, end=span.end))
     while len(_ANALYSES) > _ANALYSIS_CACHE_SIZE:
         _ANALYSES.popitem(last=False)
     return analyses
+
+
+def forget_analyses() -> None:
+    """Drop the cached sentence analyses (benchmarks time the model, not the cache)."""
+    _ANALYSES.clear()
 
 
 def _model_speaks(model: str | None, language: str | None) -> bool:
@@ -117,13 +133,11 @@ def review(
         return []
     scorer = get_scorer(model)
     proposals: list[Proposal] = []
-    for analysis in analyse_text(text, language, model):
+    for analysis in analyse_text(text, language, model, prose_only=True):
         sentence = text[analysis.start : analysis.end]
         anomalies = [i for i, score in enumerate(analysis.scores) if score >= threshold]
         if analyses is not None:
             analyses.append(replace(analysis, anomalies=anomalies))
-        if not _is_prose(sentence):
-            continue
         worst_first = [
             i
             for i in sorted(anomalies, key=lambda i: -analysis.scores[i])
