@@ -401,3 +401,22 @@ def test_rescoring_with_a_shared_prefix_equals_full_scoring(tiny):
     # Scoring from the end of a text scores nothing.
     assert tiny.rescore([original], [len(original)])[0].tokens == []
 
+
+
+def test_word_level_qe_with_a_model_it_was_not_trained_for_is_a_clear_error(tiny_model_dir, monkeypatch):
+    # The QE head reads Gemma's scores; with any other model it must refuse
+    # (one clear message), not compute probabilities from the wrong inputs.
+    from mtqa.errors import MtqaError
+    from mtqa.findings import Document, TextUnit
+    from mtqa.pipeline import Options, check_document
+
+    monkeypatch.setenv("MTQA_THREADS", "1")
+    document = Document(id="t", units=[TextUnit(text="the minister has no intention of resigning .")], language="en")
+    options = Options(language="en", model=str(tiny_model_dir), extend_select=["fluency.likely-edit"])
+    try:
+        result = check_document(document, options)
+    except MtqaError as error:
+        message = str(error)
+    else:
+        message = result.error or ""
+    assert "no QE head" in message and "gemma3-270m" in message
