@@ -167,21 +167,28 @@ class LanguageModelScorer:
 
         if states is None or not pairs:
             return []
-        head = self.model.get_output_embeddings()
-        softcap = getattr(self.model.config, "final_logit_softcapping", None)
         rows = torch.tensor([state for state, _ in pairs], dtype=torch.long)
         wanted = torch.tensor([token for _, token in pairs], dtype=torch.long)
         chosen: list[float] = []
         for start in range(0, states.shape[0], HEAD_CHUNK):
             stop = min(states.shape[0], start + HEAD_CHUNK)
-            logits = head(states[start:stop]).float()
-            if softcap:
-                logits = torch.tanh(logits / softcap) * softcap
+            logits = self._logits(states[start:stop])
             norm = torch.logsumexp(logits, dim=-1)
             here = (rows >= start) & (rows < stop)
             local = rows[here] - start
             chosen.extend((logits[local, wanted[here]] - norm[local]).tolist())
         return chosen
+
+    def _logits(self, states):
+        """The output layer on a chunk of hidden states, in float32, with the
+        final soft-capping some models (Gemma) apply to their logits."""
+        import torch
+
+        logits = self.model.get_output_embeddings()(states).float()
+        softcap = getattr(self.model.config, "final_logit_softcapping", None)
+        if softcap:
+            logits = torch.tanh(logits / softcap) * softcap
+        return logits
 
     def decode(self, token_id: int) -> str:
         return self.tokenizer.decode([token_id])
@@ -246,8 +253,6 @@ class LanguageModelScorer:
         skips = skips or [0] * len(sequences)
         with self._lock, torch.inference_mode():
             hidden = self.model.base_model(input_ids=ids, attention_mask=mask).last_hidden_state
-            head = self.model.get_output_embeddings()
-            softcap = getattr(self.model.config, "final_logit_softcapping", None)
             keep = torch.zeros_like(mask, dtype=torch.bool)
             for row, (n, skip) in enumerate(zip(lengths, skips)):
                 keep[row, skip:n] = True
@@ -256,9 +261,7 @@ class LanguageModelScorer:
             flat: list[tuple[float, float, int, list]] = []
             for start in range(0, states.shape[0], HEAD_CHUNK):
                 stop = min(states.shape[0], start + HEAD_CHUNK)
-                logits = head(states[start:stop]).float()
-                if softcap:
-                    logits = torch.tanh(logits / softcap) * softcap
+                logits = self._logits(states[start:stop])
                 logp = torch.log_softmax(logits, dim=-1)
                 del logits
                 chosen = logp.gather(1, targets[start:stop, None])[:, 0]
