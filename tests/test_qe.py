@@ -135,12 +135,12 @@ def test_likely_edits_mark_broken_mt_and_spare_clean_prose():
     assert "founds" in " ".join(f.text for f in edits)
     assert all(f.end <= len(broken) for f in edits)  # nothing in the clean sentence
     # The errors rank above every word of the clean sentence.
-    from mtqa.fluency.qe import bad_probabilities
     from mtqa.fluency.review import analyse_text
 
     probability = {}
     for analysis in analyse_text(f"{broken} {clean}", "en"):
-        for word, p in zip(analysis.words, bad_probabilities(analysis.scored, analysis.words, "en", "gemma3-270m")):
+        probabilities = load_head().probabilities(word_features(analysis.scored, analysis.words, "en"))
+        for word, p in zip(analysis.words, probabilities):
             probability[(analysis.start + word.start, word.text)] = p
     clean_max = max(p for (start, _), p in probability.items() if start > len(broken))
     for error in ("went", "discuss", "founds"):

@@ -33,9 +33,6 @@ FLAG_THRESHOLD = 6.0
 # only from this anomaly up; all the MT errors of the must-show examples score
 # 8-14, while most correct surprising words of clean news score below 8.
 REWRITE_THRESHOLD = 8.0
-# For word-level QE (bench/qe_eval.py) every word at or above this is "BAD":
-# the MCC-optimal point on MLQE-PE ro-en train (0.21 at 6.0; 0.19-0.20 from 2 to 5).
-QE_THRESHOLD = 6.0
 # A flag with no rewrite is shown only from here: an editor can act on a
 # rewrite, much less on a bare "this reads oddly". On clean news, correct
 # words reach 18 nats in English (rare verbs used well: "capitalized without
@@ -84,8 +81,6 @@ def analyse(
     scorer: LanguageModelScorer,
     sentences: list[tuple[int, int, str]],
     language: str | None,
-    *,
-    threshold: float = FLAG_THRESHOLD,
 ) -> list[SentenceAnalysis]:
     """Score every sentence once (one batched pass) and mark anomalous words."""
     scored = scorer.token_logprobs([text for _, _, text in sentences], top_k=TOP_K)
@@ -95,7 +90,7 @@ def analyse(
         scores = anomaly_scores(words, language)
         if len(words) < MIN_WORDS:
             scores = [min(score, 0.0) for score in scores]
-        anomalies = [i for i, score in enumerate(scores) if score >= threshold]
+        anomalies = [i for i, score in enumerate(scores) if score >= FLAG_THRESHOLD]
         analyses.append(SentenceAnalysis(start, end, result, words, anomalies, scores))
     return analyses
 

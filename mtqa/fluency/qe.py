@@ -147,10 +147,3 @@ def load_head(path: str = str(HEAD_FILE)) -> QEHead | None:
     except (OSError, ValueError, KeyError):
         return None
 
-
-def bad_probabilities(scored: ScoredText, words: list[WordScore], language: str | None, model: str) -> list[float] | None:
-    """P(BAD) per word, or None when no head was trained for this model."""
-    head = load_head()
-    if head is None or head.model != model:
-        return None
-    return head.probabilities(word_features(scored, words, language))

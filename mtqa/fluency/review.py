@@ -119,33 +119,22 @@ def review(
     text: str,
     language: str | None,
     model: str | None = None,
-    *,
-    threshold: float = detect.FLAG_THRESHOLD,
-    correct: bool = True,
-    analyses: list | None = None,
 ) -> list[Proposal]:
-    """Flag anomalous words in `text` and propose ranked minimal rewrites.
-
-    `analyses`, when given, receives each sentence's SentenceAnalysis (word
-    scores, anomalies), so benchmarks need not score the text twice.
-    """
+    """Flag anomalous words in `text` and propose ranked minimal rewrites."""
     if not _model_speaks(model, language):
         return []
     scorer = get_scorer(model)
     proposals: list[Proposal] = []
     for analysis in analyse_text(text, language, model, prose_only=True):
         sentence = text[analysis.start : analysis.end]
-        anomalies = [i for i, score in enumerate(analysis.scores) if score >= threshold]
-        if analyses is not None:
-            analyses.append(replace(analysis, anomalies=anomalies))
         worst_first = [
             i
-            for i in sorted(anomalies, key=lambda i: -analysis.scores[i])
-            if analysis.scores[i] >= max(threshold, detect.REWRITE_THRESHOLD)
+            for i in sorted(analysis.anomalies, key=lambda i: -analysis.scores[i])
+            if analysis.scores[i] >= detect.REWRITE_THRESHOLD
             and i >= detect.SENTENCE_START_WORDS  # too little left context to rewrite on
         ]
         for index in worst_first[:MAX_ATTEMPTS]:
-            proposal = _propose(scorer, analysis, sentence, index, language, correct)
+            proposal = _propose(scorer, analysis, sentence, index, language)
             if proposal is None:
                 continue
             proposal.start += analysis.start
@@ -176,7 +165,7 @@ def likely_edits(
     """
     if not _model_speaks(model, language):
         return []
-    from mtqa.fluency.qe import DEFAULT_THRESHOLD, bad_probabilities, load_head
+    from mtqa.fluency.qe import DEFAULT_THRESHOLD, load_head, word_features
 
     scorer = get_scorer(model)
     head = load_head()
@@ -185,7 +174,7 @@ def likely_edits(
     threshold = DEFAULT_THRESHOLD if threshold is None else threshold
     edits: list[LikelyEdit] = []
     for analysis in analyse_text(text, language, model):
-        probabilities = bad_probabilities(analysis.scored, analysis.words, language, scorer.name) or []
+        probabilities = head.probabilities(word_features(analysis.scored, analysis.words, language))
         current: LikelyEdit | None = None
         for word, p in zip(analysis.words, probabilities):
             if p < threshold:
@@ -214,10 +203,10 @@ _TERMINAL = re.compile(r"[.!?…。！？][\"'”’»)\]]*$")
 def _is_prose(sentence: str) -> bool:
     """Judge full sentences only: headlines, captions and list items (no final
     punctuation) use telegraphic grammar that a language model finds odd."""
-    return len(sentence) <= MAX_SENTENCE_CHARS and bool(_TERMINAL.search(sentence))
+    return bool(_TERMINAL.search(sentence))
 
 
-def _propose(scorer, analysis, sentence, index, language, correct) -> Proposal | None:
+def _propose(scorer, analysis, sentence, index, language) -> Proposal | None:
     words = analysis.words
     word = words[index]
     anomaly = analysis.scores[index]
@@ -227,14 +216,12 @@ def _propose(scorer, analysis, sentence, index, language, correct) -> Proposal |
         "anomaly": round(anomaly, 3),
         "model": scorer.name,
     }
-    ranked: list[rewrite.Ranked] = []
-    if correct:
-        positions = [(w.start, w.end) for w in words]
-        predicted = {i: detect.predicted_words(scorer, analysis, i) for i in _edit_positions(words, index, language)}
-        edits = candidates.generate(sentence, positions, index, language, predicted)
-        lo = words[max(0, index - 4)].start
-        hi = words[min(len(words) - 1, index + 2)].end
-        ranked = rewrite.rank(scorer, sentence, analysis.scored, edits, window=(lo, hi))
+    positions = [(w.start, w.end) for w in words]
+    predicted = {i: detect.predicted_words(scorer, analysis, i) for i in _edit_positions(words, index, language)}
+    edits = candidates.generate(sentence, positions, index, language, predicted)
+    lo = words[max(0, index - 4)].start
+    hi = words[min(len(words) - 1, index + 2)].end
+    ranked = rewrite.rank(scorer, sentence, analysis.scored, edits, window=(lo, hi))
     if not ranked:
         if anomaly < detect.BARE_FLAG_THRESHOLD:
             return None
