@@ -30,16 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from qe_records import flags_on_tokens, mcc, token_spans  # noqa: E402
-
-DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "mlqe-pe"
-PAIRS = "ro-en,et-en,ne-en,si-en,ru-en"
-
-
-def count(counts: list[int], spans, flagged, tags) -> None:
-    for flag, gold in zip(flags_on_tokens(spans, flagged), tags):
-        bad = gold == "BAD"
-        counts[0 if flag and bad else 1 if flag else 2 if bad else 3] += 1
+from qe_records import DATA, PAIRS, mcc, read_pair, token_counts  # noqa: E402
 
 
 def main() -> int:
@@ -68,18 +59,15 @@ def main() -> int:
     print(f"{'pair':6} {'lines':>5} {'BAD%':>5} {'MCC-qe':>7} {'MCC-chk':>7} {'TER mt':>7} {'TER fix':>7} "
           f"{'chrF mt':>7} {'chrF fix':>8} {'changed':>7} {'s/line':>6}")
     for pair in args.pairs.split(","):
-        prefix = args.data / args.split / f"{pair}-{args.split}" / args.split
-        if not prefix.with_suffix(".mt").is_file():
+        rows = read_pair(args.data, args.split, pair)
+        if rows is None:
             print(f"{pair:6} skipped (no data)")
             continue
-        window = slice(args.skip, args.skip + args.max_lines)
-        mts = prefix.with_suffix(".mt").read_text(encoding="utf-8").splitlines()[window]
-        tags = prefix.with_suffix(".tags").read_text(encoding="utf-8").splitlines()[window]
-        pes = prefix.with_suffix(".pe").read_text(encoding="utf-8").splitlines()[window]
+        rows = rows[args.skip : args.skip + args.max_lines]
         counts_qe, counts_check = [0, 0, 0, 0], [0, 0, 0, 0]
         hyps_mt, hyps_fix, refs = [], [], []
         began = time.perf_counter()
-        for mt, tag_line, pe in zip(mts, tags, pes):
+        for mt, tag_line, pe in rows:
             tokens = mt.split()
             text = detok.detokenize(tokens)
             result = mtqa.check(
@@ -90,9 +78,9 @@ def main() -> int:
             qe = [(f.start, f.end) for f in findings if f.rule == "fluency.likely-edit"]
             check = [(f.start, f.end) for f in findings if f.rule == "fluency.awkward"]
             word_tags = tag_line.split()[1::2][: len(tokens)]
-            spans = token_spans(tokens, text)
-            count(counts_qe, spans, qe, word_tags)
-            count(counts_check, spans, check, word_tags)
+            for counts, flagged in ((counts_qe, qe), (counts_check, check)):
+                for k, value in enumerate(token_counts(tokens, text, word_tags, flagged)):
+                    counts[k] += value
             reference = detok.detokenize(pe.split())
             hyps_mt.append(text)
             hyps_fix.append(result.fixed_text)

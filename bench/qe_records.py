@@ -21,6 +21,19 @@ from mtqa.fluency.words import WordScore, word_scores
 from mtqa.segment import sentences
 
 
+DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "mlqe-pe"
+PAIRS = "ro-en,et-en,ne-en,si-en,ru-en"  # MT into English: the QE head reads English
+
+
+def read_pair(data: Path, split: str, pair: str) -> list[tuple[str, str, str]] | None:
+    """(mt, tags, pe) lines of one language pair and split, or None when absent."""
+    prefix = data / split / f"{pair}-{split}" / split
+    if not prefix.with_suffix(".mt").is_file():
+        return None
+    columns = [prefix.with_suffix(s).read_text(encoding="utf-8").splitlines() for s in (".mt", ".tags", ".pe")]
+    return list(zip(*columns))
+
+
 @dataclass
 class ScoredLine:
     pair: str
@@ -91,11 +104,14 @@ def mcc(tp: int, fp: int, fn: int, tn: int) -> float:
     return (tp * tn - fp * fn) / denominator if denominator else 0.0
 
 
-def token_counts(line: ScoredLine, flagged: list[tuple[int, int]]) -> list[int]:
-    """[tp, fp, fn, tn] over the line's Moses tokens for flagged character spans."""
+def token_counts(
+    mt_tokens: list[str], text: str, word_tags: list[str], flagged: list[tuple[int, int]]
+) -> list[int]:
+    """[tp, fp, fn, tn] over a line's Moses tokens for character spans flagged
+    in its detokenised `text`."""
     counts = [0, 0, 0, 0]
-    spans = token_spans(line.mt_tokens, line.text)
-    for flag, gold in zip(flags_on_tokens(spans, flagged), line.word_tags):
+    spans = token_spans(mt_tokens, text)
+    for flag, gold in zip(flags_on_tokens(spans, flagged), word_tags):
         bad = gold == "BAD"
         counts[0 if flag and bad else 1 if flag else 2 if bad else 3] += 1
     return counts

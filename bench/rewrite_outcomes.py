@@ -20,8 +20,10 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "mlqe-pe"
-PAIRS = "ro-en,et-en,ne-en,si-en,ru-en"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from qe_records import DATA, PAIRS, read_pair  # noqa: E402
+
 BANDS = (0, 2, 4, 6, 8, 10, 15)
 
 
@@ -55,12 +57,10 @@ def main() -> int:
     out = args.out.open("w", encoding="utf-8") if args.out else None
     table: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
     for pair in args.pairs.split(","):
-        prefix = args.data / args.split / f"{pair}-{args.split}" / args.split
-        if not prefix.with_suffix(".mt").is_file():
+        rows = read_pair(args.data, args.split, pair)
+        if rows is None:
             continue
-        mts = prefix.with_suffix(".mt").read_text(encoding="utf-8").splitlines()[start:stop]
-        pes = prefix.with_suffix(".pe").read_text(encoding="utf-8").splitlines()[start:stop]
-        for number, (mt, pe) in enumerate(zip(mts, pes), start):
+        for number, (mt, _, pe) in enumerate(rows[start:stop], start):
             text, reference = detok.detokenize(mt.split()), detok.detokenize(pe.split())
             before = ter.sentence_score(text, [reference]).score
             for proposal in review(text, "en"):

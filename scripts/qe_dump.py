@@ -23,17 +23,9 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT.parent / "shared" / "data" / "mlqe-pe"
-PAIRS = "ro-en,et-en,ne-en,si-en,ru-en"
+sys.path.insert(0, str(ROOT / "bench"))
 
-
-def read_pair(data: Path, split: str, pair: str) -> list[tuple[str, str, str]] | None:
-    """(mt, tags, pe) lines of one language pair, or None when absent."""
-    prefix = data / split / f"{pair}-{split}" / split
-    if not prefix.with_suffix(".mt").is_file():
-        return None
-    read = lambda suffix: prefix.with_suffix(suffix).read_text(encoding="utf-8").splitlines()  # noqa: E731
-    return list(zip(read(".mt"), read(".tags"), read(".pe")))
+from qe_records import DATA, PAIRS, read_pair  # noqa: E402
 
 
 def main() -> int:
@@ -98,12 +90,8 @@ def main() -> int:
                     }
                     out.write(json.dumps(record, ensure_ascii=False) + "\n")
                 out.flush()
-                print(f"{pair} {split_progress(first + len(chunk), len(todo))}", file=sys.stderr, flush=True)
+                print(f"{pair} {first + len(chunk)}/{len(todo)}", file=sys.stderr, flush=True)
     return 0
-
-
-def split_progress(done: int, total: int) -> str:
-    return f"{done}/{total}"
 
 
 if __name__ == "__main__":

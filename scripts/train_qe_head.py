@@ -84,7 +84,7 @@ def flagged_spans(line: ScoredLine, head: QEHead, threshold: float) -> list[tupl
 def line_mcc(lines: list[ScoredLine], head: QEHead, threshold: float) -> float:
     totals = [0, 0, 0, 0]
     for line in lines:
-        for k, v in enumerate(token_counts(line, flagged_spans(line, head, threshold))):
+        for k, v in enumerate(token_counts(line.mt_tokens, line.text, line.word_tags, flagged_spans(line, head, threshold))):
             totals[k] += v
     return mcc(*totals)
 
@@ -100,7 +100,7 @@ def best_threshold(lines: list[ScoredLine], head: QEHead) -> float:
         for line, per_sentence in cached:
             spans = [(s + w.start, s + w.end) for s, words, probs in per_sentence
                      for w, p in zip(words, probs) if p >= threshold]
-            for k, v in enumerate(token_counts(line, spans)):
+            for k, v in enumerate(token_counts(line.mt_tokens, line.text, line.word_tags, spans)):
                 totals[k] += v
         value = mcc(*totals)
         if value > best_value:
