@@ -403,6 +403,41 @@ def test_rescoring_with_a_shared_prefix_equals_full_scoring(tiny):
 
 
 
+def _first_token_gains_match_full_scoring(scorer, original: str, rewrites: list[tuple[str, int]]) -> None:
+    """first_token_gains (two output-layer rows) must equal the difference of
+    the log-probs full scoring gives the rewrite's and the original's token at
+    the edit."""
+    scored = scorer.token_logprobs([original], keep_states=True)[0]
+    texts, cuts = [t for t, _ in rewrites], [c for _, c in rewrites]
+    gains = scorer.first_token_gains(scored, texts, cuts)
+    for (text, cut), gain in zip(rewrites, gains):
+        first = scorer.token_logprobs([text], score_from=[cut])[0].tokens[0]
+        index = next(k for k, t in enumerate(scored.tokens) if t.start >= cut)
+        assert gain == pytest.approx(first.logprob - scored.tokens[index].logprob, abs=1e-3), text
+    # Without a kept state at the edit the rewrite cannot be judged this way.
+    scored.states = {}
+    assert scorer.first_token_gains(scored, texts, cuts) == [None] * len(texts)
+
+
+def test_first_token_gains_equal_full_scoring(tiny):
+    original = "the minister has no intention of resigning ."
+    _first_token_gains_match_full_scoring(tiny, original, [
+        ("the minister will no intention of resigning .", 13),  # substitution
+        ("the minister has the no intention of resigning .", 17),  # insertion
+        ("the minister no intention of resigning .", 13),  # deletion
+    ])
+
+
+@pytest.mark.model
+def test_first_token_gains_equal_full_scoring_with_gemma(gemma):
+    original = "The Turkish government will no desire to be drawn into a wider war."
+    _first_token_gains_match_full_scoring(gemma, original, [
+        ("The Turkish government has no desire to be drawn into a wider war.", 23),
+        ("The Turkish government will have no desire to be drawn into a wider war.", 28),
+        ("The Turkish government no desire to be drawn into a wider war.", 23),
+    ])
+
+
 def test_word_level_qe_with_a_model_it_was_not_trained_for_is_a_clear_error(tiny_model_dir, monkeypatch):
     # The QE head reads Gemma's scores; with any other model it must refuse
     # (one clear message), not compute probabilities from the wrong inputs.

@@ -82,17 +82,36 @@ def analyse(
     sentences: list[tuple[int, int, str]],
     language: str | None,
 ) -> list[SentenceAnalysis]:
-    """Score every sentence once (one batched pass) and mark anomalous words."""
-    scored = scorer.token_logprobs([text for _, _, text in sentences], top_k=TOP_K)
+    """Score every sentence once (one batched pass) and mark anomalous words.
+
+    The hidden states of the tokens a rewrite may edit (a rewrite candidate
+    and the two words before it) are kept on the scored text: the rewrite
+    ranking uses them to order its candidates almost for free."""
+    scored = scorer.token_logprobs([text for _, _, text in sentences], top_k=TOP_K, keep_states=True)
     analyses = []
     for (start, end, _), result in zip(sentences, scored):
         words = word_scores(result)
         scores = anomaly_scores(words, language)
         if len(words) < MIN_WORDS:
             scores = [min(score, 0.0) for score in scores]
+        result.states = _states_near_rewrites(result, words, scores)
         anomalies = [i for i, score in enumerate(scores) if score >= FLAG_THRESHOLD]
         analyses.append(SentenceAnalysis(start, end, result, words, anomalies, scores))
     return analyses
+
+
+def _states_near_rewrites(scored: ScoredText, words: list[WordScore], scores: list[float]) -> dict:
+    """Of a sentence's hidden states, those of the tokens of every rewrite
+    candidate and the two words before it, up to the next word's first token
+    (a deletion's first new token is predicted there)."""
+    keep: set[int] = set()
+    for index, score in enumerate(scores):
+        if score < REWRITE_THRESHOLD:
+            continue
+        lo = words[max(0, index - 2)].token_index
+        hi = words[index + 1].token_index if index + 1 < len(words) else len(scored.tokens) - 1
+        keep.update(range(lo, hi + 1))
+    return {k: v for k, v in scored.states.items() if k in keep}
 
 
 def predicted_words(scorer: LanguageModelScorer, analysis: SentenceAnalysis, index: int) -> list[str]:

@@ -44,6 +44,18 @@ TENSE_CHANGE_PENALTY = 3.5
 # never clear the default --min-confidence (0.9) on their own.
 CONTENT_CONFIDENCE_CAP = 0.85
 PREFILTER_KEEP = 4
+# Cost control, calibrated on the rewrite attempts over clean news (en lines
+# 1-240, corpora/en), the idlib seed and MLQE-PE dev/train MT (411 attempts,
+# 27 rewrites that cleared their margin; bench/rewrite_outcomes.py data):
+# - only the FIRST_TOKEN_KEEP candidates whose first new token the model
+#   expected most (relative to the original's token there; exact and free,
+#   see LanguageModelScorer.first_token_gains) are scored on the window:
+#   every rewrite that cleared its margin ranked 10th or better of 24 so;
+# - a candidate goes on to whole-sentence rescoring only when its window
+#   gain reaches WINDOW_FLOOR: every rewrite that cleared its margin had at
+#   least 1.18 nats there, and two of three finalists have less.
+FIRST_TOKEN_KEEP = 12
+WINDOW_FLOOR = 1.0
 
 
 def rank(
@@ -76,7 +88,9 @@ def rank(
         return []
     finalists = list(unique.values())
     per_token = -original.logprob / max(1, len(original.tokens))
-    if window is not None and len(finalists) > PREFILTER_KEEP:
+    if len(finalists) > FIRST_TOKEN_KEEP:
+        finalists = _most_expected(scorer, sentence, original, finalists)
+    if window is not None:
         lo, hi = window
         local = [sentence[lo:hi]] + [sentence[lo : e.start] + e.replacement + sentence[e.end : hi] for e in finalists]
         cuts = [e.start - lo for e in finalists]
@@ -84,7 +98,7 @@ def rank(
         scored = scorer.rescore(local, cuts)
         gains = [_gain(scored[i + 1], scored[0], cuts[i + 1], per_token) for i in range(len(finalists))]
         order = sorted(range(len(finalists)), key=lambda i: -gains[i])
-        finalists = [finalists[i] for i in order[:PREFILTER_KEEP] if gains[i] > 0]
+        finalists = [finalists[i] for i in order[:PREFILTER_KEEP] if gains[i] >= WINDOW_FLOOR]
     if not finalists:
         return []
     texts = [e.apply(sentence) for e in finalists]
@@ -96,6 +110,15 @@ def rank(
     ranked = [r for r in ranked if r.gain >= (CONTENT_MARGIN if r.edit.content else FUNCTION_MARGIN)]
     ranked.sort(key=lambda r: (-(r.gain - _tense_penalty(sentence, r.edit)), r.edit.content))
     return ranked[:keep]
+
+
+def _most_expected(scorer: LanguageModelScorer, sentence: str, original: ScoredText, edits: list[Edit]) -> list[Edit]:
+    """The FIRST_TOKEN_KEEP edits whose first new token the model expected
+    most; edits it cannot judge that way (no kept state) are all kept."""
+    gains = scorer.first_token_gains(original, [e.apply(sentence) for e in edits], [e.start for e in edits])
+    judged = sorted((i for i, g in enumerate(gains) if g is not None), key=lambda i: -gains[i])
+    keep = set(judged[:FIRST_TOKEN_KEEP]) | {i for i, g in enumerate(gains) if g is None}
+    return [edit for i, edit in enumerate(edits) if i in keep]
 
 
 def _gain(candidate: ScoredText, original: ScoredText, cut: int, per_token: float) -> float:

@@ -44,6 +44,12 @@ class TokenScore:
 class ScoredText:
     text: str
     tokens: list[TokenScore]
+    # Hidden states by token index (the state that predicted that token), kept
+    # only where a caller asked (token_logprobs(keep_states=True)) and only
+    # for the few positions it goes on to need (detect keeps those a rewrite
+    # may edit): with them, `token_gains` compares alternatives at a
+    # position for two rows of the output layer instead of its full width.
+    states: dict[int, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def logprob(self) -> float:
@@ -71,14 +77,21 @@ class LanguageModelScorer:
     # -- the interface -------------------------------------------------------
 
     def token_logprobs(
-        self, texts: Sequence[str], *, top_k: int = 0, score_from: Sequence[int] | None = None
+        self,
+        texts: Sequence[str],
+        *,
+        top_k: int = 0,
+        score_from: Sequence[int] | None = None,
+        keep_states: bool = False,
     ) -> list[ScoredText]:
         """Per-token log-probs (with char offsets, entropy, top-k) for each text.
 
         `score_from[i]`: only tokens starting at or after this character of
         text i are scored (the output layer, most of the cost, is skipped for
         the others). Rewrites of one sentence share the text before the edit,
-        so their log-probs differ only from there on.
+        so their log-probs differ only from there on. `keep_states`: attach
+        every scored token's hidden state (ScoredText.states); callers keep
+        the few they need, the rest is garbage.
         """
         encoded = [self._encode(text) for text in texts]
         results: list[ScoredText | None] = [None] * len(texts)
@@ -88,14 +101,16 @@ class LanguageModelScorer:
                 offsets = encoded[i][1]
                 cut = score_from[i] if score_from is not None else 0
                 skips.append(next((k for k, (start, _) in enumerate(offsets) if start >= cut), len(offsets)))
-            scored = self._score_batch([encoded[i][0] for i in batch], top_k, skips)
-            for index, skip, rows in zip(batch, skips, scored):
+            scored, states = self._score_batch([encoded[i][0] for i in batch], top_k, skips, keep_states)
+            for index, skip, rows, kept in zip(batch, skips, scored, states):
                 offsets = encoded[index][1][skip:]
                 tokens = [
                     TokenScore(start, end, lp, ent, tid, top)
                     for (start, end), (lp, ent, tid, top) in zip(offsets, rows)
                 ]
                 results[index] = ScoredText(texts[index], tokens)
+                if kept is not None:
+                    results[index].states = {skip + k: kept[k] for k in range(kept.shape[0])}
         return [r if r is not None else ScoredText(t, []) for r, t in zip(results, texts)]
 
     def sequence_logprob(self, texts: Sequence[str], *, score_from: Sequence[int] | None = None) -> list[float]:
@@ -160,6 +175,41 @@ class LanguageModelScorer:
             results.append(ScoredText(text, tokens))
         return results
 
+    def first_token_gains(
+        self, original: ScoredText, texts: Sequence[str], score_from: Sequence[int]
+    ) -> list[float | None]:
+        """For rewrites of `original`: how much more the model expected each
+        rewrite's first new token (the first at or after score_from[i]) than
+        the original's token at that position, in nats.
+
+        Exact, and nearly free: both tokens are predicted from the original's
+        state at that position and share its normaliser, so two output-layer
+        rows replace the full vocabulary. None where the original kept no
+        state there (token_logprobs(keep_states=True)) or the rewrite
+        tokenises its shared prefix differently.
+        """
+        import torch
+
+        known = [t.token_id for t in original.tokens]
+        wanted: list[tuple[int, int] | None] = []
+        for text, cut in zip(texts, score_from):
+            ids, offsets = self._encode(text)
+            index = next((k for k, (start, _) in enumerate(offsets) if start >= cut), None)
+            shared = index is not None and ids[1 : index + 1] == known[:index]
+            fits = shared and index < len(known) and index in original.states
+            wanted.append((index, ids[index + 1]) if fits else None)
+        weight = self.model.get_output_embeddings().weight
+        gains: list[float | None] = []
+        with self._lock, torch.inference_mode():
+            for item in wanted:
+                if item is None:
+                    gains.append(None)
+                    continue
+                index, token = item
+                logits = self._softcap(weight[[token, known[index]]].float() @ original.states[index].float())
+                gains.append(float(logits[0] - logits[1]))
+        return gains
+
     def _chosen_logprobs(self, states, pairs: list[tuple[int, int]]) -> list[float]:
         """log P(token | state) for each (state index, token) pair, applying the
         output layer to HEAD_CHUNK states at a time; pairs come in state order."""
@@ -180,15 +230,15 @@ class LanguageModelScorer:
         return chosen
 
     def _logits(self, states):
-        """The output layer on a chunk of hidden states, in float32, with the
-        final soft-capping some models (Gemma) apply to their logits."""
+        """The output layer on a chunk of hidden states, in float32."""
+        return self._softcap(self.model.get_output_embeddings()(states).float())
+
+    def _softcap(self, logits):
+        """The final soft-capping some models (Gemma 2) apply to their logits."""
         import torch
 
-        logits = self.model.get_output_embeddings()(states).float()
         softcap = getattr(self.model.config, "final_logit_softcapping", None)
-        if softcap:
-            logits = torch.tanh(logits / softcap) * softcap
-        return logits
+        return torch.tanh(logits / softcap) * softcap if softcap else logits
 
     def decode(self, token_id: int) -> str:
         return self.tokenizer.decode([token_id])
@@ -238,8 +288,11 @@ class LanguageModelScorer:
             mask[row, : len(sequence)] = 1
         return ids, mask
 
-    def _score_batch(self, sequences: list[list[int]], top_k: int, skips: list[int] | None = None):
-        """Scores of every real (non-padding) position of a padded batch.
+    def _score_batch(
+        self, sequences: list[list[int]], top_k: int, skips: list[int] | None = None, keep_states: bool = False
+    ):
+        """Scores of every real (non-padding) position of a padded batch, and
+        per sequence its scored positions' hidden states (None unless kept).
 
         The positions of all rows are flattened before the output layer: its
         weight (vocabulary x hidden, 670 MB for Gemma) is then read once per
@@ -272,13 +325,14 @@ class LanguageModelScorer:
                 else:
                     tops = [[] for _ in range(stop - start)]
                 flat.extend(zip(chosen.tolist(), entropy.tolist(), targets[start:stop].tolist(), tops))
-        rows = []
+        rows, kept = [], []
         position = 0
         for n, skip in zip(lengths, skips):
             count = max(0, n - skip)
             rows.append(flat[position : position + count])
+            kept.append(states[position : position + count].clone() if keep_states else None)
             position += count
-        return rows
+        return rows, kept
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
