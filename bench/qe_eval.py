@@ -7,8 +7,11 @@ For each into-English pair, runs mtqa's model rules over the MT output
 - MCC between the words `fluency.likely-edit` flags (the word-level QE head)
   and the gold BAD word tags; and the same for the spans `fluency.awkward`
   reports (the rewrite check, tuned for precision, not for QE);
-- TER and chrF (sacrebleu) of the MT and of `mtqa fix`'s output (model
-  rewrites at --min-confidence) against the human post-edit: the fix should
+- TER and chrF (sacrebleu) against the human post-edit of: the MT; `mtqa
+  fix`'s output as a user gets it (every default rule, model rewrites at
+  --min-confidence); and the model rewrites alone (`fix` columns marked
+  `model`), so that what the language model contributes is not hidden behind
+  what the mechanical rules (repeated words, loops) repair. The fix should
   move the text towards the post-edit.
 
 The .mt files are Moses-tokenised: each line is detokenised before checking
@@ -19,6 +22,7 @@ train split (scripts/train_qe_head.py); this reads dev. Reads
 Needs the model.
 
     python bench/qe_eval.py [--pairs ro-en,et-en] [--max-lines 100] [--skip 0]
+    python bench/qe_eval.py --no-model --max-lines 1000   # the mechanical rules alone, all of dev
 """
 
 from __future__ import annotations
@@ -42,6 +46,8 @@ def main() -> int:
     parser.add_argument("--skip", type=int, default=0, help="start at this line of each pair")
     parser.add_argument("--min-confidence", type=float, default=0.9)
     parser.add_argument("--show", action="store_true", help="print every applied rewrite with the post-edit")
+    parser.add_argument("--no-model", action="store_true",
+                        help="mechanical rules only (seconds for all of dev): no MCC, no model columns")
     args = parser.parse_args()
     if not args.data.is_dir():
         print(f"skipped: {args.data} not found", file=sys.stderr)
@@ -50,14 +56,19 @@ def main() -> int:
     from sacremoses import MosesDetokenizer
 
     import mtqa
-    from mtqa.fluency.scorer import get_scorer
 
-    scorer = get_scorer(None)
     detok = MosesDetokenizer("en")
-    print(f"model {scorer.name}, threads {scorer.threads}, split {args.split}, lines "
+    if args.no_model:
+        setting = "no model"
+    else:
+        from mtqa.fluency.scorer import get_scorer
+
+        scorer = get_scorer(None)
+        setting = f"model {scorer.name}, threads {scorer.threads}"
+    print(f"{setting}, split {args.split}, lines "
           f"{args.skip}-{args.skip + args.max_lines} per pair, fix at confidence >= {args.min_confidence}")
     print(f"{'pair':6} {'lines':>5} {'BAD%':>5} {'MCC-qe':>7} {'MCC-chk':>7} {'TER mt':>7} {'TER fix':>7} "
-          f"{'chrF mt':>7} {'chrF fix':>8} {'changed':>7} {'s/line':>6}")
+          f"{'model':>6} {'chrF mt':>7} {'chrF fix':>8} {'model':>6} {'changed':>7} {'model':>5} {'s/line':>6}")
     for pair in args.pairs.split(","):
         rows = read_pair(args.data, args.split, pair)
         if rows is None:
@@ -65,15 +76,22 @@ def main() -> int:
             continue
         rows = rows[args.skip : args.skip + args.max_lines]
         counts_qe, counts_check = [0, 0, 0, 0], [0, 0, 0, 0]
-        hyps_mt, hyps_fix, refs = [], [], []
+        hyps_mt, hyps_fix, hyps_model, refs = [], [], [], []
         began = time.perf_counter()
         for mt, tag_line, pe in rows:
             tokens = mt.split()
             text = detok.detokenize(tokens)
-            result = mtqa.check(
-                text, "en", use_model=True, min_confidence=args.min_confidence,
-                select=["fluency.awkward"], extend_select=["fluency.likely-edit"],
-            )
+            if args.no_model:
+                result = model_only = mtqa.check(text, "en", use_model=False)
+            else:
+                result = mtqa.check(
+                    text, "en", use_model=True, min_confidence=args.min_confidence,
+                    extend_select=["fluency.likely-edit"],
+                )
+                # the same sentences again (their scores are cached): model rewrites only
+                model_only = mtqa.check(
+                    text, "en", use_model=True, min_confidence=args.min_confidence, select=["fluency.awkward"],
+                )
             findings = result.findings
             qe = [(f.start, f.end) for f in findings if f.rule == "fluency.likely-edit"]
             check = [(f.start, f.end) for f in findings if f.rule == "fluency.awkward"]
@@ -84,6 +102,7 @@ def main() -> int:
             reference = detok.detokenize(pe.split())
             hyps_mt.append(text)
             hyps_fix.append(result.fixed_text)
+            hyps_model.append(text if args.no_model else model_only.fixed_text)
             refs.append(reference)
             if args.show and result.fixed_text != text:
                 print(f"  MT : {text}\n  FIX: {result.fixed_text}\n  PE : {reference}")
@@ -92,11 +111,15 @@ def main() -> int:
         bad_rate = (counts_qe[0] + counts_qe[2]) / max(1, sum(counts_qe))
         ter, chrf = sacrebleu.metrics.TER(), sacrebleu.metrics.CHRF()
         changed = sum(a != b for a, b in zip(hyps_mt, hyps_fix))
+        changed_model = sum(a != b for a, b in zip(hyps_mt, hyps_model))
+        scores = ("-", "-") if args.no_model else (f"{mcc(*counts_qe):.3f}", f"{mcc(*counts_check):.3f}")
         print(
-            f"{pair:6} {n:5d} {100 * bad_rate:5.1f} {mcc(*counts_qe):7.3f} {mcc(*counts_check):7.3f} "
+            f"{pair:6} {n:5d} {100 * bad_rate:5.1f} {scores[0]:>7} {scores[1]:>7} "
             f"{ter.corpus_score(hyps_mt, [refs]).score:7.2f} {ter.corpus_score(hyps_fix, [refs]).score:7.2f} "
+            f"{ter.corpus_score(hyps_model, [refs]).score:6.2f} "
             f"{chrf.corpus_score(hyps_mt, [refs]).score:7.2f} {chrf.corpus_score(hyps_fix, [refs]).score:8.2f} "
-            f"{changed:7d} {elapsed / max(1, n):6.2f}",
+            f"{chrf.corpus_score(hyps_model, [refs]).score:6.2f} "
+            f"{changed:7d} {changed_model:5d} {elapsed / max(1, n):6.2f}",
             flush=True,
         )
     return 0
