@@ -103,7 +103,8 @@ def analyse(
 def _states_near_rewrites(scored: ScoredText, words: list[WordScore], scores: list[float]) -> dict:
     """Of a sentence's hidden states, those of the tokens of every rewrite
     candidate and the two words before it, up to the next word's first token
-    (a deletion's first new token is predicted there)."""
+    (a deletion's first new token is predicted there). Copied, so that the
+    cache of analyses does not keep every sentence's states alive."""
     keep: set[int] = set()
     for index, score in enumerate(scores):
         if score < REWRITE_THRESHOLD:
@@ -111,7 +112,7 @@ def _states_near_rewrites(scored: ScoredText, words: list[WordScore], scores: li
         lo = words[max(0, index - 2)].token_index
         hi = words[index + 1].token_index if index + 1 < len(words) else len(scored.tokens) - 1
         keep.update(range(lo, hi + 1))
-    return {k: v for k, v in scored.states.items() if k in keep}
+    return {k: v.clone() for k, v in scored.states.items() if k in keep}
 
 
 def predicted_words(scorer: LanguageModelScorer, analysis: SentenceAnalysis, index: int) -> list[str]:

@@ -47,7 +47,7 @@ class ScoredText:
     # Hidden states by token index (the state that predicted that token), kept
     # only where a caller asked (token_logprobs(keep_states=True)) and only
     # for the few positions it goes on to need (detect keeps those a rewrite
-    # may edit): with them, `token_gains` compares alternatives at a
+    # may edit): with them, `first_token_gains` compares alternatives at a
     # position for two rows of the output layer instead of its full width.
     states: dict[int, Any] = field(default_factory=dict, repr=False, compare=False)
 
