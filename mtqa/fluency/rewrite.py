@@ -89,7 +89,7 @@ def rank(
     finalists = list(unique.values())
     per_token = -original.logprob / max(1, len(original.tokens))
     if len(finalists) > FIRST_TOKEN_KEEP:
-        finalists = _most_expected(scorer, sentence, original, finalists)
+        finalists = _most_expected(scorer, original, list(unique), finalists)
     if window is not None:
         lo, hi = window
         local = [sentence[lo:hi]] + [sentence[lo : e.start] + e.replacement + sentence[e.end : hi] for e in finalists]
@@ -112,10 +112,13 @@ def rank(
     return ranked[:keep]
 
 
-def _most_expected(scorer: LanguageModelScorer, sentence: str, original: ScoredText, edits: list[Edit]) -> list[Edit]:
-    """The FIRST_TOKEN_KEEP edits whose first new token the model expected
-    most; edits it cannot judge that way (no kept state) are all kept."""
-    gains = scorer.first_token_gains(original, [e.apply(sentence) for e in edits], [e.start for e in edits])
+def _most_expected(
+    scorer: LanguageModelScorer, original: ScoredText, texts: list[str], edits: list[Edit]
+) -> list[Edit]:
+    """The FIRST_TOKEN_KEEP edits (giving `texts`) whose first new token the
+    model expected most; edits it cannot judge that way (no kept state) are
+    all kept."""
+    gains = scorer.first_token_gains(original, texts, [e.start for e in edits])
     judged = sorted((i for i, g in enumerate(gains) if g is not None), key=lambda i: -gains[i])
     keep = set(judged[:FIRST_TOKEN_KEEP]) | {i for i, g in enumerate(gains) if g is None}
     return [edit for i, edit in enumerate(edits) if i in keep]

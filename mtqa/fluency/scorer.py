@@ -90,8 +90,8 @@ class LanguageModelScorer:
         text i are scored (the output layer, most of the cost, is skipped for
         the others). Rewrites of one sentence share the text before the edit,
         so their log-probs differ only from there on. `keep_states`: attach
-        every scored token's hidden state (ScoredText.states); callers keep
-        the few they need, the rest is garbage.
+        every scored token's hidden state (ScoredText.states, views into the
+        batch's states): callers copy the few they need and drop the rest.
         """
         encoded = [self._encode(text) for text in texts]
         results: list[ScoredText | None] = [None] * len(texts)
@@ -330,7 +330,7 @@ class LanguageModelScorer:
         for n, skip in zip(lengths, skips):
             count = max(0, n - skip)
             rows.append(flat[position : position + count])
-            kept.append(states[position : position + count].clone() if keep_states else None)
+            kept.append(states[position : position + count] if keep_states else None)
             position += count
         return rows, kept
 
