@@ -97,6 +97,26 @@ def test_deletion_takes_one_adjacent_space():
     assert "They arrived at the border." in _rewrites(sentence, words.index("at"))
 
 
+def test_swaps_of_meaning_bearing_function_words_are_never_auto_applied():
+    from mtqa.fluency.review import _changes_reference_or_relation as changes_meaning
+
+    def edit(sentence: str, old: str, new: str) -> candidates.Edit:
+        start = sentence.index(old)
+        return candidates.Edit(start, start + len(old), new)
+
+    pointed = "From the pier you can see that wreck below."
+    assert changes_meaning(pointed, edit(pointed, "that", "the"), "en")  # which wreck
+    owned = "The club sold its stadium."
+    assert changes_meaning(owned, edit(owned, "its", "his"), "en")  # whose stadium
+    played = "They played against Granada."
+    assert changes_meaning(played, edit(played, "against", "in"), "en")
+    # Auxiliaries and articles are the errors the rewrites exist for.
+    auxiliary = "The government will no desire to fight."
+    assert not changes_meaning(auxiliary, edit(auxiliary, "will", "has"), "en")
+    article = "She bought a apple."
+    assert not changes_meaning(article, edit(article, "a", "an"), "en")
+
+
 def test_tense_classes():
     assert candidates.tense("will") == "present"
     assert candidates.tense("had") == "past"
