@@ -100,7 +100,7 @@ class LanguageModelScorer:
             for i in batch:
                 offsets = encoded[i][1]
                 cut = score_from[i] if score_from is not None else 0
-                skips.append(next((k for k, (start, _) in enumerate(offsets) if start >= cut), len(offsets)))
+                skips.append(_first_token_from(offsets, cut))
             scored, states = self._score_batch([encoded[i][0] for i in batch], top_k, skips, keep_states)
             for index, skip, rows, kept in zip(batch, skips, scored, states):
                 offsets = encoded[index][1][skip:]
@@ -136,7 +136,7 @@ class LanguageModelScorer:
         encoded = [self._encode(text) for text in texts]
         skips = []
         for i, (ids, offsets) in enumerate(encoded):
-            skips.append(next((k for k, (start, _) in enumerate(offsets) if start >= score_from[i]), len(offsets)))
+            skips.append(_first_token_from(offsets, score_from[i]))
         owners: list[list[int]] = [[] for _ in texts]
         pairs: list[tuple[int, int]] = []
         states = []
@@ -194,8 +194,8 @@ class LanguageModelScorer:
         wanted: list[tuple[int, int] | None] = []
         for text, cut in zip(texts, score_from):
             ids, offsets = self._encode(text)
-            index = next((k for k, (start, _) in enumerate(offsets) if start >= cut), None)
-            shared = index is not None and ids[1 : index + 1] == known[:index]
+            index = _first_token_from(offsets, cut)
+            shared = index < len(offsets) and ids[1 : index + 1] == known[:index]
             fits = shared and index < len(known) and index in original.states
             wanted.append((index, ids[index + 1]) if fits else None)
         weight = self.model.get_output_embeddings().weight
@@ -333,6 +333,12 @@ class LanguageModelScorer:
             kept.append(states[position : position + count] if keep_states else None)
             position += count
         return rows, kept
+
+
+def _first_token_from(offsets: list[tuple[int, int]], cut: int) -> int:
+    """Index of the first token starting at or after character `cut`
+    (len(offsets) when none does)."""
+    return next((k for k, (start, _) in enumerate(offsets) if start >= cut), len(offsets))
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
