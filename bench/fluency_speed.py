@@ -10,8 +10,8 @@ Prints, for the model chosen with --model (default Gemma 3 270M):
 
 The article is corpora/en/*.clean.txt closest to 800 words (text written for
 this project); when none is long enough, clean English corpus files are
-concatenated. Threads: as chosen by the scorer's measurement (MTQA_THREADS
-overrides).
+concatenated. Threads: 1 unless MTQA_THREADS says otherwise (measure both:
+a second thread helps only while the other core is idle).
 
     python bench/fluency_speed.py [--model smollm2] [--repeat 2]
 """

@@ -41,6 +41,14 @@ def _split(values: Iterable[str]) -> list[str]:
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
+THREADS_OPTION = click.option(
+    "--threads",
+    type=click.IntRange(min=1),
+    envvar="MTQA_THREADS",
+    help="Threads for the fluency model (default 1, or MTQA_THREADS; more helps only on idle cores).",
+)
+
+
 def common_options(function):
     """Options shared by `check` and `fix`."""
     decorators = [
@@ -56,6 +64,7 @@ def common_options(function):
         click.option("--no-model", is_flag=True, help="Mechanical rules only; never load the fluency model."),
         click.option("--model", "model_name", help="Fluency model: gemma3-270m (default), smollm2, a local dir or hub id."),
         click.option("--min-confidence", type=click.FloatRange(0, 1), help="Apply model suggestions at or above this."),
+        THREADS_OPTION,
         click.option("--encoding", help="Decode input with this encoding instead of UTF-8."),
         click.option("--max-size", type=click.FloatRange(min=0.001), help="Largest document in MB (default 20)."),
         click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="mtqa.toml to use."),
@@ -96,7 +105,7 @@ def build_options(
     )
 
 
-def prepare_model(options: Options, explicit: bool, console: Console) -> None:
+def prepare_model(options: Options, explicit: bool, console: Console, threads: int | None = None) -> None:
     """Switch the model on only if it can be loaded; say so once if it can't.
 
     An explicitly requested model that cannot be loaded is an error; the
@@ -105,6 +114,11 @@ def prepare_model(options: Options, explicit: bool, console: Console) -> None:
     if not options.use_model:
         return
     from mtqa.fluency import cache, ensure_available, sources
+
+    if threads is not None:
+        from mtqa.fluency.scorer import set_threads
+
+        set_threads(threads)
 
     try:
         ensure_available(options.model)
@@ -160,13 +174,13 @@ def cli() -> None:
 @click.option("-q", "--quiet", is_flag=True, help="Terminal format: summary only.")
 def check(
     inputs, lang, input_format, select, extend_select, ignore, no_model, model_name, min_confidence, encoding,
-    max_size, config_path, output_format, output, fail_on, baseline, write_baseline, quiet,
+    max_size, config_path, output_format, output, fail_on, baseline, write_baseline, quiet, threads=None,
 ) -> None:
     """Check ARTICLE files (or - for stdin, or a directory) and report findings."""
     stderr = Console(stderr=True)
     config = load_config(config_path)
     options = build_options(config, lang, select, ignore, no_model, model_name, min_confidence, extend_select)
-    prepare_model(options, explicit=bool(model_name), console=stderr)
+    prepare_model(options, explicit=bool(model_name), console=stderr, threads=threads)
     fail_level = Severity.parse(fail_on) if fail_on else config.fail_on
     context = ReportContext(fail_on=fail_level, min_confidence=options.min_confidence)
     items = expand(list(inputs))
@@ -259,7 +273,7 @@ def _print_terminal(console: Console, results, context, quiet: bool) -> None:
 @click.option("--diff", "show_diff", is_flag=True, help="Print a unified diff of the changes.")
 def fix(
     inputs, lang, input_format, select, extend_select, ignore, no_model, model_name, min_confidence, encoding,
-    max_size, config_path, output, in_place, backup_suffix, show_diff,
+    max_size, config_path, output, in_place, backup_suffix, show_diff, threads=None,
 ) -> None:
     """Write ARTICLE with the mechanical fixes (and confident model fixes) applied.
 
@@ -275,7 +289,7 @@ def fix(
         raise click.UsageError("several files need --in-place or --diff (and no -o)")
     config = load_config(config_path)
     options = build_options(config, lang, select, ignore, no_model, model_name, min_confidence, extend_select)
-    prepare_model(options, explicit=bool(model_name), console=stderr)
+    prepare_model(options, explicit=bool(model_name), console=stderr, threads=threads)
     read_opts = read_options(config, options.language, encoding, max_size)
     failed = 0
     for name in inputs:
@@ -398,10 +412,15 @@ def rules(output_format: str) -> None:
 @click.option("--port", default=8088, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--lang", help="Default language when a request names none.")
 @click.option("--no-model", is_flag=True, help="Mechanical rules only.")
-@click.option("--model", "model_name", help="Fluency model to load once at start-up.")
+@click.option("--model", "model_name", help="Fluency model to load and warm up at start-up.")
+@THREADS_OPTION
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path))
-def serve(host: str, port: int, lang, no_model: bool, model_name, config_path) -> None:
-    """Serve the checks over HTTP (POST /check, /fix, /check/jsonl; GET /rules, /health)."""
+def serve(host: str, port: int, lang, no_model: bool, model_name, config_path, threads=None) -> None:
+    """Serve the checks over HTTP (POST /check, /fix, /check/jsonl; GET /rules, /health).
+
+    With the model, it is loaded and warmed up while the server starts;
+    /health says `"ready": false` (HTTP 503) until then, so a load balancer
+    sends no request that would wait for the load."""
     try:
         import uvicorn
 
@@ -410,8 +429,8 @@ def serve(host: str, port: int, lang, no_model: bool, model_name, config_path) -
         raise MtqaError("the HTTP API needs the server extra: pip install 'mtqa[server]'") from None
     config = load_config(config_path)
     options = build_options(config, lang, (), (), no_model, model_name, None)
-    prepare_model(options, explicit=bool(model_name), console=Console(stderr=True))
-    uvicorn.run(create_app(options), host=host, port=port, log_level="info")
+    prepare_model(options, explicit=bool(model_name), console=Console(stderr=True), threads=threads)
+    uvicorn.run(create_app(options, warm_up=True), host=host, port=port, log_level="info")
 
 
 cli.add_command(models_command, "models")

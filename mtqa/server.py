@@ -1,15 +1,19 @@
 """HTTP API for a CMS: the same checks and JSON contract as the CLI.
 
 A translated-news CMS calls this before publishing instead of shelling out
-per article. The model (when enabled) is loaded once at start-up and shared by
-all requests; requests are processed one at a time per worker because the
-model and the 2-core machines it runs on gain nothing from concurrency.
+per article. The model (when enabled) is loaded once at start-up, in a
+background thread that also runs one check so the first request pays no
+warm-up, and shared by all requests; /health reports `ready` only after that
+(503 before, so orchestrators can hold traffic). Requests are processed one at
+a time per worker because the model and the 2-core machines it runs on gain
+nothing from concurrency.
 """
 
 from __future__ import annotations
 
 import io
 import threading
+from contextlib import asynccontextmanager
 from dataclasses import replace
 from typing import Any
 
@@ -41,10 +45,52 @@ class CheckRequest(BaseModel):
     min_confidence: float | None = Field(None, ge=0, le=1)
 
 
-def create_app(base_options: Options | None = None) -> FastAPI:
-    """Build the app; `base_options` carry server-wide settings (model, config)."""
+WARM_UP_TEXT = "The ministry said on Monday that the new rules would take effect next year."
+
+
+class Readiness:
+    """Whether the model is loaded and warm; loading runs in a thread at start-up."""
+
+    def __init__(self, options: Options) -> None:
+        self.options = options
+        self.ready = threading.Event()
+        self.error: str | None = None
+        if not options.use_model:
+            self.ready.set()
+
+    def warm_up(self, run) -> None:
+        """Load the model by checking a short sentence (the same path a request
+        takes: model load, sentence analysis, rewrite ranking)."""
+        try:
+            document = Document(id="warm-up", units=[TextUnit(text=WARM_UP_TEXT)], language="en")
+            run(document, replace(self.options, language="en"))
+        except Exception as error:  # reported by /health; requests then fail with the same error
+            self.error = str(error) or type(error).__name__
+        finally:
+            self.ready.set()
+
+    def start(self, run) -> None:
+        if not self.ready.is_set():
+            threading.Thread(target=self.warm_up, args=(run,), name="mtqa-warm-up", daemon=True).start()
+
+
+def create_app(base_options: Options | None = None, *, warm_up: bool = False) -> FastAPI:
+    """Build the app; `base_options` carry server-wide settings (model, config).
+
+    `warm_up`: load the model in the background as soon as the app starts
+    (mtqa serve does); otherwise the first request that needs it loads it."""
     base = base_options or Options(use_model=False)
-    app = FastAPI(title="mtqa", version=__version__, description="Machine-translation quality checks for news.")
+    readiness = Readiness(base)
+    if not warm_up:
+        readiness.ready.set()
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        readiness.start(run)
+        yield
+
+    app = FastAPI(title="mtqa", version=__version__, description="Machine-translation quality checks for news.",
+                  lifespan=lifespan)
     lock = threading.Lock()
 
     def options_for(request: CheckRequest) -> Options:
@@ -66,8 +112,13 @@ def create_app(base_options: Options | None = None) -> FastAPI:
             return check_document(document, options)
 
     @app.get("/health")
-    def health() -> dict[str, Any]:
-        return {"status": "ok", "mtqa": __version__, "model": base.use_model}
+    def health() -> JSONResponse:
+        ready = readiness.ready.is_set() and readiness.error is None
+        payload: dict[str, Any] = {"status": "ok" if ready else "starting", "ready": ready,
+                                   "mtqa": __version__, "model": base.use_model}
+        if readiness.error:
+            payload["status"], payload["error"] = "error", readiness.error
+        return JSONResponse(payload, status_code=200 if ready else 503)
 
     @app.get("/rules")
     def rules() -> list[dict[str, Any]]:

@@ -27,3 +27,35 @@ def run_mtqa(*args: str, input: bytes | None = None, cwd: Path | None = None) ->
 @pytest.fixture
 def mtqa_cli():
     return run_mtqa
+
+
+# -- a tiny random causal LM for the scorer's tests ------------------------------------
+
+
+@pytest.fixture(scope="session")
+def tiny_model_dir(tmp_path_factory) -> Path:
+    """A one-layer random GPT-2 with a word-level tokenizer: the scorer's
+    machinery without real weights (needs torch and transformers)."""
+    torch = pytest.importorskip("torch")
+    pytest.importorskip("transformers")
+    from tokenizers import Tokenizer, models, pre_tokenizers
+    from transformers import GPT2Config, GPT2LMHeadModel, PreTrainedTokenizerFast
+
+    words = "<bos> <unk> the minister has will no intention of resigning . a report on".split()
+    core = Tokenizer(models.WordLevel({w: i for i, w in enumerate(words)}, unk_token="<unk>"))
+    core.pre_tokenizer = pre_tokenizers.WhitespaceSplit()
+    tokenizer = PreTrainedTokenizerFast(tokenizer_object=core, bos_token="<bos>", unk_token="<unk>")
+    torch.manual_seed(0)
+    model = GPT2LMHeadModel(GPT2Config(vocab_size=len(words), n_layer=1, n_embd=32, n_head=2, n_positions=64))
+    folder = tmp_path_factory.mktemp("tiny-gpt2")
+    model.save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
+    return folder
+
+
+@pytest.fixture()
+def tiny(tiny_model_dir, monkeypatch):
+    monkeypatch.setenv("MTQA_THREADS", "1")
+    from mtqa.fluency.scorer import get_scorer
+
+    return get_scorer(str(tiny_model_dir))

@@ -9,13 +9,16 @@ Costs on a small CPU: the output layer of a 262k-token vocabulary dominates a
 270M model's forward pass, so the head is applied in chunks (bounded memory)
 and everything a caller may need per position (log-prob of the actual token,
 the entropy of the prediction, the top-k alternatives) is taken from one pass.
+The model runs in float32 (MTQA_DTYPE=bfloat16 for CPUs where that measures
+faster, see model_dtype), and the post-processing of each chunk of logits (log-sum-exp, gather,
+entropy, top-k) runs POST_ROWS rows at a time, so that the working set stays
+in cache instead of streaming 256 x 262k floats per step (half the time).
 """
 
 from __future__ import annotations
 
 import os
 import threading
-import time
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
@@ -26,6 +29,9 @@ from mtqa.fluency.sources import ModelSpec, resolve
 # at most HEAD_CHUNK positions at a time (HEAD_CHUNK x 262k floats ~ 270 MB).
 BATCH_TOKENS = 1024
 HEAD_CHUNK = 256
+POST_ROWS = 4  # rows of logits post-processed at a time (4 x 262k float32 = 4 MB)
+PAD_WASTE = 0.15  # padding allowed in a batch, relative to its real tokens
+DTYPES = ("bfloat16", "float32")
 
 
 @dataclass
@@ -221,17 +227,20 @@ class LanguageModelScorer:
         wanted = torch.tensor([token for _, token in pairs], dtype=torch.long)
         chosen: list[float] = []
         for start in range(0, states.shape[0], HEAD_CHUNK):
-            stop = min(states.shape[0], start + HEAD_CHUNK)
-            logits = self._logits(states[start:stop])
-            norm = torch.logsumexp(logits, dim=-1)
-            here = (rows >= start) & (rows < stop)
-            local = rows[here] - start
-            chosen.extend((logits[local, wanted[here]] - norm[local]).tolist())
+            logits = self._raw_logits(states[start : start + HEAD_CHUNK])
+            for sub in range(0, logits.shape[0], POST_ROWS):
+                block = self._softcap(logits[sub : sub + POST_ROWS].float())
+                lo = start + sub
+                here = (rows >= lo) & (rows < lo + block.shape[0])
+                local = rows[here] - lo
+                norm = torch.logsumexp(block, dim=-1)
+                chosen.extend((block[local, wanted[here]] - norm[local]).tolist())
         return chosen
 
-    def _logits(self, states):
-        """The output layer on a chunk of hidden states, in float32."""
-        return self._softcap(self.model.get_output_embeddings()(states).float())
+    def _raw_logits(self, states):
+        """The output layer on a chunk of hidden states, in the model's dtype
+        (post-processing converts a few rows at a time, see POST_ROWS)."""
+        return self.model.get_output_embeddings()(states)
 
     def _softcap(self, logits):
         """The final soft-capping some models (Gemma 2) apply to their logits."""
@@ -263,16 +272,23 @@ class LanguageModelScorer:
         return ids, offsets
 
     def _batches(self, lengths: list[int]) -> list[list[int]]:
-        """Group texts of similar length so padding wastes little work."""
+        """Group texts of similar length so padding wastes little work: a
+        batch closes at BATCH_TOKENS padded tokens, or when padding would
+        exceed PAD_WASTE of its real tokens (on an 800-word article this cut
+        the padded positions from 1,828 to 1,117 of 1,066, and the
+        transformer's time by a fifth; small batches cost little on a CPU)."""
         order = sorted(range(len(lengths)), key=lambda i: lengths[i])
         batches: list[list[int]] = []
         current: list[int] = []
+        real = 0
         for index in order:
             longest = max([lengths[i] for i in current] + [lengths[index]])
-            if current and longest * (len(current) + 1) > BATCH_TOKENS:
+            padded = longest * (len(current) + 1)
+            if current and (padded > BATCH_TOKENS or padded > (real + lengths[index]) * (1 + PAD_WASTE)):
                 batches.append(current)
-                current = []
+                current, real = [], 0
             current.append(index)
+            real += lengths[index]
         if current:
             batches.append(current)
         return batches
@@ -313,18 +329,11 @@ class LanguageModelScorer:
             targets = torch.cat([ids[row, 1 + skip : n + 1] for row, (n, skip) in enumerate(zip(lengths, skips))])
             flat: list[tuple[float, float, int, list]] = []
             for start in range(0, states.shape[0], HEAD_CHUNK):
-                stop = min(states.shape[0], start + HEAD_CHUNK)
-                logits = self._logits(states[start:stop])
-                logp = torch.log_softmax(logits, dim=-1)
-                del logits
-                chosen = logp.gather(1, targets[start:stop, None])[:, 0]
-                entropy = -(logp.exp() * logp).sum(-1)
-                if top_k:
-                    top_lp, top_ids = logp.topk(top_k, dim=-1)
-                    tops = [list(zip(i, lp)) for i, lp in zip(top_ids.tolist(), top_lp.tolist())]
-                else:
-                    tops = [[] for _ in range(stop - start)]
-                flat.extend(zip(chosen.tolist(), entropy.tolist(), targets[start:stop].tolist(), tops))
+                logits = self._raw_logits(states[start : start + HEAD_CHUNK])
+                for sub in range(0, logits.shape[0], POST_ROWS):
+                    at = start + sub
+                    wanted = targets[at : at + logits[sub : sub + POST_ROWS].shape[0]]
+                    flat.extend(self._post_process(logits[sub : sub + POST_ROWS], wanted, top_k))
         rows, kept = [], []
         position = 0
         for n, skip in zip(lengths, skips):
@@ -333,6 +342,23 @@ class LanguageModelScorer:
             kept.append(states[position : position + count] if keep_states else None)
             position += count
         return rows, kept
+
+    def _post_process(self, logits, targets, top_k: int) -> list[tuple[float, float, int, list]]:
+        """Per row of logits (a few rows, any dtype): log-prob of the target
+        token, entropy of the prediction, and the top-k (id, log-prob)."""
+        import torch
+
+        logits = self._softcap(logits.float())
+        norm = torch.logsumexp(logits, dim=-1, keepdim=True)
+        logp = logits - norm
+        chosen = logp.gather(1, targets[:, None])[:, 0]
+        entropy = -(logp.exp() * logp).sum(-1)
+        if top_k:
+            top_lp, top_ids = logp.topk(top_k, dim=-1)
+            tops = [list(zip(i, lp)) for i, lp in zip(top_ids.tolist(), top_lp.tolist())]
+        else:
+            tops = [[] for _ in range(logits.shape[0])]
+        return list(zip(chosen.tolist(), entropy.tolist(), targets.tolist(), tops))
 
 
 def _first_token_from(offsets: list[tuple[int, int]], cut: int) -> int:
@@ -380,6 +406,8 @@ def load(spec: ModelSpec) -> LanguageModelScorer:
 
     hf_logging.set_verbosity_error()
     hf_logging.disable_progress_bar()
+    threads = apply_threads()
+    dtype = model_dtype()
     if spec.known is not None:
         from mtqa.fluency.cache import prepare
 
@@ -390,45 +418,69 @@ def load(spec: ModelSpec) -> LanguageModelScorer:
         import torch
 
         tokenizer = AutoTokenizer.from_pretrained(location)
-        model = AutoModelForCausalLM.from_pretrained(location, dtype=torch.float32)
+        model = AutoModelForCausalLM.from_pretrained(location, dtype=getattr(torch, dtype))
     except Exception as error:  # transformers raises OSError, ValueError, KeyError...
         first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise ModelUnavailable(f"cannot load model {spec.name}: {first}") from error
     if not getattr(tokenizer, "is_fast", False):
         raise ModelUnavailable(f"{spec.name}: needs a fast tokenizer (tokenizer.json) for offsets")
-    scorer = LanguageModelScorer(model, tokenizer, spec.name)
-    scorer.threads = choose_threads(scorer)
-    return scorer
+    return LanguageModelScorer(model, tokenizer, spec.name, threads)
 
 
-def choose_threads(scorer: LanguageModelScorer) -> int:
-    """Pick the torch thread count by timing a short forward pass.
+# -- how the model runs: dtype and threads ---------------------------------------
 
-    On a machine whose cores are shared (CI runners, a laptop compiling), more
-    threads can be several times slower than one; measuring beats guessing.
-    MTQA_THREADS overrides.
-    """
+_THREADS: int | None = None  # set by --threads (set_threads); else MTQA_THREADS; else 1
+
+
+def set_threads(threads: int | None) -> None:
+    """The torch thread count for this process (None: MTQA_THREADS, else 1).
+
+    Applied at model load, and at once when torch is already loaded."""
+    global _THREADS
+    if threads is not None and threads < 1:
+        raise ModelUnavailable(f"--threads must be at least 1, not {threads}")
+    _THREADS = threads
+    if _SCORERS:
+        apply_threads()
+
+
+def thread_count() -> int:
+    """One thread unless told otherwise. On a shared 2-core machine a second
+    thread was ~1.8x faster only while the other core was idle and several
+    times slower when it was busy, and probing at start-up cost ~12 s for a
+    choice that was almost always 1 (issue 9)."""
+    if _THREADS is not None:
+        return _THREADS
+    forced = os.environ.get("MTQA_THREADS", "").strip()
+    if not forced:
+        return 1
+    try:
+        count = int(forced)
+    except ValueError:
+        raise ModelUnavailable(f"MTQA_THREADS must be a whole number, not {forced!r}") from None
+    if count < 1:
+        raise ModelUnavailable(f"MTQA_THREADS must be at least 1, not {count}")
+    return count
+
+
+def apply_threads() -> int:
     import torch
 
-    forced = os.environ.get("MTQA_THREADS")
-    if forced:
-        torch.set_num_threads(max(1, int(forced)))
-        return torch.get_num_threads()
-    cores = os.cpu_count() or 1
-    options = sorted({1, min(cores, 4)})
-    if len(options) == 1:
-        torch.set_num_threads(1)
-        return 1
-    probe = ["The committee said on Tuesday that it would publish its report next month."] * 2
-    timings: dict[int, float] = {}
-    for threads in options:
-        torch.set_num_threads(threads)
-        best = float("inf")
-        for _ in range(2):
-            began = time.perf_counter()
-            scorer.forward_only(probe)
-            best = min(best, time.perf_counter() - began)
-        timings[threads] = best
-    chosen = min(timings, key=lambda t: timings[t])
-    torch.set_num_threads(chosen)
-    return chosen
+    torch.set_num_threads(thread_count())
+    return torch.get_num_threads()
+
+
+def model_dtype() -> str:
+    """float32 unless MTQA_DTYPE=bfloat16.
+
+    Measured on this project's 2-core machines (AVX512-BF16 without AMX,
+    bench/fluency_dtype.py), bfloat16 matrix products were 1.5-2x slower than
+    float32 and moved per-token log-probs; on CPUs with AMX bfloat16 can be
+    several times faster, so it is one setting away (run the bench first).
+    """
+    forced = os.environ.get("MTQA_DTYPE", "").strip().lower()
+    if not forced:
+        return "float32"
+    if forced not in DTYPES:
+        raise ModelUnavailable(f"MTQA_DTYPE must be one of {', '.join(DTYPES)}, not {forced!r}")
+    return forced
