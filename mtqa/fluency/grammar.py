@@ -1,0 +1,165 @@
+"""The edit grammar of weak MT: which small edits to consider at every word.
+
+The sweep (mtqa/fluency/sweep.py) looks at every word of every sentence, not
+only at the most surprising one. For each word it asks this module for the
+edits a post-editor makes to MT at that spot, by error kind:
+
+- `aux`: another auxiliary or modal (`will no intention` -> `has`);
+- `agreement`: the other number of a verb or auxiliary (`homes was` ->
+  `were`, `the agency say` -> `says`);
+- `pronoun`: `she`/`he` for an institution -> `it`, `his`/`her` -> `its`;
+- `preposition`: another preposition (`depends from` -> `on`, `able for`);
+- `article`: another article or case form (`der Plan` -> `den`, `sa plan`),
+  a dropped one (`the inflation rose`), or a missing one before a noun;
+- `function-word`: a missing `to` / `zu` / `de`, or an extra function word;
+- `word-pair`: the wrong word of a confusable pair (`economical` for
+  `economic`).
+
+Every edit is a substitution, deletion or insertion at one word: the sweep
+judges all of them from the scores of one forward pass (the model's
+expectation of the first new token) and rescoring only the few the model
+clearly prefers. Names and numbers are never edited.
+"""
+
+from __future__ import annotations
+
+from mtqa.fluency.candidates import FUNCTION_WORDS, Edit, is_protected
+
+# Classes whose members MT confuses with each other, per language. A word's
+# substitutes are the other members of its classes (kinds as in the module doc).
+SUBSTITUTES: dict[str, dict[str, tuple[tuple[str, ...], ...]]] = {
+    "en": {
+        "aux": (("has", "have", "had", "will", "would", "is", "are", "was", "were", "does", "do", "did",
+                 "can", "could"),),
+        "pronoun": (("it", "he", "she", "they"), ("its", "his", "her", "their"), ("it", "him", "her", "them")),
+        "preposition": (FUNCTION_WORDS["en"]["preposition"],),
+        "article": (("the", "a", "an"),),
+    },
+    "de": {
+        "aux": (("ist", "hat", "wird"), ("sind", "haben", "werden"), ("war", "hatte", "wurde"),
+                ("waren", "hatten", "wurden")),
+        "agreement": (("ist", "sind"), ("hat", "haben"), ("war", "waren"), ("wird", "werden"),
+                      ("hatte", "hatten"), ("wurde", "wurden"), ("kann", "können"), ("muss", "müssen")),
+        "article": (("der", "die", "das", "den", "dem", "des"), ("ein", "eine", "einen", "einem", "einer", "eines"),
+                    ("kein", "keine", "keinen", "keinem", "keiner", "keines")),
+        "preposition": (("in", "an", "auf", "zu", "mit", "von", "für", "bei", "nach", "aus", "über", "gegen"),
+                        ("im", "am", "zum", "vom", "beim"), ("zur", "zum")),
+        "pronoun": (("er", "sie", "es"), ("sein", "ihr"), ("seine", "ihre"), ("seinen", "ihren"),
+                    ("seinem", "ihrem"), ("seiner", "ihrer")),
+    },
+    "fr": {
+        "aux": (("a", "est"), ("ont", "sont"), ("avait", "était"), ("avaient", "étaient")),
+        "agreement": (("est", "sont"), ("a", "ont"), ("était", "étaient"), ("avait", "avaient"),
+                      ("sera", "seront"), ("peut", "peuvent"), ("doit", "doivent")),
+        "article": (("le", "la", "les", "un", "une", "des"), ("du", "de", "des"), ("au", "aux", "à")),
+        "preposition": (("à", "de", "en", "dans", "sur", "pour", "par", "avec", "contre", "sans", "chez", "vers"),),
+        "pronoun": (("il", "elle"), ("ils", "elles"), ("son", "sa", "ses", "leur")),
+    },
+}
+# English agreement: a verb's other number is made by its -s ending (the
+# model rejects non-words), and these irregular pairs.
+EN_AGREEMENT = (("is", "are"), ("was", "were"), ("has", "have"), ("does", "do"))
+# Function words that MT inserts where none belongs, or leaves out, per language.
+DELETABLE: dict[str, frozenset[str]] = {
+    "en": frozenset({"the", "a", "an", "of", "to", "for", "in", "on", "at", "by", "with", "from", "that", "it"}),
+    "de": frozenset({"der", "die", "das", "den", "dem", "des", "ein", "eine", "zu", "es", "sich", "von"}),
+    "fr": frozenset({"le", "la", "les", "un", "une", "de", "des", "du", "à", "en", "y"}),
+}
+INSERTABLE: dict[str, tuple[str, ...]] = {
+    "en": ("the", "a", "to", "of", "has", "have", "is", "be"),
+    "de": ("die", "der", "das", "den", "zu", "sich", "es"),
+    "fr": ("le", "la", "les", "de", "à", "que", "se"),
+}
+# Confusable word pairs (each direction) that MT systems mix up.
+WORD_PAIRS: dict[str, tuple[tuple[str, str], ...]] = {
+    "en": (("economic", "economical"), ("historic", "historical"), ("classic", "classical"),
+           ("electric", "electrical"), ("politic", "political"), ("effective", "efficient"),
+           ("sensible", "sensitive"), ("actual", "current"), ("eventual", "possible")),
+}
+
+
+def _base(language: str | None) -> str:
+    return (language or "en").split("-")[0].lower()
+
+
+def _match_case(word: str, model: str) -> str:
+    return word[:1].upper() + word[1:] if model[:1].isupper() else word
+
+
+def _english_agreement(word: str) -> list[str]:
+    lowered = word.lower()
+    for a, b in EN_AGREEMENT:
+        if lowered == a:
+            return [b]
+        if lowered == b:
+            return [a]
+    if not lowered.isalpha() or len(lowered) < 4:
+        return []
+    if lowered.endswith("ies") and len(lowered) > 4:
+        return [lowered[:-3] + "y"]
+    if lowered.endswith(("ches", "shes", "sses", "xes")):
+        return [lowered[:-2]]
+    if lowered.endswith("s") and not lowered.endswith(("ss", "us", "is")):
+        return [lowered[:-1]]
+    return [lowered + "s"]
+
+
+def substitutions(word: str, language: str | None) -> list[tuple[str, str]]:
+    """(replacement, kind) for one word, its own case kept."""
+    base = _base(language)
+    lowered = word.lower()
+    found: dict[str, str] = {}
+    if base == "en":
+        for other in _english_agreement(word):
+            found.setdefault(other, "agreement")
+    for kind, classes in SUBSTITUTES.get(base, {}).items():
+        for members in classes:
+            if lowered in members:
+                for other in members:
+                    if other != lowered:
+                        found.setdefault(other, kind)
+    for a, b in WORD_PAIRS.get(base, ()):
+        if lowered == a:
+            found.setdefault(b, "word-pair")
+        elif lowered == b:
+            found.setdefault(a, "word-pair")
+    return [(_match_case(other, word), kind) for other, kind in found.items()]
+
+
+def edits_at(sentence: str, words: list[tuple[int, int]], index: int, language: str | None) -> list[Edit]:
+    """The grammar's edits at words[index]: substitutions of the word, its
+    deletion, and insertions before it. `Edit.kind` names the error kind."""
+    base = _base(language)
+    start, end = words[index]
+    word = sentence[start:end]
+    if is_protected(word) or not word.isalpha() and "'" not in word:
+        return []
+    edits: list[Edit] = []
+    for replacement, kind in substitutions(word, language):
+        edits.append(Edit(start, end, replacement, kind=kind))
+    lowered = word.lower()
+    if lowered in DELETABLE.get(base, ()) and index + 1 < len(words):
+        space_after = end < len(sentence) and sentence[end] == " "
+        edits.append(Edit(start, end + 1 if space_after else end, "", kind="delete"))
+    previous = sentence[words[index - 1][0] : words[index - 1][1]].lower() if index > 0 else ""
+    if start > 0 and sentence[start - 1] == " ":
+        for inserted in INSERTABLE.get(base, ()):
+            if inserted != lowered and inserted != previous:
+                edits.append(Edit(start, start, inserted + " ", kind="insert"))
+    return edits
+
+
+def error_kind(edit: Edit, sentence: str, language: str | None) -> str:
+    """The error kind an edit repairs, for findings and the recall bench."""
+    if edit.kind == "insert":
+        inserted = edit.replacement.strip().lower()
+        articles = SUBSTITUTES.get(_base(language), {}).get("article", ((),))
+        return "article" if any(inserted in members for members in articles) else "function-word"
+    if edit.kind == "delete":
+        removed = sentence[edit.start : edit.end].strip().lower()
+        articles = SUBSTITUTES.get(_base(language), {}).get("article", ((),))
+        return "article" if any(removed in members for members in articles) else "function-word"
+    return edit.kind
+
+
+__all__ = ["edits_at", "error_kind", "substitutions"]

@@ -1,0 +1,107 @@
+"""The sweep over every word: the edit grammar, the screen, and what the
+check reports for weak-MT errors (sentences written for these tests)."""
+
+from __future__ import annotations
+
+import pytest
+
+from mtqa.fluency import grammar, sweep
+from mtqa.fluency.candidates import Edit
+from mtqa.fluency.words import word_spans
+
+
+def _edits(sentence: str, word: str, language: str = "en") -> dict[str, str]:
+    spans = word_spans(sentence)
+    index = [sentence[s:e] for s, e in spans].index(word)
+    return {edit.apply(sentence): edit.kind for edit in grammar.edits_at(sentence, spans, index, language)}
+
+
+def test_grammar_proposes_the_repair_of_each_error_kind():
+    assert _edits("The agency said dozens of homes was destroyed.", "was")[
+        "The agency said dozens of homes were destroyed."] == "agreement"
+    assert _edits("The airline said she would cut fares.", "she")["The airline said it would cut fares."] == "pronoun"
+    assert _edits("The result depends from the weather.", "from")[
+        "The result depends on the weather."] == "preposition"
+    assert _edits("The company said the inflation rose.", "the")["The company said inflation rose."] == "delete"
+    assert _edits("He visited capital of the region.", "capital")["He visited the capital of the region."] == "insert"
+    assert _edits("The firm cited its economical situation.", "economical")[
+        "The firm cited its economic situation."] == "word-pair"
+    assert _edits("Die Regierung hat der Plan vorgestellt.", "der", "de")[
+        "Die Regierung hat den Plan vorgestellt."] == "article"
+    assert _edits("Le gouvernement a présenté sa plan lundi.", "sa", "fr")[
+        "Le gouvernement a présenté son plan lundi."] == "pronoun"
+
+
+def test_grammar_never_edits_names_or_numbers():
+    sentence = "The report by Will Smith listed 12 cases in May."
+    spans = word_spans(sentence)
+    for index, (start, end) in enumerate(spans):
+        word = sentence[start:end]
+        if word[:1].isupper() or word.isdigit():
+            assert not [e for e in grammar.edits_at(sentence, spans, index, "en") if e.start < end and start < e.end]
+
+
+def test_error_kinds_of_insertions_and_deletions():
+    sentence = "They were able attend the meeting."
+    assert grammar.error_kind(Edit(15, 15, "to ", kind="insert"), sentence, "en") == "function-word"
+    assert grammar.error_kind(Edit(22, 22, "the ", kind="insert"), sentence, "en") == "article"
+    assert grammar.error_kind(Edit(22, 26, "", kind="delete"), sentence, "en") == "article"
+
+
+def test_select_keeps_separate_edits_and_the_best_of_neighbours():
+    def found(word, gain):
+        return sweep.SweepEdit(Edit(word * 5, word * 5 + 3, "x"), word, "agreement", 3.0, gain)
+
+    chosen = sweep.select([found(3, 9.0), found(4, 7.0), found(10, 6.5)])
+    assert [(f.word, f.gain) for f in chosen] == [(3, 9.0), (10, 6.5)]
+
+
+# -- with the real model ------------------------------------------------------------
+
+
+@pytest.mark.model
+def test_errors_at_their_own_word_are_found_and_repaired(gemma):
+    from mtqa.fluency.review import review
+
+    cases = {
+        "The agency said on Monday that dozens of homes was destroyed by the floods in the north.": "were",
+        "The committee said its members were not able for attend the meeting on Friday.": "to",
+        "The company said its economical situation had improved over the past six months.": "economic",
+    }
+    for text, expected in cases.items():
+        proposals = review(text, "en", "gemma3-270m")
+        assert len(proposals) == 1, (text, proposals)
+        assert proposals[0].suggestions[0] == expected, (text, proposals[0])
+
+
+@pytest.mark.model
+def test_meaning_changing_repairs_are_suggested_not_applied(gemma):
+    from mtqa.fluency.review import review
+
+    text = "The airline said she would cut prices on domestic routes from next month."
+    (proposal,) = review(text, "en", "gemma3-270m")
+    assert text[proposal.start : proposal.end] == "she" and proposal.suggestions[0] == "it"
+    assert proposal.context["edit"] == "pronoun" and proposal.confidence < 0.9
+
+
+@pytest.mark.model
+def test_two_errors_in_one_sentence_are_both_found(gemma):
+    from mtqa.fluency.review import review
+
+    text = ("The airline said she would cut prices because dozens of routes was losing money "
+            "over the past year.")
+    proposals = review(text, "en", "gemma3-270m")
+    assert [text[p.start : p.end] for p in proposals] == ["she", "was"]
+
+
+@pytest.mark.model
+def test_the_sweep_is_silent_on_fluent_sentences(gemma):
+    from mtqa.fluency.review import review
+
+    text = (
+        "The airline said it would cut prices on domestic routes from next month. "
+        "Dozens of homes were destroyed by the floods, the agency said on Monday. "
+        "Whether the deal survives depends on the outcome of talks between the two parties. "
+        "Die Regierung hat den Plan am Montag im Parlament vorgestellt."
+    )
+    assert review(text, "en", "gemma3-270m") == []
