@@ -37,6 +37,7 @@ def test_one_thread_by_default_and_no_probe(fresh_threads, monkeypatch, tiny_mod
 
 
 def test_threads_from_the_environment_and_the_option(fresh_threads, monkeypatch):
+    monkeypatch.setattr(scorer_module, "_SCORERS", {})  # no loaded model: nothing is applied to torch
     monkeypatch.setenv("MTQA_THREADS", "2")
     assert scorer_module.thread_count() == 2
     scorer_module.set_threads(3)
