@@ -93,7 +93,7 @@ class Edit:
 
 
 def classes_of(word: str, language: str | None) -> list[tuple[str, ...]]:
-    table = FUNCTION_WORDS.get(_base(language), {})
+    table = FUNCTION_WORDS.get(base_language(language), {})
     lowered = word.lower()
     return [members for members in table.values() if lowered in members]
 
@@ -109,7 +109,7 @@ def is_protected(word: str) -> bool:
 
 def verb_forms(word: str, language: str | None) -> list[str]:
     """Regular English inflections of a word (the model rejects non-words)."""
-    if _base(language) != "en" or not word.isalpha() or len(word) < 3 or not word.islower():
+    if base_language(language) != "en" or not word.isalpha() or len(word) < 3 or not word.islower():
         return []
     stems = {word}
     for suffix in ("ing", "ed", "es", "s"):
@@ -150,11 +150,11 @@ def generate(
         if is_protected(word):
             continue
         function = is_function_word(word, language)
-        negation = word.lower() in FUNCTION_WORDS.get(_base(language), {}).get("negation", ())
+        negation = word.lower() in FUNCTION_WORDS.get(base_language(language), {}).get("negation", ())
         for members in classes_of(word, language):
             for other in members:
                 if other != word.lower():
-                    edits.add(Edit(start, end, _match_case(other, word)))
+                    edits.add(Edit(start, end, match_case(other, word)))
         if position < index - 1:
             # The head of the phrase before a flagged word (`will` in `will no
             # plans`, `withdraw` in `withdraw its dissatisfaction`): its
@@ -174,12 +174,12 @@ def generate(
             if not _WORDLIKE.match(guess) or guess.lower() == word.lower() or not is_function_word(guess, language):
                 continue
             if function and not negation:
-                edits.add(Edit(start, end, _match_case(guess, word), kind="model"))
+                edits.add(Edit(start, end, match_case(guess, word), kind="model"))
             edits.add(Edit(start, start, guess + " ", kind="insert"))
         if position not in predicted:
             # Without the model's guesses, try the usual missing words. With
             # them, the guesses are the insertions: far fewer to rescore.
-            for inserted in INSERTIONS.get(_base(language), ()):
+            for inserted in INSERTIONS.get(base_language(language), ()):
                 edits.add(Edit(start, start, inserted + " ", kind="insert"))
     return sorted(edits)
 
@@ -187,7 +187,7 @@ def generate(
 def _inflected(word: str, sentence: str, start: int, language: str | None) -> bool:
     """Worth trying other verb forms: the word looks inflected, or follows an
     auxiliary or `to` (English only; other languages get no verb forms)."""
-    if _base(language) != "en" or not word.islower():
+    if base_language(language) != "en" or not word.islower():
         return False
     if word.endswith(("ed", "ing", "s")):
         return True
@@ -199,9 +199,9 @@ def _support_forms(word: str, language: str | None) -> list[str]:
     """Support verbs in the same form slot as `word` (base, -s, past)."""
     lowered = word.lower()
     slot = 0
-    if _base(language) == "en":
+    if base_language(language) == "en":
         slot = 2 if lowered.endswith("ed") else 1 if lowered.endswith("s") and not lowered.endswith("ss") else 0
-    forms = [verbs[slot] for verbs in SUPPORT_VERBS.get(_base(language), ())]
+    forms = [verbs[slot] for verbs in SUPPORT_VERBS.get(base_language(language), ())]
     return [f for f in forms if f != lowered]
 
 
@@ -214,11 +214,11 @@ def _deletion(sentence: str, start: int, end: int) -> Edit:
     return Edit(start, end, "", kind="delete")
 
 
-def _match_case(word: str, model: str) -> str:
+def match_case(word: str, model: str) -> str:
     if model[:1].isupper():
         return word[:1].upper() + word[1:]
     return word
 
 
-def _base(language: str | None) -> str:
+def base_language(language: str | None) -> str:
     return (language or "en").split("-")[0].lower()

@@ -23,7 +23,7 @@ clearly prefers. Names and numbers are never edited.
 
 from __future__ import annotations
 
-from mtqa.fluency.candidates import FUNCTION_WORDS, Edit, is_protected
+from mtqa.fluency.candidates import FUNCTION_WORDS, Edit, base_language, is_protected, match_case
 
 # Classes whose members MT confuses with each other, per language. A word's
 # substitutes are the other members of its classes (kinds as in the module doc).
@@ -78,14 +78,6 @@ WORD_PAIRS: dict[str, tuple[tuple[str, str], ...]] = {
 }
 
 
-def _base(language: str | None) -> str:
-    return (language or "en").split("-")[0].lower()
-
-
-def _match_case(word: str, model: str) -> str:
-    return word[:1].upper() + word[1:] if model[:1].isupper() else word
-
-
 def _english_agreement(word: str) -> list[str]:
     lowered = word.lower()
     for a, b in EN_AGREEMENT:
@@ -106,7 +98,7 @@ def _english_agreement(word: str) -> list[str]:
 
 def substitutions(word: str, language: str | None) -> list[tuple[str, str]]:
     """(replacement, kind) for one word, its own case kept."""
-    base = _base(language)
+    base = base_language(language)
     lowered = word.lower()
     found: dict[str, str] = {}
     if base == "en":
@@ -123,13 +115,13 @@ def substitutions(word: str, language: str | None) -> list[tuple[str, str]]:
             found.setdefault(b, "word-pair")
         elif lowered == b:
             found.setdefault(a, "word-pair")
-    return [(_match_case(other, word), kind) for other, kind in found.items()]
+    return [(match_case(other, word), kind) for other, kind in found.items()]
 
 
 def edits_at(sentence: str, words: list[tuple[int, int]], index: int, language: str | None) -> list[Edit]:
     """The grammar's edits at words[index]: substitutions of the word, its
     deletion, and insertions before it. `Edit.kind` names the error kind."""
-    base = _base(language)
+    base = base_language(language)
     start, end = words[index]
     word = sentence[start:end]
     if is_protected(word) or not word.isalpha() and "'" not in word:
@@ -150,16 +142,14 @@ def edits_at(sentence: str, words: list[tuple[int, int]], index: int, language: 
 
 
 def error_kind(edit: Edit, sentence: str, language: str | None) -> str:
-    """The error kind an edit repairs, for findings and the recall bench."""
-    if edit.kind == "insert":
-        inserted = edit.replacement.strip().lower()
-        articles = SUBSTITUTES.get(_base(language), {}).get("article", ((),))
-        return "article" if any(inserted in members for members in articles) else "function-word"
-    if edit.kind == "delete":
-        removed = sentence[edit.start : edit.end].strip().lower()
-        articles = SUBSTITUTES.get(_base(language), {}).get("article", ((),))
-        return "article" if any(removed in members for members in articles) else "function-word"
-    return edit.kind
+    """The error kind an edit repairs, for findings and the recall bench: an
+    inserted or deleted article is an `article` error, any other inserted or
+    deleted word a `function-word` one."""
+    if edit.kind not in ("insert", "delete"):
+        return edit.kind
+    word = (edit.replacement if edit.kind == "insert" else sentence[edit.start : edit.end]).strip().lower()
+    articles = SUBSTITUTES.get(base_language(language), {}).get("article", ())
+    return "article" if any(word in members for members in articles) else "function-word"
 
 
 __all__ = ["edits_at", "error_kind", "substitutions"]

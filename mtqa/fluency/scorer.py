@@ -79,6 +79,7 @@ class LanguageModelScorer:
         self.prefix_id = int(prefix)
         self.pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else self.prefix_id
         self._lock = threading.Lock()  # torch modules are not re-entrant across threads here
+        self._word_tokens: dict[str, int | None] = {}
 
     # -- the interface -------------------------------------------------------
 
@@ -226,20 +227,25 @@ class LanguageModelScorer:
         rows = torch.tensor([state for state, _ in pairs], dtype=torch.long)
         wanted = torch.tensor([token for _, token in pairs], dtype=torch.long)
         chosen: list[float] = []
+        for lo, block in self._logit_blocks(states):
+            here = (rows >= lo) & (rows < lo + block.shape[0])
+            local = rows[here] - lo
+            norm = torch.logsumexp(block, dim=-1)
+            chosen.extend((block[local, wanted[here]] - norm[local]).tolist())
+        return chosen
+
+    def _logit_blocks(self, states):
+        """(offset, float32 logits) of POST_ROWS states at a time: the output
+        layer runs on HEAD_CHUNK states (in the model's dtype), and what
+        follows it reads a few rows at a time, which stay in cache."""
         for start in range(0, states.shape[0], HEAD_CHUNK):
             logits = self._raw_logits(states[start : start + HEAD_CHUNK])
             for sub in range(0, logits.shape[0], POST_ROWS):
-                block = self._softcap(logits[sub : sub + POST_ROWS].float())
-                lo = start + sub
-                here = (rows >= lo) & (rows < lo + block.shape[0])
-                local = rows[here] - lo
-                norm = torch.logsumexp(block, dim=-1)
-                chosen.extend((block[local, wanted[here]] - norm[local]).tolist())
-        return chosen
+                yield start + sub, self._softcap(logits[sub : sub + POST_ROWS].float())
 
     def _raw_logits(self, states):
         """The output layer on a chunk of hidden states, in the model's dtype
-        (post-processing converts a few rows at a time, see POST_ROWS)."""
+        (_logit_blocks converts a few rows at a time to float32)."""
         return self.model.get_output_embeddings()(states)
 
     def _softcap(self, logits):
@@ -248,6 +254,14 @@ class LanguageModelScorer:
 
         softcap = getattr(self.model.config, "final_logit_softcapping", None)
         return torch.tanh(logits / softcap) * softcap if softcap else logits
+
+    def word_token(self, word: str) -> int | None:
+        """The first token of `word` where it follows a space in running text
+        (cached: the sweep asks for the same few hundred words again and again)."""
+        if word not in self._word_tokens:
+            ids = self.tokenizer(" " + word, add_special_tokens=False)["input_ids"]
+            self._word_tokens[word] = int(ids[0]) if ids else None
+        return self._word_tokens[word]
 
     def decode(self, token_id: int) -> str:
         return self.tokenizer.decode([token_id])
@@ -328,12 +342,8 @@ class LanguageModelScorer:
             states = hidden[keep]  # (positions, hidden), row-major
             targets = torch.cat([ids[row, 1 + skip : n + 1] for row, (n, skip) in enumerate(zip(lengths, skips))])
             flat: list[tuple[float, float, int, list]] = []
-            for start in range(0, states.shape[0], HEAD_CHUNK):
-                logits = self._raw_logits(states[start : start + HEAD_CHUNK])
-                for sub in range(0, logits.shape[0], POST_ROWS):
-                    at = start + sub
-                    wanted = targets[at : at + logits[sub : sub + POST_ROWS].shape[0]]
-                    flat.extend(self._post_process(logits[sub : sub + POST_ROWS], wanted, top_k))
+            for at, block in self._logit_blocks(states):
+                flat.extend(self._post_process(block, targets[at : at + block.shape[0]], top_k))
         rows, kept = [], []
         position = 0
         for n, skip in zip(lengths, skips):
@@ -344,11 +354,10 @@ class LanguageModelScorer:
         return rows, kept
 
     def _post_process(self, logits, targets, top_k: int) -> list[tuple[float, float, int, list]]:
-        """Per row of logits (a few rows, any dtype): log-prob of the target
+        """Per row of float32 logits (a few rows): log-prob of the target
         token, entropy of the prediction, and the top-k (id, log-prob)."""
         import torch
 
-        logits = self._softcap(logits.float())
         norm = torch.logsumexp(logits, dim=-1, keepdim=True)
         logp = logits - norm
         chosen = logp.gather(1, targets[:, None])[:, 0]

@@ -114,17 +114,8 @@ def _first_new_token(scorer, edit: Edit, sentence: str, spans, index: int) -> in
     if edit.kind == "delete":
         if index + 1 >= len(spans):
             return None
-        following = sentence[spans[index + 1][0] : spans[index + 1][1]]
-        return _word_token(scorer, following)
-    return _word_token(scorer, edit.replacement.strip())
-
-
-def _word_token(scorer, word: str) -> int | None:
-    cache = scorer.__dict__.setdefault("_word_tokens", {})
-    if word not in cache:
-        ids = scorer.tokenizer(" " + word, add_special_tokens=False)["input_ids"]
-        cache[word] = int(ids[0]) if ids else None
-    return cache[word]
+        return scorer.word_token(sentence[spans[index + 1][0] : spans[index + 1][1]])
+    return scorer.word_token(edit.replacement.strip())
 
 
 def verify(
