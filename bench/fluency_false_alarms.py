@@ -9,8 +9,11 @@ English, how many words per 1,000 the opt-in word-level QE rule
 (`fluency.likely-edit`) marks on clean text (it is a triage tagger, not
 silent by design; this says how much it marks where nothing is wrong). Reads data
 outside the repository (skipped cleanly when absent); needs the model.
+`--source wmt22-ref` reads the professional references of
+../shared/data/parallel/wmt22 instead (the first pair into each language).
 
     python bench/fluency_false_alarms.py [--langs en,de,fr] [--max-lines 150]
+        [--skip-lines N] [--source clean|wmt22-ref] [--no-qe]
 """
 
 from __future__ import annotations
@@ -21,6 +24,17 @@ import time
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "clean-news"
+WMT22 = DATA.parent / "parallel" / "wmt22"
+
+
+def text_file(data: Path, source: str, lang: str) -> Path | None:
+    """clean-news/<lang>.original.txt, or with --source wmt22-ref the
+    professional reference of the first WMT22 pair into <lang> (held out from
+    every calibration of the fluency check)."""
+    if source == "clean":
+        return data / f"{lang}.original.txt"
+    pairs = sorted(WMT22.glob(f"*-{lang}"))
+    return pairs[0] / f"ref.{lang}" if pairs else None
 
 
 def main() -> int:
@@ -32,6 +46,8 @@ def main() -> int:
     parser.add_argument("--model", default=None)
     parser.add_argument("--min-confidence", type=float, default=0.9)
     parser.add_argument("--examples", type=int, default=5)
+    parser.add_argument("--source", choices=("clean", "wmt22-ref"), default="clean")
+    parser.add_argument("--no-qe", action="store_true", help="skip the word-level QE rate (faster)")
     args = parser.parse_args()
     if not args.data.is_dir():
         print(f"skipped: {args.data} not found", file=sys.stderr)
@@ -47,8 +63,8 @@ def main() -> int:
           "(other languages are measured here with the model forced on)")
     print(f"{'lang':5} {'lines':>6} {'words':>7} {'findings':>8} {'per 1k':>7} {'applied':>7} {'qe/1k':>6} {'s/line':>6}")
     for lang in args.langs.split(","):
-        path = args.data / f"{lang}.original.txt"
-        if not path.is_file():
+        path = text_file(args.data, args.source, lang)
+        if path is None or not path.is_file():
             print(f"{lang:5} skipped (no data)")
             continue
         lines = [l for l in path.read_text(encoding="utf-8").splitlines() if l.strip()]
@@ -60,7 +76,7 @@ def main() -> int:
         began = time.perf_counter()
         for line in lines:
             words += word_count(line)
-            if lang == "en":
+            if lang == "en" and not args.no_qe:
                 for edit in likely_edits(line, lang, args.model) or []:
                     marked += word_count(line[edit.start : edit.end])
             for proposal in review(line, lang, args.model):
