@@ -15,6 +15,7 @@ editor sees `cafÃ©` -> `café` rather than one finding for the whole text.
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import unicodedata
 from typing import Iterator
@@ -288,11 +289,8 @@ def _changed_spans(original: str, fixed: str, reach: int = 30) -> list[tuple[int
     each group is widened over the word characters around it, which are equal
     in both texts, so the same widening applies to the fixed side.
     """
-    matcher = difflib.SequenceMatcher(None, original, fixed, autojunk=False)
     groups: list[list[int]] = []  # [i1, i2, j1, j2]
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            continue
+    for i1, i2, j1, j2 in _changes(original, fixed):
         if groups:
             last = groups[-1]
             between = original[last[1] : i1]
@@ -316,6 +314,90 @@ def _changed_spans(original: str, fixed: str, reach: int = 30) -> list[tuple[int
         else:
             widened.append(span)
     return [(i1, i2, fixed[j1:j2]) for i1, i2, j1, j2 in widened]
+
+
+# Words searched ahead for the next word both texts share, and the most
+# characters aligned code point by code point at once.
+_RESYNC_WORDS = 4
+_CHAR_ALIGN_LIMIT = 2000
+
+
+def _changes(original: str, fixed: str) -> Iterator[tuple[int, int, int, int]]:
+    """(i1, i2, j1, j2) of every change between a line and its repair, in order.
+
+    Difflib over the code points of a whole line is quadratic to cubic in its
+    length (a 6 KB line of `cafÃ© ` took 85 s). ftfy's repairs are local, so
+    the two texts are aligned word by word first (a word with the space after
+    it; mojibake rarely touches spaces), resynchronising at the next word both
+    share; only the words between are aligned code point by code point.
+    Linear in the length of the line.
+    """
+    old, new = _spaced_words(original), _spaced_words(fixed)
+    old_starts, new_starts = _starts(old), _starts(new)
+    i = j = 0
+    while i < len(old) and j < len(new):
+        if old[i] == new[j]:
+            i, j = i + 1, j + 1
+            continue
+        a, b = _resync(old, new, i, j)
+        if i + a < len(old) and j + b < len(new) and old[i + a] == new[j + b]:
+            a, b = a + 1, b + 1  # with the shared word: difflib then aligns on it, as over the whole line
+        a, b = min(a, len(old) - i), min(b, len(new) - j)
+        yield from _char_changes(original, fixed, old_starts[i], old_starts[i + a], new_starts[j], new_starts[j + b])
+        i, j = i + a, j + b
+    yield from _char_changes(original, fixed, old_starts[i], len(original), new_starts[j], len(fixed))
+
+
+def _spaced_words(text: str) -> list[str]:
+    """The text as words each with the space after it (the last without)."""
+    words = text.split(" ")
+    return [word + " " for word in words[:-1]] + [words[-1]]
+
+
+def _starts(words: list[str]) -> list[int]:
+    """Offset of each word, and the text's length after the last."""
+    starts, at = [], 0
+    for word in words:
+        starts.append(at)
+        at += len(word)
+    return starts + [at]
+
+
+def _resync(old: list[str], new: list[str], i: int, j: int) -> tuple[int, int]:
+    """Words (a, b) to take from each side before both share a word again;
+    (1, 1) when none is found within _RESYNC_WORDS, or when both have as many
+    words left (ftfy then changed words, not spaces: pairing them is exact)."""
+    if len(old) - i == len(new) - j:
+        return 1, 1
+    for total in range(1, 2 * _RESYNC_WORDS + 1):
+        for a in range(max(0, total - _RESYNC_WORDS), min(total, _RESYNC_WORDS) + 1):
+            b = total - a
+            if i + a < len(old) and j + b < len(new) and old[i + a].strip() and old[i + a] == new[j + b]:
+                return a, b
+    return 1, 1
+
+
+def _char_changes(original: str, fixed: str, i1: int, i2: int, j1: int, j2: int):
+    """The changes between original[i1:i2] and fixed[j1:j2], code point by
+    code point (a span too long to align so is one change)."""
+    old, new = original[i1:i2], fixed[j1:j2]
+    if old == new:
+        return
+    if len(old) + len(new) > _CHAR_ALIGN_LIMIT:
+        yield i1, i2, j1, j2
+        return
+    prefix = len(os.path.commonprefix([old, new]))
+    suffix = len(os.path.commonprefix([old[prefix:][::-1], new[prefix:][::-1]]))
+    middle_old, middle_new = old[prefix : len(old) - suffix], new[prefix : len(new) - suffix]
+    if not set(middle_old) & set(middle_new):
+        # nothing in common between the differing middles (`Ã©` -> `é`):
+        # difflib's answer is this one change, found without it
+        yield i1 + prefix, i1 + prefix + len(middle_old), j1 + prefix, j1 + prefix + len(middle_new)
+        return
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    for tag, a1, a2, b1, b2 in matcher.get_opcodes():
+        if tag != "equal":
+            yield i1 + a1, i1 + a2, j1 + b1, j1 + b2
 
 
 def _controls(unit: TextUnit, repaired: list[tuple[int, int]]) -> Iterator[Finding]:

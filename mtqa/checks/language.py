@@ -96,16 +96,41 @@ def _related(document: str, detected: str) -> bool:
 
 
 # What is taken out of a sentence before asking a detector: it says nothing
-# about the sentence's own language.
-_NOISE = re.compile(
-    r"https?://\S+|www\.\S+|\S+@\S+\.\w+|[@#]\w+"  # URLs, e-mail, handles, hashtags
-    r"|\([^()]*\)|\[[^\[\]]*\]"  # glosses: (Deutsche Bahn), [sic]
+# about the sentence's own language. Bracketed and quoted spans first (each
+# alternative scans to its closing mark, so one pass stays linear), then
+# whole tokens (URLs, e-mail, numbers, codes) judged one token at a time:
+# patterns such as `\S*\d\S*` or `\S+@\S+\.\w+` backtrack over every start
+# in a long token and made a 10 KB line of `(` or `a@` take seconds.
+_ENCLOSED = re.compile(
+    r"\([^()]*\)|\[[^\[\]]*\]"  # glosses: (Deutsche Bahn), [sic]
     r"|“[^“”]*”|„[^„“”]*[“”]|«[^«»]*»|»[^«»]*«|\"[^\"]*\"|‘[^‘’]{3,}’|「[^「」]*」|『[^『』]*』"  # quotations
-    r"|\S*\d\S*"  # numbers, dates, codes
 )
-# A character every _NOISE alternative needs; most sentences have none, and
-# searching for one class is far cheaper than trying each alternative.
+_TOKEN = re.compile(r"\S+")
+_HANDLE = re.compile(r"[@#]\w+")  # @handles, #hashtags
+_EMAIL_TAIL = re.compile(r"\.\w")
+# A character every noise pattern needs; most sentences have none, and
+# searching for one class is far cheaper than trying each pattern.
 _NOISE_HINT = re.compile(r"[\d(\[“„«»\"‘「『@#/]|www\.")
+
+
+def _without_noise(sentence: str) -> str:
+    """The sentence with URLs, e-mail addresses, handles, hashtags, numbers,
+    glosses and quotations blanked out (linear in its length)."""
+    if not _NOISE_HINT.search(sentence):
+        return sentence
+    return _TOKEN.sub(_token_without_noise, _ENCLOSED.sub(" ", sentence))
+
+
+def _token_without_noise(match: re.Match) -> str:
+    token = match.group()
+    if "://" in token or token.startswith("www.") or any(ch.isdigit() for ch in token):
+        return " "  # URLs; numbers, dates, codes
+    at = token.find("@")
+    if at > 0 and _EMAIL_TAIL.search(token, at + 2):
+        return " "  # e-mail
+    return _HANDLE.sub(" ", token) if "@" in token or "#" in token else token
+
+
 _WORD = re.compile(r"[^\W\d_]{2,}")
 
 
@@ -147,7 +172,7 @@ def check_language(unit: TextUnit, context: CheckContext) -> Iterator[Finding]:
 
 def _foreign_language(sentence: str, language: str) -> str | None:
     """The language of a sentence when it is surely not the document's; else None."""
-    cleaned = _NOISE.sub(" ", sentence) if _NOISE_HINT.search(sentence) else sentence
+    cleaned = _without_noise(sentence)
     words = _WORD.findall(cleaned)
     letters = sum(len(word) for word in words)
     if len(words) < MIN_WORDS or letters < MIN_LETTERS:
@@ -395,7 +420,10 @@ def _script(char: str) -> str:
 
 _LETTERS = re.compile(r"[^\W\d_]+")
 # Internationalised domain names are addresses, not text.
-_URL = re.compile(r"(?:https?://|www\.)\S+|[\w.-]+\.(?:рф|рус|укр|срб|мкд|бг|бел|қаз|мон|中国|中國|公司|网络|香港|台灣|日本)\b\S*")
+# The domain alternative starts only where a run of name characters starts:
+# tried inside a long run of letters (CJK text has no spaces), each start
+# scanned to the run's end, quadratic.
+_URL = re.compile(r"(?:https?://|www\.)\S+|(?<![\w.-])[\w.-]+\.(?:рф|рус|укр|срб|мкд|бг|бел|қаз|мон|中国|中國|公司|网络|香港|台灣|日本)\b\S*")
 # A gloss in parentheses or a quotation may rightly keep the original script:
 # "Xi Jinping (习近平)", the slogan «Слава Україні».
 _GLOSS = re.compile(

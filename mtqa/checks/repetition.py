@@ -348,16 +348,20 @@ def _repeat_at(tokens: list[_Token], links: list[bool], index: int) -> tuple[int
     ):
         return None  # the first word never comes back within six words: no repeat
     for size in range(1, 7):
+        if index + size > len(tokens) or not all(links[index : index + size - 1]):
+            continue
+        phrase = [t.key for t in tokens[index : index + size]]
         copies = 1
         while True:
             begin = index + copies * size
             end = begin + size
             if end > len(tokens):
                 break
-            # every gap from the n-gram's start to this copy's end is plain space
-            if not all(links[index : end - 1]):
+            # every gap from the n-gram's start to this copy's end is plain
+            # space: those before this copy were checked with the copies before
+            if not all(links[begin - 1 : end - 1]):
                 break
-            if [t.key for t in tokens[begin:end]] != [t.key for t in tokens[index : index + size]]:
+            if [t.key for t in tokens[begin:end]] != phrase:
                 break
             copies += 1
         if copies >= 2:

@@ -156,6 +156,11 @@ class _Open:
     tag: str
     ignore: tuple[str, ...] = ()
     skip: bool = False
+    # What holds for this element and every one it is inside: kept per entry so
+    # that each event reads the top of the stack instead of walking it (a page
+    # of unclosed tags nests thousands deep).
+    skip_any: bool = False
+    ignore_all: tuple[str, ...] = ()
 
 
 @dataclass
@@ -171,12 +176,23 @@ class _Walk:
     current: TextMapBuilder | None = None
     current_ignore: tuple[str, ...] = ()
     language: str | None = None
+    open_tags: dict[str, int] = field(default_factory=dict)  # open elements per tag name
 
     def skipping(self) -> bool:
-        return any(entry.skip for entry in self.stack)
+        return bool(self.stack) and self.stack[-1].skip_any
 
     def stack_ignore(self) -> tuple[str, ...]:
-        return merge(*(entry.ignore for entry in self.stack))
+        return self.stack[-1].ignore_all if self.stack else ()
+
+    def push(self, tag: str, ignore: tuple[str, ...]) -> None:
+        skip = tag in SKIP or tag in SKIP_INLINE
+        parent = self.stack[-1] if self.stack else _Open("")
+        inherited = merge(parent.ignore_all, ignore) if ignore else parent.ignore_all
+        self.stack.append(_Open(tag, ignore, skip, skip or parent.skip_any, inherited))
+        self.open_tags[tag] = self.open_tags.get(tag, 0) + 1
+
+    def is_open(self, tag: str) -> bool:
+        return self.open_tags.get(tag, 0) > 0
 
     def flush(self) -> None:
         builder, self.current = self.current, None
@@ -196,7 +212,10 @@ class _Walk:
         return self.current
 
     def pop_to(self, index: int) -> None:
-        popped, self.stack = self.stack[index:], self.stack[:index]
+        popped = self.stack[index:]
+        del self.stack[index:]
+        for entry in popped:
+            self.open_tags[entry.tag] -= 1
         if any(entry.tag in BLOCK for entry in popped):
             self.flush()
 
@@ -207,14 +226,14 @@ class _Walk:
                 self.pop_to(len(self.stack) - 1)  # `<code>` left open before a new block
             else:
                 if tag not in VOID:
-                    self.stack.append(_Open(tag, ignore, skip=tag in SKIP or tag in SKIP_INLINE))
+                    self.push(tag, ignore)
                 return
         if tag == "html":
             lang = dict(attrs).get("lang") or dict(attrs).get("xml:lang")
             if lang and not self.language:
                 self.language = lang.split("-")[0].split("_")[0].lower() or None
         closes = AUTO_CLOSE.get(tag)
-        if closes:
+        if closes and any(self.is_open(name) for name in closes):
             for index in range(len(self.stack) - 1, -1, -1):
                 entry = self.stack[index]
                 if entry.tag in closes:
@@ -229,10 +248,10 @@ class _Walk:
         if tag in SKIP_INLINE:
             self.builder(raw_start).protected(PLACEHOLDER, raw_start, raw_end)
         if tag not in VOID:
-            self.stack.append(_Open(tag, ignore, skip=tag in SKIP or tag in SKIP_INLINE))
+            self.push(tag, ignore)
 
     def end(self, tag: str) -> None:
-        for index in range(len(self.stack) - 1, -1, -1):
+        for index in range(len(self.stack) - 1, -1, -1) if self.is_open(tag) else ():
             if self.stack[index].tag == tag:
                 self.pop_to(index)
                 return

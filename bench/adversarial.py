@@ -1,0 +1,118 @@
+"""Time growth of the mechanical check (no model) on pathological inputs.
+
+Each family builds a text of about N bytes from one repeated pattern that once
+made a check super-linear (fuzzing, issue 10). For each size, `check` and
+`fix` run in a fresh process (a child is killed at --budget seconds, printed
+`>budget`), best of --repeat. For comparison, `ftfy.fix_text` runs on the
+same text in the same child. Printed per family: seconds per size, the growth
+per 10x of size (target: at most 12x), and whether 100 KB stays under 0.5 s.
+
+    python bench/adversarial.py [--sizes 1000,10000,100000] [--families a,b] [--budget 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# name -> (pattern repeated to the size, format read as, prefix, suffix)
+FAMILIES: dict[str, tuple[str, str, str, str]] = {
+    "email-like": ("a@", "text", "", ""),
+    "mojibake": ("cafÃ© ", "text", "", ""),
+    "french-mojibake": ("Le prÃ©sident a annoncÃ© une rÃ©forme trÃ¨s attendue. ", "text", "", ""),
+    "spaces": (" ", "text", "a", "b"),
+    "tabs": ("\t", "text", "a", "b"),
+    "quotes": ('"', "text", "", ""),
+    "entity-starts": ("&#", "text", "", ""),
+    "parens": ("(", "text", "", ""),
+    "space-before-punct": (" ,", "text", "a", ""),
+    "cyrillic": ("привет ", "text", "", ""),
+    "cjk": ("中文", "text", "", ""),
+    "repeated-word": ("the ", "text", "", ""),
+    "repeated-phrase": ("I am here ", "text", "", ""),
+    "html-unclosed": ("<div><p><b><i>x", "html", "", ""),
+    "html-text": ("<p>a &amp; b</p>", "html", "", ""),
+}
+
+CHILD = r"""
+import json, sys, time
+family, size, repeat = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+pattern, fmt, prefix, suffix = json.loads(sys.argv[4])
+text = prefix + pattern * max(1, (size - len(prefix) - len(suffix)) // len(pattern)) + suffix
+import ftfy
+from mtqa.api import check
+from mtqa.formats import format_for
+from mtqa.formats.base import ReadOptions
+from mtqa.pipeline import Options, check_document
+
+def run_check():
+    if fmt == "text":
+        return check(text, "en")
+    document = format_for("x." + fmt).read(text.encode(), "x." + fmt, ReadOptions())
+    return check_document(document, Options(language="en", use_model=False))
+
+def best(fn):
+    times = []
+    for _ in range(repeat):
+        began = time.perf_counter(); fn(); times.append(time.perf_counter() - began)
+    return min(times)
+
+print(json.dumps({"ftfy": best(lambda: ftfy.fix_text(text)), "check": best(run_check)}))
+"""
+
+
+def measure(family: str, size: int, repeat: int, budget: float) -> dict | None:
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", CHILD, family, str(size), str(repeat), json.dumps(FAMILIES[family])],
+            capture_output=True, text=True, timeout=budget, cwd=ROOT,
+        )
+    except subprocess.TimeoutExpired:
+        return None
+    if done.returncode != 0:
+        return {"error": done.stderr.strip().splitlines()[-1] if done.stderr.strip() else f"rc {done.returncode}"}
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--families", default=",".join(FAMILIES))
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--budget", type=float, default=20.0, help="seconds per child before it is killed")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    print(f"{'family':20s} " + " ".join(f"{s:>10d}" for s in sizes) + "   growth/10x  ftfy@max  verdict")
+    failures = 0
+    for family in [f.strip() for f in args.families.split(",") if f.strip()]:
+        times: list[float | None] = []
+        ftfy_last = None
+        for size in sizes:
+            result = measure(family, size, args.repeat, args.budget)
+            if result is None or "error" in result:
+                if result is not None:
+                    print(f"  {family}: {result['error']}", file=sys.stderr)
+                times.append(None)
+                break
+            times.append(result["check"])
+            ftfy_last = result["ftfy"]
+        cells = [f"{t:10.3f}" if t is not None else f"{'>' + str(int(args.budget)):>10s}" for t in times]
+        cells += [f"{'':>10s}"] * (len(sizes) - len(cells))
+        growth = [b / a for a, b in zip(times, times[1:]) if a and b and a > 0.002]
+        worst = max(growth) if growth else None
+        at_100k = dict(zip(sizes, times)).get(100000)
+        ok = None not in times and (worst is None or worst <= 12) and (at_100k is None or at_100k <= 0.5)
+        failures += not ok
+        print(f"{family:20s} " + " ".join(cells) + f"   {worst if worst is not None else float('nan'):9.1f}x"
+              f"  {ftfy_last if ftfy_last is not None else float('nan'):8.3f}  {'ok' if ok else 'SLOW'}")
+    print(f"\n{failures} famil{'y' if failures == 1 else 'ies'} over target (growth <= 12x per 10x, 100 KB <= 0.5 s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
