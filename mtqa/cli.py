@@ -414,13 +414,18 @@ def rules(output_format: str) -> None:
 @click.option("--no-model", is_flag=True, help="Mechanical rules only.")
 @click.option("--model", "model_name", help="Fluency model to load and warm up at start-up.")
 @THREADS_OPTION
+@click.option("--request-timeout", type=click.FloatRange(min=0, min_open=True), default=60.0, show_default=True,
+              help="Seconds one check may take; past it the check is stopped and answered with 503.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path))
-def serve(host: str, port: int, lang, no_model: bool, model_name, config_path, threads=None) -> None:
+def serve(host: str, port: int, lang, no_model: bool, model_name, config_path, threads=None,
+          request_timeout: float = 60.0) -> None:
     """Serve the checks over HTTP (POST /check, /fix, /check/jsonl; GET /rules, /health).
 
     With the model, it is loaded and warmed up while the server starts;
     /health says `"ready": false` (HTTP 503) until then, so a load balancer
-    sends no request that would wait for the load."""
+    sends no request that would wait for the load. Checks run in a child
+    process: /health answers while one runs, and one past --request-timeout
+    is stopped and answered with 503."""
     try:
         import uvicorn
 
@@ -430,7 +435,8 @@ def serve(host: str, port: int, lang, no_model: bool, model_name, config_path, t
     config = load_config(config_path)
     options = build_options(config, lang, (), (), no_model, model_name, None)
     prepare_model(options, explicit=bool(model_name), console=Console(stderr=True), threads=threads)
-    uvicorn.run(create_app(options, warm_up=True), host=host, port=port, log_level="info")
+    app = create_app(options, warm_up=True, request_timeout=request_timeout, threads=threads)
+    uvicorn.run(app, host=host, port=port, log_level="info")
 
 
 cli.add_command(models_command, "models")

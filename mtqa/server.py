@@ -7,6 +7,12 @@ warm-up, and shared by all requests; /health reports `ready` only after that
 (503 before, so orchestrators can hold traffic). Requests are processed one at
 a time per worker because the model and the 2-core machines it runs on gain
 nothing from concurrency.
+
+With a request time limit (mtqa serve --request-timeout, on by default) the
+checks run in a child process (mtqa/check_worker.py): the service answers
+/health while a check runs, and a check past the limit is stopped and
+answered with 503 and a Retry-After header. Without one they run in a thread,
+off the event loop.
 """
 
 from __future__ import annotations
@@ -20,8 +26,10 @@ from typing import Any
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse, PlainTextResponse
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
 from mtqa import __version__
+from mtqa.check_worker import CheckTimeout, CheckWorker, WorkerCrashed
 from mtqa.errors import MtqaError
 from mtqa.findings import Document, DocumentResult, TextUnit
 from mtqa.formats.jsonl import iter_documents
@@ -73,13 +81,31 @@ class Readiness:
         if not self.ready.is_set():
             threading.Thread(target=self.warm_up, args=(run,), name="mtqa-warm-up", daemon=True).start()
 
+    def restart(self, run) -> None:
+        """The check process was replaced: load and warm the model in the new
+        one now, not in the next request (/health is 503 meanwhile)."""
+        if self.options.use_model:
+            self.ready.clear()
+            self.error = None
+            self.start(run)
 
-def create_app(base_options: Options | None = None, *, warm_up: bool = False) -> FastAPI:
+
+def create_app(
+    base_options: Options | None = None,
+    *,
+    warm_up: bool = False,
+    request_timeout: float | None = None,
+    threads: int | None = None,
+) -> FastAPI:
     """Build the app; `base_options` carry server-wide settings (model, config).
 
     `warm_up`: load the model in the background as soon as the app starts
-    (mtqa serve does); otherwise the first request that needs it loads it."""
+    (mtqa serve does); otherwise the first request that needs it loads it.
+    `request_timeout`: seconds a check may take; the checks then run in a
+    child process that is stopped past it (None: in a thread, unbounded).
+    `threads`: the model's thread count in that child (--threads)."""
     base = base_options or Options(use_model=False)
+    worker = CheckWorker(request_timeout, threads) if request_timeout is not None else None
     readiness = Readiness(base)
     if not warm_up:
         readiness.ready.set()
@@ -88,6 +114,8 @@ def create_app(base_options: Options | None = None, *, warm_up: bool = False) ->
     async def lifespan(_app: FastAPI):
         readiness.start(run)
         yield
+        if worker is not None:
+            worker.close()
 
     app = FastAPI(title="mtqa", version=__version__, description="Machine-translation quality checks for news.",
                   lifespan=lifespan)
@@ -108,6 +136,13 @@ def create_app(base_options: Options | None = None, *, warm_up: bool = False) ->
         )
 
     def run(document: Document, options: Options) -> DocumentResult:
+        if worker is not None:
+            try:
+                return worker.run(document, options)
+            except (CheckTimeout, WorkerCrashed):
+                if document.id != "warm-up":
+                    readiness.restart(run)
+                raise
         with lock:
             return check_document(document, options)
 
@@ -144,12 +179,25 @@ def create_app(base_options: Options | None = None, *, warm_up: bool = False) ->
     async def check_jsonl(request: Request) -> JSONResponse:
         """A CMS export as the body (one JSON object a line); bad lines get an error."""
         body = await request.body()
-        results = [
-            run(document, options_for(CheckRequest(text="", lang=document.language)))
-            for document in iter_documents(io.BytesIO(body), "body", base.language)
-        ]
+
+        def run_all() -> list[DocumentResult]:
+            return [
+                run(document, options_for(CheckRequest(text="", lang=document.language)))
+                for document in iter_documents(io.BytesIO(body), "body", base.language)
+            ]
+
+        results = await run_in_threadpool(run_all)  # off the event loop: /health stays responsive
         payload = {"mtqa": __version__, "documents": [r.to_json() for r in results], "summary": summary(results)}
         return JSONResponse(payload)
+
+    @app.exception_handler(CheckTimeout)
+    async def check_timeout(_request: Request, error: CheckTimeout) -> JSONResponse:
+        return JSONResponse({"error": str(error), "time_limit_s": error.limit}, status_code=503,
+                            headers={"Retry-After": "1"})
+
+    @app.exception_handler(WorkerCrashed)
+    async def worker_crashed(_request: Request, error: WorkerCrashed) -> JSONResponse:
+        return JSONResponse({"error": str(error)}, status_code=500)
 
     @app.exception_handler(MtqaError)
     async def mtqa_error(_request: Request, error: MtqaError) -> JSONResponse:

@@ -55,3 +55,81 @@ def test_bad_requests_are_rejected_clearly(client: TestClient) -> None:
 def test_rules_and_health(client: TestClient) -> None:
     assert client.get("/health").json()["status"] == "ok"
     assert any(rule["id"] == "entities.garbled" for rule in client.get("/rules").json())
+
+
+# -- a real `mtqa serve`: a slow check must neither stall the service nor run for ever -------
+
+import json  # noqa: E402
+import os  # noqa: E402
+import socket  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import threading  # noqa: E402
+import time  # noqa: E402
+import urllib.error  # noqa: E402
+import urllib.request  # noqa: E402
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _call(url: str, body: dict | None = None, timeout: float = 120) -> tuple[int, dict]:
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+@pytest.fixture(scope="module")
+def served():
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mtqa", "serve", "--no-model", "--port", str(port), "--request-timeout", "2"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=dict(os.environ, NO_COLOR="1"),
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            if _call(base + "/health", timeout=2)[0] == 200:
+                break
+        except OSError:
+            time.sleep(0.1)
+    else:
+        process.kill()
+        pytest.fail("mtqa serve did not start: " + process.stderr.read().decode()[-2000:])
+    yield base
+    process.terminate()
+    process.wait(10)
+
+
+def test_a_check_past_the_time_limit_is_stopped_and_health_answers_meanwhile(served):
+    # 1.8 MB of mojibake: a linear but long check (many seconds), past the 2 s limit
+    slow_body = {"text": "cafÃ© " * 300_000, "lang": "en"}
+    events: list[str] = []
+    outcome: dict = {}
+
+    def slow() -> None:
+        outcome["slow"] = _call(served + "/check", slow_body)
+        events.append("slow answered")
+
+    worker = threading.Thread(target=slow)
+    worker.start()
+    time.sleep(0.5)  # the slow check is running
+    status, health = _call(served + "/health", timeout=30)
+    events.append("health answered")
+    worker.join(120)
+    assert status == 200 and health["ready"] is True
+    assert events == ["health answered", "slow answered"]  # not queued behind the check
+    code, payload = outcome["slow"]
+    assert code == 503
+    assert payload["time_limit_s"] == 2 and "time limit" in payload["error"]
+    # the service goes on: the next check runs in a fresh check process
+    code, payload = _call(served + "/check", {"text": "He went to the the market.", "lang": "en"})
+    assert code == 200
+    assert payload["summary"]["by_rule"] == {"repetition.doubled-word": 1}
