@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from mtqa.findings import Document, DocumentResult, TextUnit
+from mtqa.options import validated
 from mtqa.pipeline import Options, check_document
 
 Result = DocumentResult
@@ -22,14 +23,14 @@ def _options(
     min_confidence: float,
     extend_select: Iterable[str] | None = None,
 ) -> Options:
-    return Options(
+    return validated(Options(
         language=lang,
         select=list(select or []),
         extend_select=list(extend_select or []),
         ignore=list(ignore or []),
         use_model=use_model,
         min_confidence=min_confidence,
-    )
+    ))
 
 
 def check(
@@ -46,6 +47,9 @@ def check(
     id: str = "<text>",
 ) -> Result:
     """Check one text; `use_model=True` adds the fluency model's findings and scores.
+
+    An unknown language or rule, or a confidence outside 0-1, raises
+    mtqa.options.OptionsError (as the CLI refuses them).
 
     Opt-in rules (`fluency.likely-edit`, word-level QE) run when named in
     `select` or `extend_select`.

@@ -26,11 +26,11 @@ from mtqa.findings import DocumentResult, Severity
 from mtqa.fluency.cli import models_command
 from mtqa.formats import ReadOptions, format_for
 from mtqa.inputs import STDIN, Input, expand, is_jsonl, read_documents
-from mtqa.langid import normalise_language
 from mtqa.pipeline import Options, check_document
 from mtqa.report import RENDERERS, ReportContext, load_renderers
 from mtqa.report.terminal import print_document, print_summary
-from mtqa.rules import RULES, iter_rules, load_checks, matches
+from mtqa.options import OptionsError, validated
+from mtqa.rules import iter_rules
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 OUTPUT_FORMATS = ["terminal", "json", "jsonl", "sarif", "junit", "html", "github", "diff"]
@@ -77,25 +77,12 @@ def common_options(function):
 def build_options(
     config: Config, lang, select, ignore, no_model, model_name, min_confidence, extend_select=()
 ) -> Options:
-    language = lang or config.lang
-    if language:
-        try:
-            language = normalise_language(language)
-        except ValueError as error:
-            raise click.BadParameter(str(error), param_hint="--lang") from None
-    load_checks()
-    selected = _split(select) or config.select
-    ignored = _split(ignore) or config.ignore
-    extended = _split(extend_select) or config.extend_select
-    for pattern in selected + ignored + extended + list(config.severity):
-        if not any(matches(rule_id, [pattern]) for rule_id in RULES):
-            raise click.BadParameter(f"no rule or family named {pattern!r} (see `mtqa rules`)")
     use_model = not no_model and (config.use_model is not False)
-    return Options(
-        language=language,
-        select=selected,
-        extend_select=extended,
-        ignore=ignored,
+    options = Options(
+        language=lang or config.lang,
+        select=_split(select) or config.select,
+        extend_select=_split(extend_select) or config.extend_select,
+        ignore=_split(ignore) or config.ignore,
         use_model=use_model,
         model=model_name or config.model,
         min_confidence=min_confidence if min_confidence is not None else (config.min_confidence or 0.9),
@@ -103,6 +90,12 @@ def build_options(
         ignore_terms=list(config.ignore_terms),
         rule_options=dict(config.rule_options),
     )
+    try:
+        return validated(options)
+    except OptionsError as error:
+        hint = {"lang": "--lang", "select": "--select", "ignore": "--ignore", "extend_select": "--extend-select",
+                "min_confidence": "--min-confidence"}.get(error.param)
+        raise click.BadParameter(str(error), param_hint=hint) from None
 
 
 def prepare_model(options: Options, explicit: bool, console: Console, threads: int | None = None) -> None:

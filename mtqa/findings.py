@@ -8,6 +8,7 @@ editor) without re-encoding surprises.
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -80,6 +81,15 @@ class Finding:
         return data
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def without_lone_surrogates(text: str) -> str:
+    """`text` with each lone surrogate (JSON's "\\ud800": no character, and
+    no UTF-8 output can hold it) replaced by U+FFFD, one code point for one."""
+    return _LONE_SURROGATE.sub("\ufffd", text) if _LONE_SURROGATE.search(text) else text
+
+
 @dataclass
 class TextUnit:
     """A piece of human text that checks see, with what belongs to it.
@@ -103,6 +113,15 @@ class TextUnit:
     # Rule patterns (as for --ignore) that inline suppression markers switch
     # off for this unit only.
     ignore: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        # A lone surrogate is no character: no report or fixed file could be
+        # written with it. As U+FFFD offsets hold, and
+        # `encoding.replacement-char` reports the loss.
+        for name in ("text", "source", "reference"):
+            value = getattr(self, name)
+            if value:
+                setattr(self, name, without_lone_surrogates(value))
 
 
 @dataclass

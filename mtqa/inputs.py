@@ -14,7 +14,7 @@ from typing import Iterator
 
 from mtqa.errors import InputError, MtqaError
 from mtqa.findings import Document
-from mtqa.formats import FORMATS, ReadOptions, format_for
+from mtqa.formats import ReadOptions, format_for, known_extensions
 from mtqa.formats.base import size_error
 from mtqa.formats.jsonl import iter_documents
 
@@ -38,7 +38,7 @@ def expand(names: list[str]) -> list[Input]:
             continue
         path = Path(name)
         if path.is_dir():
-            known = {ext for f in FORMATS.values() for ext in f.extensions if ext} | {".jsonl"}
+            known = known_extensions()
             for child in sorted(path.rglob("*")):
                 if child.is_file() and child.suffix.lower() in known and not any(
                     part.startswith(".") for part in child.relative_to(path).parts

@@ -18,22 +18,24 @@ off the event loop.
 from __future__ import annotations
 
 import io
+import json
 import threading
 from contextlib import asynccontextmanager
 from dataclasses import replace
 from typing import Any
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from mtqa import __version__
 from mtqa.check_worker import CheckTimeout, CheckWorker, WorkerCrashed
 from mtqa.errors import MtqaError
-from mtqa.findings import Document, DocumentResult, TextUnit
+from mtqa.findings import Document, DocumentResult, TextUnit, without_lone_surrogates
 from mtqa.formats.jsonl import iter_documents
-from mtqa.langid import normalise_language
+from mtqa.options import validated
 from mtqa.pipeline import Options, check_document
 from mtqa.report import summary
 from mtqa.rules import iter_rules
@@ -90,6 +92,53 @@ class Readiness:
             self.start(run)
 
 
+MAX_BODY_BYTES = 4 * MAX_TEXT_CHARS + 65536  # a /check body: the text, JSON-escaped, and the options
+
+
+class RequestRejected(MtqaError):
+    """A request refused before it is checked; `status` is the HTTP answer."""
+
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+async def read_check_request(request: Request) -> CheckRequest:
+    """The body of /check and /fix, parsed here rather than by FastAPI: the
+    size is refused before the body is read (413), a body that is not JSON
+    gets 415, and a lone surrogate (JSON's "\\ud800") is let through to become
+    U+FFFD with an `encoding.replacement-char` finding, as in the CLI and
+    /check/jsonl (FastAPI's parser refuses the whole request)."""
+    content_type = request.headers.get("content-type", "application/json").split(";")[0].strip().lower()
+    if content_type not in ("application/json", "text/json") and not content_type.endswith("+json"):
+        raise RequestRejected(f"send the request as application/json, not {content_type}", 415)
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise RequestRejected(f"the body is over the limit of {MAX_BODY_BYTES:,} bytes", 413)
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY_BYTES:
+            raise RequestRejected(f"the body is over the limit of {MAX_BODY_BYTES:,} bytes", 413)
+    try:
+        data = json.loads(bytes(body))
+    except (ValueError, RecursionError):
+        raise RequestRejected("the body is not a JSON object", 422) from None
+    if isinstance(data, dict):
+        data = {key: without_lone_surrogates(value) if isinstance(value, str) else value for key, value in data.items()}
+    try:
+        return CheckRequest.model_validate(data)
+    except ValidationError as error:
+        details = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", "")} for e in error.errors()]
+        raise RequestRejected("invalid request: " + "; ".join(
+            f"{'.'.join(map(str, d['loc'])) or 'body'}: {d['msg']}" for d in details), 422) from None
+
+
+def _json_body(model: type[BaseModel]) -> dict:
+    """The request body's schema for the OpenAPI page (the body is read by hand)."""
+    return {"requestBody": {"required": True, "content": {"application/json": {"schema": model.model_json_schema()}}}}
+
+
 def create_app(
     base_options: Options | None = None,
     *,
@@ -122,18 +171,14 @@ def create_app(
     lock = threading.Lock()
 
     def options_for(request: CheckRequest) -> Options:
-        try:
-            language = normalise_language(request.lang) if request.lang else base.language
-        except ValueError as error:
-            raise HTTPException(status_code=422, detail=str(error)) from None
-        return replace(
+        return validated(replace(
             base,
-            language=language,
+            language=request.lang or base.language,
             select=request.select or base.select,
             extend_select=request.extend_select or base.extend_select,
             ignore=request.ignore or base.ignore,
             min_confidence=request.min_confidence if request.min_confidence is not None else base.min_confidence,
-        )
+        ))
 
     def run(document: Document, options: Options) -> DocumentResult:
         if worker is not None:
@@ -159,21 +204,23 @@ def create_app(
     def rules() -> list[dict[str, Any]]:
         return [r.to_json() for r in iter_rules()]
 
-    @app.post("/check")
-    def check(request: CheckRequest) -> dict[str, Any]:
+    @app.post("/check", openapi_extra=_json_body(CheckRequest))
+    async def check(http_request: Request) -> dict[str, Any]:
+        request = await read_check_request(http_request)
         document = Document(
             id=request.id,
             units=[TextUnit(text=request.text, source=request.source, source_lang=request.source_lang)],
             language=request.lang,
             source_language=request.source_lang,
         )
-        result = run(document, options_for(request))
+        result = await run_in_threadpool(run, document, options_for(request))
         return {"mtqa": __version__, "documents": [result.to_json()], "summary": summary([result])}
 
-    @app.post("/fix", response_class=PlainTextResponse)
-    def fix(request: CheckRequest) -> str:
+    @app.post("/fix", response_class=PlainTextResponse, openapi_extra=_json_body(CheckRequest))
+    async def fix(http_request: Request) -> str:
+        request = await read_check_request(http_request)
         document = Document(id=request.id, units=[TextUnit(text=request.text)], language=request.lang)
-        return run(document, options_for(request)).fixed_text
+        return (await run_in_threadpool(run, document, options_for(request))).fixed_text
 
     @app.post("/check/jsonl")
     async def check_jsonl(request: Request) -> JSONResponse:
@@ -189,6 +236,17 @@ def create_app(
         results = await run_in_threadpool(run_all)  # off the event loop: /health stays responsive
         payload = {"mtqa": __version__, "documents": [r.to_json() for r in results], "summary": summary(results)}
         return JSONResponse(payload)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_request: Request, error: RequestValidationError) -> JSONResponse:
+        # FastAPI's own answer echoes the input: a 100 MB body back to the
+        # sender, and a NaN that JSON cannot encode (a 500). Where and what only.
+        details = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", "")} for e in error.errors()]
+        return JSONResponse({"error": "invalid request", "details": details}, status_code=422)
+
+    @app.exception_handler(RequestRejected)
+    async def rejected(_request: Request, error: RequestRejected) -> JSONResponse:
+        return JSONResponse({"error": str(error)}, status_code=error.status)
 
     @app.exception_handler(CheckTimeout)
     async def check_timeout(_request: Request, error: CheckTimeout) -> JSONResponse:

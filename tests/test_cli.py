@@ -207,6 +207,34 @@ def test_directory_is_walked(tmp_path: Path, article: Path) -> None:
     assert ids == [str(article), str(tmp_path / "sub" / "other.txt")]
 
 
+def test_directory_walk_reads_every_format(tmp_path: Path) -> None:
+    """The README's CI recipe checks a directory: HTML, Markdown, PO and XLIFF
+    files in it were skipped (the format table was read before the optional
+    formats registered)."""
+    (tmp_path / "page.html").write_text("<p>He went to the the market.</p>\n", encoding="utf-8")
+    (tmp_path / "notes.md").write_text("He went to the the market.\n", encoding="utf-8")
+    (tmp_path / "ui.po").write_text('msgid "a"\nmsgstr "He went to the the market."\n', encoding="utf-8")
+    (tmp_path / "unit.xlf").write_text(
+        '<?xml version="1.0"?><xliff version="1.2"><file source-language="de" target-language="en">'
+        '<body><trans-unit id="1"><source>Er ging zum Markt.</source><target>He went to the the market.</target>'
+        "</trans-unit></body></file></xliff>\n", encoding="utf-8")
+    result = run_mtqa("check", "--no-model", "--lang", "en", "--format", "json", str(tmp_path))
+    documents = json.loads(result.stdout)["documents"]
+    assert sorted(Path(d["id"]).name for d in documents) == ["notes.md", "page.html", "ui.po", "unit.xlf"]
+    assert all(any(f["rule"] == "repetition.doubled-word" for f in d["findings"]) for d in documents)
+
+
+def test_a_format_whose_extra_is_missing_is_refused_not_read_as_text(monkeypatch) -> None:
+    from mtqa import formats
+    from mtqa.errors import MtqaError
+
+    formats.format_for("x.txt")  # the optional formats registered
+    monkeypatch.delitem(formats.FORMATS, "xliff")
+    with pytest.raises(MtqaError, match=r"pip install 'mtqa\[formats\]'"):
+        formats.format_for("unit.xlf")
+    assert ".xlf" in formats.known_extensions()  # a directory walk still finds it, and says why it cannot read it
+
+
 def test_usage_errors_exit_2(article: Path) -> None:
     for args in (
         ["check", "--lang", "klingon", str(article)],
@@ -270,3 +298,46 @@ def test_fix_several_files_in_place(tmp_path: Path) -> None:
     assert first.read_text(encoding="utf-8") == FIXED
     assert second.read_text(encoding="utf-8") == CLEAN
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "b.txt"]  # no backups asked for
+
+
+def test_the_api_refuses_what_the_cli_refuses() -> None:
+    """One validation for every entry point (mtqa.options): the API accepted
+    a misspelt rule (and returned nothing), an unknown language, a NaN."""
+    import mtqa
+    from mtqa.options import OptionsError
+
+    text = "He went to the the market."
+    for kwargs, param in (({"select": ["entitie"]}, "select"), ({"lang": "xx"}, "lang"),
+                          ({"min_confidence": float("nan")}, "min_confidence"), ({"ignore": ["nope"]}, "ignore")):
+        with pytest.raises(OptionsError) as raised:
+            mtqa.check(text, **{"lang": "en", **kwargs})
+        assert raised.value.param == param
+    result = run_mtqa("check", "--no-model", "--select", "entitie", "-", input=text.encode())
+    assert result.returncode == 2 and b"entitie" in result.stderr
+    # a language with its region is its language everywhere (spacing.currency was dropped for en-US)
+    assert [f.rule for f in mtqa.check("The ticket costs $ 25 now.", "en-US").findings] == ["spacing.currency"]
+
+
+def test_jsonl_bad_records_are_their_own_errors_and_the_run_goes_on(tmp_path: Path) -> None:
+    lines = [
+        json.dumps({"id": "deep", "text": "Hello.", "source": "[" * 100_000}),  # a string: fine
+        '{"id": "nested", "text": "x", "source": ' + "[" * 100_000 + "]" * 100_000 + "}",
+        json.dumps({"id": "badlang", "text": "He went to the the market.", "lang": "xx-nonsense"}),
+        json.dumps({"id": "lone", "text": "He said \ud800 hello.", "lang": "en"}),
+        json.dumps({"id": "ok", "text": "He went to the the market.", "lang": "en-GB"}),
+    ]
+    export = tmp_path / "export.jsonl"
+    export.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    for output in ("json", "jsonl", "sarif", "github", "text"):
+        result = run_mtqa("check", "--no-model", "--format", output, str(export))
+        assert result.returncode == 2, (output, result.stderr[-500:])  # bad lines are input errors
+        assert b"Traceback" not in result.stderr
+    documents = json.loads(run_mtqa("check", "--no-model", "--format", "json", str(export)).stdout)["documents"]
+    by_id = {d["id"]: d for d in documents}
+    assert "nests its JSON too deeply" in by_id[f"{export}:2"]["error"]
+    assert "unknown language 'xx-nonsense'" in by_id["badlang"]["error"]
+    assert [f["rule"] for f in by_id["lone"]["findings"]] == ["encoding.replacement-char"]
+    assert [f["rule"] for f in by_id["ok"]["findings"]] == ["repetition.doubled-word"]
+    fixed = run_mtqa("fix", str(export))
+    assert fixed.returncode in (0, 1, 2) and b"Traceback" not in fixed.stderr
+    fixed.stdout.decode("utf-8")  # encodable: no lone surrogate written

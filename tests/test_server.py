@@ -52,6 +52,45 @@ def test_bad_requests_are_rejected_clearly(client: TestClient) -> None:
     assert response.status_code == 422 and "unknown language" in response.text
 
 
+def test_options_are_validated_as_the_cli_does(client: TestClient) -> None:
+    for body in ({"text": "x", "lang": "en", "select": ["entitie"]},
+                 {"text": "x", "lang": "en", "ignore": ["nope"]}):
+        response = client.post("/check", json=body)
+        assert response.status_code == 422 and "no rule or family named" in response.text
+    response = client.post("/check", content=b'{"text": "x", "lang": "en", "min_confidence": NaN}',
+                           headers={"Content-Type": "application/json"})
+    assert response.status_code == 422
+
+
+def test_lone_surrogates_and_bad_records_are_answered_not_crashed(client: TestClient) -> None:
+    body = b'{"text": "He said \\ud800 hello.", "lang": "en"}'
+    for path in ("/check", "/fix"):
+        response = client.post(path, content=body, headers={"Content-Type": "application/json"})
+        assert response.status_code == 200, path
+    assert [f["rule"] for f in client.post("/check", content=body, headers={"Content-Type": "application/json"})
+            .json()["documents"][0]["findings"]] == ["encoding.replacement-char"]
+    export = (b'{"id": "a", "text": "He went to the the market.", "lang": "xx"}\n'
+              b'{"id": "b", "text": "x", "source": ' + b"[" * 100_000 + b"]" * 100_000 + b'}\n'
+              b'{"id": "c", "text": "He said \\ud800 hi.", "lang": "en"}\n')
+    response = client.post("/check/jsonl", content=export)
+    assert response.status_code == 200
+    documents = response.json()["documents"]
+    assert "unknown language" in documents[0]["error"] and "too deeply" in documents[1]["error"]
+    assert [f["rule"] for f in documents[2]["findings"]] == ["encoding.replacement-char"]
+
+
+def test_body_limits_and_content_type(client: TestClient) -> None:
+    from mtqa import server
+
+    response = client.post("/check", content=b"text=hello", headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert response.status_code == 415
+    huge = b'{"text": "' + b"a" * (server.MAX_BODY_BYTES + 10) + b'"}'
+    response = client.post("/check", content=huge, headers={"Content-Type": "application/json"})
+    assert response.status_code == 413 and len(response.content) < 1000  # refused, not echoed
+    response = client.post("/check", json={"text": "x" * 100, "lang": "en", "min_confidence": 7})
+    assert response.status_code == 422 and "x" * 100 not in response.text  # no input echoed
+
+
 def test_rules_and_health(client: TestClient) -> None:
     assert client.get("/health").json()["status"] == "ok"
     assert any(rule["id"] == "entities.garbled" for rule in client.get("/rules").json())

@@ -47,6 +47,22 @@ def _load_optional() -> None:
         register(Xliff())
 
 
+# Formats whose package is an optional extra, by extension: without it such a
+# file must be refused with the way to read it, never checked as plain text
+# (its markup would read as prose, and a fix would be written back as text).
+OPTIONAL_FORMATS: dict[str, tuple[str, str]] = {
+    **{ext: ("Markdown", "markdown-it-py") for ext in (".md", ".markdown", ".mdown", ".mkd")},
+    **{ext: ("XLIFF", "defusedxml") for ext in (".xlf", ".xliff", ".xlf2")},
+}
+
+
+def known_extensions() -> set[str]:
+    """Every extension mtqa reads (a directory is walked for these), the
+    optional formats' included so that a missing extra is reported, not skipped."""
+    _load_optional()
+    return {ext for f in FORMATS.values() for ext in f.extensions if ext} | set(OPTIONAL_FORMATS) | {".jsonl"}
+
+
 def format_for(path: str, override: str | None = None) -> Format:
     _load_optional()
     if override:
@@ -57,6 +73,9 @@ def format_for(path: str, override: str | None = None) -> Format:
     for format_ in FORMATS.values():
         if suffix and suffix in format_.extensions:
             return format_
+    if suffix in OPTIONAL_FORMATS:
+        name, package = OPTIONAL_FORMATS[suffix]
+        raise MtqaError(f"{path}: reading {name} needs {package}: pip install 'mtqa[formats]'")
     return FORMATS["text"]
 
 

@@ -10,6 +10,7 @@ import json
 from typing import IO, Iterator
 
 from mtqa.findings import Document, TextUnit
+from mtqa.langid import normalise_language
 
 MAX_LINE_BYTES = 20 * 1024 * 1024
 _OPTIONAL_STRINGS = ("lang", "source", "source_lang", "reference")
@@ -34,7 +35,12 @@ def iter_documents(stream: IO[bytes], source: str, language: str | None = None) 
         except json.JSONDecodeError as error:
             yield _bad(where, f"line {number} is not valid JSON: {error.msg} (column {error.colno})")
             continue
+        except RecursionError:
+            yield _bad(where, f"line {number} nests its JSON too deeply to read")
+            continue
         problem = _validate(record)
+        if problem is None:
+            languages, problem = _languages(record)
         if problem:
             yield _bad(where, f"line {number}: {problem}", record_id=_record_id(record))
             continue
@@ -46,12 +52,12 @@ def iter_documents(stream: IO[bytes], source: str, language: str | None = None) 
                     text=record["text"],
                     id=None,
                     source=record.get("source"),
-                    source_lang=record.get("source_lang"),
+                    source_lang=languages["source_lang"],
                     reference=record.get("reference"),
                 )
             ],
-            language=record.get("lang") or language,
-            source_language=record.get("source_lang"),
+            language=languages["lang"] or language,
+            source_language=languages["source_lang"],
             meta={"line": number, "record": record},
         )
 
@@ -75,6 +81,19 @@ def _validate(record: object) -> str | None:
         if record.get(key) is not None and not isinstance(record[key], str):
             return f'field "{key}" must be a string'
     return None
+
+
+def _languages(record: dict) -> tuple[dict[str, str | None], str | None]:
+    """`lang` and `source_lang` as rule languages (`en-US` -> `en`), or the
+    problem with them: an unknown code is that record's error, not the run's."""
+    found: dict[str, str | None] = {}
+    for key in ("lang", "source_lang"):
+        value = record.get(key)
+        try:
+            found[key] = normalise_language(value) if value else None
+        except ValueError as error:
+            return found, f'field "{key}": {error}'
+    return found, None
 
 
 def _bad(where: str, message: str, record_id: str | None = None) -> Document:
