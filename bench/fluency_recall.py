@@ -81,7 +81,7 @@ def main() -> int:
 
     captured: list = []
     if args.dump:
-        sweep.MARGIN, sweep.KIND_MARGIN = -1e9, {}
+        sweep.MARGIN, sweep.KIND_MARGIN, sweep.LANGUAGE_MARGINS = -1e9, {}, {}
         real_verify = sweep.verify
 
         def recording(scorer, candidates):
@@ -99,11 +99,16 @@ def main() -> int:
         captured.clear()
         proposals = review_module.review(text, language, args.model)
         if args.dump:
+            anomaly = [dict(start=p.start, end=p.end, suggestion=(p.suggestions or [None])[0],
+                            edit=p.context.get("edit"), gain=p.context.get("gain"))
+                       for p in proposals if "screen" not in p.context]
+            # The sweep is verified at every word; review drops what overlaps
+            # the anomaly path's proposal (review._sweep), and so does the dump.
             sweep_found = [dict(start=f.edit.start, end=f.edit.end, replacement=f.edit.replacement, word=f.word,
                                 kind=f.kind, screen=round(f.screen, 3), gain=round(f.gain, 3))
-                           for f in captured if f is not None]
-            anomaly = [dict(start=p.start, end=p.end, suggestion=(p.suggestions or [None])[0])
-                       for p in proposals if "screen" not in p.context]
+                           for f in captured if f is not None
+                           and not any(a["start"] < max(f.edit.end, f.edit.start + 1) + 1
+                                       and f.edit.start < a["end"] + 1 for a in anomaly)]
             records.append(dict(text=text, sweep=sweep_found, anomaly=anomaly))
         return proposals
 

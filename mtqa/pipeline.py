@@ -150,7 +150,7 @@ def check_unit(
             if override is not None:
                 finding.severity = override
             collected.append((check.priority, finding))
-    findings = _drop_shadowed(collected)
+    findings = _drop_model_echoes(_drop_shadowed(collected))
     if locate:
         _locate(findings, unit)
     return findings
@@ -187,6 +187,27 @@ def _drop_shadowed(collected: list[tuple[int, Finding]]) -> list[Finding]:
             kept.append((priority, finding))
     kept.sort(key=lambda pair: (pair[1].start, pair[0], pair[1].end))
     return [finding for _, finding in kept]
+
+
+def _drop_model_echoes(findings: list[Finding]) -> list[Finding]:
+    """Drop a model finding that overlaps a repeated word or phrase: the
+    model's rewrite echoes the rule's (`in the the coastal towns`: the doubled
+    word, and then the model's deletion of one `the`, which `fix` would apply
+    on top of the rule's). Other mechanical findings may sit inside a real
+    model finding (`will " no desire`: the quote's spacing and the verb)."""
+    spans = sorted((f.start, max(f.end, f.start + 1)) for f in findings if f.rule.startswith("repetition."))
+    if not spans or all(f.origin != "model" for f in findings):
+        return findings
+    starts = [start for start, _ in spans]
+    max_ends = list(itertools.accumulate((end for _, end in spans), max))
+    kept = []
+    for finding in findings:
+        if finding.origin == "model":
+            index = bisect.bisect_left(starts, max(finding.end, finding.start + 1)) - 1
+            if index >= 0 and max_ends[index] > finding.start:
+                continue
+        kept.append(finding)
+    return kept
 
 
 def _locate(findings: list[Finding], unit: TextUnit) -> None:

@@ -68,7 +68,7 @@ def main() -> int:
     records = [json.loads(line) for path in args.dumps for line in path.open(encoding="utf-8")]
     kinds = sorted({f["kind"] for r in records for f in r["sweep"]})
     best = None
-    for screen, default in itertools.product((1.0, 2.0, 3.0, 4.0), (5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 12.0)):
+    for screen, default in itertools.product((1.0, 2.0, 3.0, 4.0), (3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 12.0)):
         margins = {kind: default for kind in kinds}
         # While alarms exceed the target, raise the margin of the kind whose
         # next step removes alarms for the least recall (greedy).

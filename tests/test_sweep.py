@@ -32,6 +32,16 @@ def test_grammar_proposes_the_repair_of_each_error_kind():
         "Le gouvernement a présenté son plan lundi."] == "pronoun"
 
 
+def test_english_agreement_edits_only_words_with_a_number_partner():
+    def agreement(word: str) -> list[str]:
+        return [other for other, kind in grammar.substitutions(word, "en") if kind == "agreement"]
+
+    assert agreement("says") == ["say"] and agreement("report") == ["reports"]
+    assert agreement("was") == ["were"] and agreement("Homes") == ["Home"]
+    for word in ("theirs", "hers", "ours", "always", "news", "quickly", "these", "those", "about", "into"):
+        assert agreement(word) == [], word
+
+
 def test_grammar_never_edits_names_or_numbers():
     sentence = "The report by Will Smith listed 12 cases in May."
     spans = word_spans(sentence)
@@ -105,3 +115,16 @@ def test_the_sweep_is_silent_on_fluent_sentences(gemma):
         "Die Regierung hat den Plan am Montag im Parlament vorgestellt."
     )
     assert review(text, "en", "gemma3-270m") == []
+
+
+def test_model_findings_do_not_echo_a_repeated_word(gemma):
+    """`in the the coastal towns`: the repetition rule reports `the the`; the
+    sweep also proposed deleting `the` (0.93, auto-applied on top)."""
+    import mtqa
+
+    text = "Local authorities say more than 12,000 people have arrived in the the coastal towns since the announcement."
+    findings = mtqa.check(text, "en", use_model=True).findings
+    assert [(f.rule, f.text) for f in findings if f.rule.startswith("repetition.")] == [
+        ("repetition.doubled-word", "the the")]
+    assert not [f for f in findings if f.origin == "model"]
+    assert mtqa.fix(text, "en", use_model=True) == text.replace("the the", "the")

@@ -16,6 +16,7 @@ WMT news (en, de, fr originals) against BAD word tags of MLQE-PE train.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from mtqa.fluency import sweep
 from mtqa.fluency.candidates import is_function_word
@@ -56,6 +57,12 @@ class SentenceAnalysis:
     # The grammar edits the model prefers at their word (sweep.screen): (edit,
     # word index, first-token gain), offsets relative to the sentence.
     screened: list = field(default_factory=list)
+    # Those of them that cleared their margin (sweep.SweepEdit, offsets
+    # relative to the sentence); None where the sweep did not run.
+    swept: list | None = None
+    # The anomaly path's rewrite (review.Proposal, offsets relative to the
+    # sentence), proposed with the sweep.
+    proposal: Any = None
 
     @property
     def logprob(self) -> float:
@@ -85,22 +92,28 @@ def analyse(
     scorer: LanguageModelScorer,
     sentences: list[tuple[int, int, str]],
     language: str | None,
+    *,
+    screen: bool = True,
 ) -> list[SentenceAnalysis]:
     """Score every sentence once (one batched pass) and mark anomalous words.
 
     The hidden states of the tokens a rewrite may edit (a rewrite candidate
     and the two words before it) are kept on the scored text: the rewrite
-    ranking uses them to order its candidates almost for free. Before the
-    others are dropped, the sweep screens the grammar's edits at every word
-    with them (sweep.screen)."""
-    scored = scorer.token_logprobs([text for _, _, text in sentences], top_k=TOP_K, keep_states=True)
+    ranking uses them to order its candidates almost for free. With `screen`,
+    before the others are dropped, the sweep screens the grammar's edits at
+    every word with them (sweep.screen), and the keys and values of every
+    sentence stay on its scored text (ScoredText.cache) for verifying them:
+    the caller drops them (review.analyse_text)."""
+    scored = scorer.token_logprobs(
+        [text for _, _, text in sentences], top_k=TOP_K, keep_states=True, keep_cache=screen
+    )
     analyses = []
     for (start, end, _), result in zip(sentences, scored):
         words = word_scores(result)
         scores = anomaly_scores(words, language)
         if len(words) < MIN_WORDS:
             scores = [min(score, 0.0) for score in scores]
-        screened = sweep.screen(scorer, result, words, language) if len(words) >= MIN_WORDS else []
+        screened = sweep.screen(scorer, result, words, language) if screen and len(words) >= MIN_WORDS else []
         result.states = _states_near_rewrites(result, words, scores)
         anomalies = [i for i, score in enumerate(scores) if score >= FLAG_THRESHOLD]
         analyses.append(SentenceAnalysis(start, end, result, words, anomalies, scores, screened))

@@ -59,6 +59,14 @@ SUBSTITUTES: dict[str, dict[str, tuple[tuple[str, ...], ...]]] = {
 # English agreement: a verb's other number is made by its -s ending (the
 # model rejects non-words), and these irregular pairs.
 EN_AGREEMENT = (("is", "are"), ("was", "were"), ("has", "have"), ("does", "do"))
+# Words with an -s ending (or none) that no verb or noun shares with a
+# number partner: stripping or adding the -s makes another word (`theirs` ->
+# `their`, `always` -> `alway`) or a non-word, and costs a verification each.
+EN_NO_NUMBER = frozenset({
+    "hers", "ours", "yours", "theirs", "this", "thus", "always", "perhaps", "news", "series", "species",
+    "sometimes", "towards", "afterwards", "besides", "whereas", "nevertheless", "politics", "economics",
+    "whose", "those", "these", "themselves", "ourselves", "yourselves", "itself", "himself", "herself",
+})
 # Function words that MT inserts where none belongs, or leaves out, per language.
 DELETABLE: dict[str, frozenset[str]] = {
     "en": frozenset({"the", "a", "an", "of", "to", "for", "in", "on", "at", "by", "with", "from", "that", "it"}),
@@ -85,8 +93,10 @@ def _english_agreement(word: str) -> list[str]:
             return [b]
         if lowered == b:
             return [a]
-    if not lowered.isalpha() or len(lowered) < 4:
+    if not lowered.isalpha() or len(lowered) < 4 or lowered in EN_NO_NUMBER or lowered.endswith("ly"):
         return []
+    if any(lowered in words for words in FUNCTION_WORDS["en"].values()):
+        return []  # function words have their own classes above
     if lowered.endswith("ies") and len(lowered) > 4:
         return [lowered[:-3] + "y"]
     if lowered.endswith(("ches", "shes", "sses", "xes")):

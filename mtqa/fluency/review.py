@@ -73,25 +73,43 @@ def sentence_scores(scorer: LanguageModelScorer, texts: list[str]) -> list[tuple
 # once however many rules need it.
 _ANALYSES: OrderedDict[tuple[str, str | None, str], detect.SentenceAnalysis] = OrderedDict()
 _ANALYSIS_CACHE_SIZE = 4096
+# Sentences scored per detection pass: the keys and values of all of them are
+# held until their sweep is verified (about 40 KB per token for Gemma 3 270M).
+ANALYSIS_CHUNK = 64
 
 
 def analyse_text(
-    text: str, language: str | None, model: str | None = None, *, prose_only: bool = False
+    text: str, language: str | None, model: str | None = None, *, prose_only: bool = False, propose: bool = False
 ) -> list[detect.SentenceAnalysis]:
     """The sentences of `text` scored (one batched pass for those not yet
     scored), with their anomalies; offsets relative to `text`.
 
     `prose_only`: only full sentences (the rewrite check judges nothing else),
     so headlines and captions cost nothing unless word-level QE asks for them.
+    `propose`: also propose the rewrites of every sentence, the anomaly path's
+    (SentenceAnalysis.proposal) and the sweep's (SentenceAnalysis.swept),
+    while the sentences' keys and values are at hand (mtqa/fluency/
+    continuation.py); a sentence analysed earlier without it is scored again.
     """
     scorer = get_scorer(model)
     spans = [
         s for s in sentences(text)
         if len(s.text) <= MAX_SENTENCE_CHARS and (not prose_only or _is_prose(s.text))
     ]
-    missing = list(dict.fromkeys(s.text for s in spans if (scorer.name, language, s.text) not in _ANALYSES))
-    if missing:
-        for analysis in detect.analyse(scorer, [(0, len(t), t) for t in missing], language):
+    missing = list(dict.fromkeys(
+        s.text for s in spans
+        if (analysis := _ANALYSES.get((scorer.name, language, s.text))) is None
+        or (propose and analysis.swept is None)
+    ))
+    for start in range(0, len(missing), ANALYSIS_CHUNK):
+        chunk = missing[start : start + ANALYSIS_CHUNK]
+        analysed = detect.analyse(scorer, [(0, len(t), t) for t in chunk], language, screen=propose)
+        if propose:
+            for analysis in analysed:
+                analysis.proposal = _attempt(scorer, analysis, language)
+            _verify_screened(scorer, analysed, language)
+        for analysis in analysed:
+            analysis.scored.cache = None  # the keys and values are only for verifying
             sentence = analysis.scored.text
             remember(scorer.name, sentence, analysis.logprob, len(analysis.scored.tokens))
             _ANALYSES[(scorer.name, language, sentence)] = analysis
@@ -103,6 +121,20 @@ def analyse_text(
     while len(_ANALYSES) > _ANALYSIS_CACHE_SIZE:
         _ANALYSES.popitem(last=False)
     return analyses
+
+
+def _verify_screened(scorer: LanguageModelScorer, analyses: list[detect.SentenceAnalysis], language) -> None:
+    """Verify every sentence's screened edits in one batch, while the keys and
+    values of the sentences are still at hand (sweep.verify)."""
+    candidates, owners = [], []
+    for analysis in analyses:
+        analysis.swept = []
+        for edit, index, gain in analysis.screened:
+            candidates.append((analysis.scored, analysis.words, edit, index, gain, language))
+            owners.append(analysis)
+    for analysis, found in zip(owners, sweep.verify(scorer, candidates) if candidates else []):
+        if found is not None:
+            analysis.swept.append(found)
 
 
 def forget_analyses() -> None:
@@ -129,49 +161,53 @@ def review(
         return []
     scorer = get_scorer(model)
     proposals: list[Proposal] = []
-    analyses = analyse_text(text, language, model, prose_only=True)
+    analyses = analyse_text(text, language, model, prose_only=True, propose=True)
     for analysis in analyses:
-        sentence = text[analysis.start : analysis.end]
-        worst_first = [
-            i
-            for i in sorted(analysis.anomalies, key=lambda i: -analysis.scores[i])
-            if analysis.scores[i] >= detect.REWRITE_THRESHOLD
-            and i >= detect.SENTENCE_START_WORDS  # too little left context to rewrite on
-        ]
-        for index in worst_first[:MAX_ATTEMPTS]:
-            proposal = _propose(scorer, analysis, sentence, index, language)
-            if proposal is None:
-                continue
-            proposal.start += analysis.start
-            proposal.end += analysis.start
-            proposals.append(proposal)
-            break  # one rewrite per sentence: later anomalies are often echoes of the first
+        if analysis.proposal is not None:
+            proposal = analysis.proposal
+            proposals.append(replace(proposal, start=proposal.start + analysis.start,
+                                     end=proposal.end + analysis.start, suggestions=list(proposal.suggestions),
+                                     context=dict(proposal.context)))
     proposals.extend(_sweep(scorer, text, analyses, proposals, language))
     return sorted(proposals, key=lambda p: p.start)
 
 
+def _attempt(scorer: LanguageModelScorer, analysis: detect.SentenceAnalysis, language) -> Proposal | None:
+    """The anomaly path's rewrite of one sentence (offsets relative to it), if any."""
+    sentence = analysis.scored.text
+    worst_first = [
+        i
+        for i in sorted(analysis.anomalies, key=lambda i: -analysis.scores[i])
+        if analysis.scores[i] >= detect.REWRITE_THRESHOLD
+        and i >= detect.SENTENCE_START_WORDS  # too little left context to rewrite on
+    ]
+    for index in worst_first[:MAX_ATTEMPTS]:
+        proposal = _propose(scorer, analysis, sentence, index, language)
+        if proposal is not None:
+            return proposal  # one rewrite per sentence: later anomalies are often echoes of the first
+    return None
+
+
 def _sweep(scorer, text: str, analyses, taken: list[Proposal], language: str | None) -> list[Proposal]:
-    """Proposals of the sweep over every word (sweep.py), verified in one
-    batch for the whole text, where the anomaly path proposed nothing."""
-    candidates, owners = [], []
-    for analysis in analyses:
-        for edit, index, gain in analysis.screened:
-            start, end = analysis.start + edit.start, analysis.start + max(edit.end, edit.start + 1)
-            if any(p.start < end + 1 and start < p.end + 1 for p in taken):
-                continue
-            candidates.append((analysis.scored, analysis.words, edit, index, gain, language))
-            owners.append(analysis)
-    verified = sweep.verify(scorer, candidates) if candidates else []
-    by_sentence: dict[int, list] = {}
-    for analysis, found in zip(owners, verified):
-        if found is not None:
-            by_sentence.setdefault(id(analysis), [analysis, []])[1].append(found)
+    """Proposals of the sweep over every word (sweep.py, verified when the
+    sentences were analysed) where the anomaly path proposed nothing."""
     proposals = []
-    for analysis, found in by_sentence.values():
+    for analysis in analyses:
+        found = [
+            f for f in analysis.swept or ()
+            if not any(p.start < end + 1 and start < p.end + 1 for p in taken
+                       for start, end in [_sweep_span(analysis, f)])
+        ]
         for best in sweep.select(found):
             alternatives = sorted((f for f in found if f.word == best.word), key=lambda f: -f.gain)
             proposals.append(_sweep_proposal(scorer, analysis, best, alternatives, language))
     return proposals
+
+
+def _sweep_span(analysis, found) -> tuple[int, int]:
+    """Where a sweep edit lies in the unit text (an insertion covers one character)."""
+    edit = found.edit
+    return analysis.start + edit.start, analysis.start + max(edit.end, edit.start + 1)
 
 
 def _sweep_proposal(scorer, analysis, best, alternatives, language: str | None) -> Proposal:

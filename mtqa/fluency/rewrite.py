@@ -12,7 +12,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from mtqa.fluency import continuation
 from mtqa.fluency.candidates import Edit, tense
+from mtqa.fluency.continuation import Rewrite
 from mtqa.fluency.scorer import LanguageModelScorer, ScoredText
 
 FUNCTION_MARGIN = 5.0  # nats a function-word / form edit must gain (calibrated: clean-news en lines 1-60)
@@ -73,13 +75,14 @@ def rank(
 
     Three stages keep this cheap on a CPU: candidates are ordered by how much
     the model expected their first new token (nearly free) and only the best
-    are scored on a window of a few words around the edit (the effect of a
-    local edit shows up there); only the best few of those, and only when they
-    gain on the window, are rescored as whole sentences, which is
-    what the gain and the confidence are computed from. Text before an edit is
-    shared with the original, so only tokens from the edit on are scored and
-    compared with the original's tokens from the same point (equal to the
-    difference of whole-sentence sums).
+    are scored from the edit to the end of `window` (the effect of a local
+    edit shows up there); only the best few of those, and only when they gain
+    there, are scored to the end of the sentence, which is what the gain and
+    the confidence are computed from. Text before an edit is shared with the
+    original, so only tokens from the edit on are scored, with the original's
+    keys and values for the text before (continuation.py, when the original
+    kept them), and compared with the original's tokens from the same point
+    (equal to the difference of whole-sentence sums).
     """
     unique: dict[str, Edit] = {}
     for edit in sorted(edits, key=lambda e: (KIND_ORDER.get(e.kind, 9), e)):
@@ -95,18 +98,20 @@ def rank(
     if len(finalists) > FIRST_TOKEN_KEEP:
         finalists = _most_expected(scorer, original, list(unique), finalists)
     if window is not None:
-        lo, hi = window
-        local = [sentence[lo:hi]] + [sentence[lo : e.start] + e.replacement + sentence[e.end : hi] for e in finalists]
-        cuts = [e.start - lo for e in finalists]
-        cuts = [min(cuts)] + cuts  # the original counts only from each edit on (see _gain)
-        scored = scorer.rescore(local, cuts)
-        gains = [_gain(scored[i + 1], scored[0], cuts[i + 1], per_token) for i in range(len(finalists))]
+        _lo, hi = window
+        local = [
+            Rewrite(original, e.apply(sentence), e.start, hi + len(e.replacement) - (e.end - e.start))
+            for e in finalists
+        ]
+        shown = ScoredText(sentence, [t for t in original.tokens if t.start < hi])
+        scored = continuation.score(scorer, local)
+        gains = [_gain(scored[i], shown, e.start, per_token) for i, e in enumerate(finalists)]
         order = sorted(range(len(finalists)), key=lambda i: -gains[i])
         finalists = [finalists[i] for i in order[:PREFILTER_KEEP] if gains[i] >= WINDOW_FLOOR]
     if not finalists:
         return []
     texts = [e.apply(sentence) for e in finalists]
-    rescored = scorer.rescore(texts, [e.start for e in finalists])
+    rescored = continuation.score(scorer, [Rewrite(original, t, e.start, len(t) + 1) for e, t in zip(finalists, texts)])
     ranked = [
         Ranked(edit, text, _gain(result, original, edit.start, per_token))
         for edit, text, result in zip(finalists, texts, rescored)

@@ -56,6 +56,11 @@ class ScoredText:
     # may edit): with them, `first_token_gains` compares alternatives at a
     # position for two rows of the output layer instead of its full width.
     states: dict[int, Any] = field(default_factory=dict, repr=False, compare=False)
+    # The model's keys and values for every position of the text (mtqa/fluency/
+    # continuation.py), kept only where a caller asked (keep_cache=True) and
+    # dropped by it once its rewrites are scored: rewrites then run only the
+    # tokens from their edit on, with the sentence's whole left context.
+    cache: Any = field(default=None, repr=False, compare=False)
 
     @property
     def logprob(self) -> float:
@@ -90,6 +95,7 @@ class LanguageModelScorer:
         top_k: int = 0,
         score_from: Sequence[int] | None = None,
         keep_states: bool = False,
+        keep_cache: bool = False,
     ) -> list[ScoredText]:
         """Per-token log-probs (with char offsets, entropy, top-k) for each text.
 
@@ -99,6 +105,8 @@ class LanguageModelScorer:
         so their log-probs differ only from there on. `keep_states`: attach
         every scored token's hidden state (ScoredText.states, views into the
         batch's states): callers copy the few they need and drop the rest.
+        `keep_cache`: attach each text's keys and values (ScoredText.cache,
+        see mtqa/fluency/continuation.py), where the model's cache allows it.
         """
         encoded = [self._encode(text) for text in texts]
         results: list[ScoredText | None] = [None] * len(texts)
@@ -107,15 +115,17 @@ class LanguageModelScorer:
             for i in batch:
                 offsets = encoded[i][1]
                 cut = score_from[i] if score_from is not None else 0
-                skips.append(_first_token_from(offsets, cut))
-            scored, states = self._score_batch([encoded[i][0] for i in batch], top_k, skips, keep_states)
-            for index, skip, rows, kept in zip(batch, skips, scored, states):
+                skips.append(first_token_from(offsets, cut))
+            scored, states, caches = self._score_batch(
+                [encoded[i][0] for i in batch], top_k, skips, keep_states, keep_cache
+            )
+            for index, skip, rows, kept, cache in zip(batch, skips, scored, states, caches):
                 offsets = encoded[index][1][skip:]
                 tokens = [
                     TokenScore(start, end, lp, ent, tid, top)
                     for (start, end), (lp, ent, tid, top) in zip(offsets, rows)
                 ]
-                results[index] = ScoredText(texts[index], tokens)
+                results[index] = ScoredText(texts[index], tokens, cache=cache)
                 if kept is not None:
                     results[index].states = {skip + k: kept[k] for k in range(kept.shape[0])}
         return [r if r is not None else ScoredText(t, []) for r, t in zip(results, texts)]
@@ -143,7 +153,7 @@ class LanguageModelScorer:
         encoded = [self._encode(text) for text in texts]
         skips = []
         for i, (ids, offsets) in enumerate(encoded):
-            skips.append(_first_token_from(offsets, score_from[i]))
+            skips.append(first_token_from(offsets, score_from[i]))
         owners: list[list[int]] = [[] for _ in texts]
         pairs: list[tuple[int, int]] = []
         states = []
@@ -155,7 +165,7 @@ class LanguageModelScorer:
                 if not batch:
                     continue
                 ids, mask = self._pad([encoded[i][0][:-1] for i in batch])
-                hidden = self.model.base_model(input_ids=ids, attention_mask=mask).last_hidden_state
+                hidden = self.model.base_model(input_ids=ids, attention_mask=mask, use_cache=False).last_hidden_state
                 for row, i in enumerate(batch):
                     sequence = encoded[i][0]
                     for position in range(skips[i], len(sequence) - 1):
@@ -201,7 +211,7 @@ class LanguageModelScorer:
         wanted: list[tuple[int, int] | None] = []
         for text, cut in zip(texts, score_from):
             ids, offsets = self._encode(text)
-            index = _first_token_from(offsets, cut)
+            index = first_token_from(offsets, cut)
             shared = index < len(offsets) and ids[1 : index + 1] == known[:index]
             fits = shared and index < len(known) and index in original.states
             wanted.append((index, ids[index + 1]) if fits else None)
@@ -319,10 +329,16 @@ class LanguageModelScorer:
         return ids, mask
 
     def _score_batch(
-        self, sequences: list[list[int]], top_k: int, skips: list[int] | None = None, keep_states: bool = False
+        self,
+        sequences: list[list[int]],
+        top_k: int,
+        skips: list[int] | None = None,
+        keep_states: bool = False,
+        keep_cache: bool = False,
     ):
-        """Scores of every real (non-padding) position of a padded batch, and
-        per sequence its scored positions' hidden states (None unless kept).
+        """Scores of every real (non-padding) position of a padded batch, per
+        sequence its scored positions' hidden states (None unless kept) and its
+        keys and values (None unless kept).
 
         The positions of all rows are flattened before the output layer: its
         weight (vocabulary x hidden, 670 MB for Gemma) is then read once per
@@ -335,7 +351,13 @@ class LanguageModelScorer:
         lengths = [len(s) - 1 for s in sequences]  # positions predicting tokens 1..n
         skips = skips or [0] * len(sequences)
         with self._lock, torch.inference_mode():
-            hidden = self.model.base_model(input_ids=ids, attention_mask=mask).last_hidden_state
+            output = self.model.base_model(input_ids=ids, attention_mask=mask, use_cache=keep_cache)
+            hidden = output.last_hidden_state
+            caches = [None] * len(sequences)
+            if keep_cache:
+                from mtqa.fluency.continuation import sequence_caches
+
+                caches = sequence_caches(getattr(output, "cache", None), [len(s) for s in sequences])
             keep = torch.zeros_like(mask, dtype=torch.bool)
             for row, (n, skip) in enumerate(zip(lengths, skips)):
                 keep[row, skip:n] = True
@@ -351,7 +373,7 @@ class LanguageModelScorer:
             rows.append(flat[position : position + count])
             kept.append(states[position : position + count] if keep_states else None)
             position += count
-        return rows, kept
+        return rows, kept, caches
 
     def _post_process(self, logits, targets, top_k: int) -> list[tuple[float, float, int, list]]:
         """Per row of float32 logits (a few rows): log-prob of the target
@@ -370,7 +392,7 @@ class LanguageModelScorer:
         return list(zip(chosen.tolist(), entropy.tolist(), targets.tolist(), tops))
 
 
-def _first_token_from(offsets: list[tuple[int, int]], cut: int) -> int:
+def first_token_from(offsets: list[tuple[int, int]], cut: int) -> int:
     """Index of the first token starting at or after character `cut`
     (len(offsets) when none does)."""
     return next((k for k, (start, _) in enumerate(offsets) if start >= cut), len(offsets))

@@ -12,8 +12,9 @@ output-layer rows each: how much more the model expected the edit's first new
 token than the word that is there (exact, see
 LanguageModelScorer.first_token_gains). Only edits it prefers by SCREEN_GAIN
 nats are verified, all sentences' candidates in one batched rescoring of a
-window around each edit; an edit is proposed when its window gain clears the
-margin of its kind. Several edits in one sentence are all proposed when they
+window after each edit, with the sentence's whole left context (the keys and
+values of the detection pass are reused, continuation.py); an edit is
+proposed when its gain clears the margin of its kind in its language. Several edits in one sentence are all proposed when they
 are apart.
 """
 
@@ -22,30 +23,46 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from mtqa.fluency import grammar
-from mtqa.fluency.candidates import Edit
+from mtqa.fluency import continuation, grammar
+from mtqa.fluency.candidates import Edit, base_language
 from mtqa.fluency.scorer import LanguageModelScorer, ScoredText
 from mtqa.fluency.words import WordScore
 
 # Calibrated on injected errors in clean news against false alarms on
 # untouched sentences, calibration lines only (bench/fluency_recall.py
-# --split calibration --dump, then scripts/calibrate_sweep.py; en lines
-# 0-1999, de 0-1499: 263 damaged and 400 untouched sentences). On en, a
-# margin of 6 nats (7 for prepositions) gave 45% recall with 0.96 alarms per
-# 1,000 words, all of them from the anomaly path (two of the four were real
-# errors of the "clean" text); 5 nats gave 48% at 1.2. Lower screens than
-# 2 nats found little more on that data and cost a verification each.
-SCREEN_GAIN = 2.0  # nats the first new token must be more expected than the word there
+# --split calibration --per-kind 20 --clean 200 --dump, then
+# scripts/calibrate_sweep.py per language; en lines 0-1999, de 0-1499: 263
+# damaged and 400 untouched sentences). Gains are scored with the sentence's
+# whole left context (continuation.py). English: a margin of 5 nats (6 for
+# function words, 8 for prepositions) gave 59% recall, and none of the 0.96
+# alarms per 1,000 words came from the sweep (four from the anomaly path, two
+# of them real errors of the "clean" text); 4 nats gave 63% at 1.20. German:
+# the model is less sure of itself, 6 nats (7 prepositions, 8 pronouns) gave
+# 18% at 0.30 per 1,000 words; 5 nats 23% at 1.18. Languages without their
+# own margins get the German ones, the more cautious. A screen of 3 nats
+# instead of 2 lost one English hit of 92 and one German alarm of two, and
+# verifies fewer edits.
+SCREEN_GAIN = 3.0  # nats the first new token must be more expected than the word there
 MAX_PER_SENTENCE = 8  # screened edits verified per sentence (best first): bounds garbled MT
 # An insertion's first new token is often more expected than the word that
 # follows (the model likes an article before most nouns) while the sentence
 # reads no better: insertions need this much more screen gain, so that they
 # do not crowd a sentence's real candidates out of MAX_PER_SENTENCE.
 INSERT_SCREEN_PENALTY = 3.0
-WINDOW_BEFORE = 6  # words of left context in the verification window
-WINDOW_AFTER = 3  # words after the edit (its effect on what follows)
-MARGIN = 6.0  # nats of window gain an edit needs to be proposed
-KIND_MARGIN: dict[str, float] = {"preposition": 7.0}  # where calibration asked for more
+WINDOW_AFTER = 3  # words after the edit scored (its effect on what follows)
+MARGIN = 6.0  # nats of gain an edit needs to be proposed, where a language has no margins of its own
+KIND_MARGIN: dict[str, float] = {"preposition": 7.0, "pronoun": 8.0}  # where calibration asked for more
+# Per language: (margin, kind margins), as calibrated (see above).
+LANGUAGE_MARGINS: dict[str, tuple[float, dict[str, float]]] = {
+    "en": (5.0, {"function-word": 6.0, "preposition": 8.0}),
+    "de": (MARGIN, KIND_MARGIN),
+}
+
+
+def margin_for(kind: str, language: str | None) -> float:
+    """Nats of gain an edit of this kind needs in this language."""
+    default, kinds = LANGUAGE_MARGINS.get(base_language(language), (MARGIN, KIND_MARGIN))
+    return kinds.get(kind, default)
 SEPARATION = 2  # words between two edits proposed in one sentence
 
 
@@ -57,11 +74,12 @@ class SweepEdit:
     word: int  # index of the word it edits (or inserts before)
     kind: str  # error kind (grammar.error_kind)
     screen: float  # first-token gain (nats)
-    gain: float  # window log-prob gain (nats), length-corrected
+    gain: float  # log-prob gain from the edit to WINDOW_AFTER words after it (nats), length-corrected
+    language: str | None = None
 
     @property
     def margin(self) -> float:
-        return KIND_MARGIN.get(self.kind, MARGIN)
+        return margin_for(self.kind, self.language)
 
     @property
     def confidence(self) -> float:
@@ -122,35 +140,28 @@ def verify(
     scorer: LanguageModelScorer,
     candidates: list[tuple[ScoredText, list[WordScore], Edit, int, float, str | None]],
 ) -> list[SweepEdit | None]:
-    """Window gain of every candidate, all in one batched rescoring; None for
-    those that do not clear their kind's margin. A candidate is (scored
-    sentence, its words, edit, word index, screen gain, language)."""
-    texts: list[str] = []
-    cuts: list[int] = []
-    originals: dict[tuple[str, int, int, int], int] = {}
-    plan = []
-    for scored, words, edit, index, _screen, _language in candidates:
-        sentence = scored.text
-        lo = words[max(0, index - WINDOW_BEFORE)].start
-        hi = words[min(len(words) - 1, index + WINDOW_AFTER)].end
-        cut = edit.start - lo
-        key = (sentence, lo, hi, cut)
-        if key not in originals:
-            originals[key] = len(texts)
-            texts.append(sentence[lo:hi])
-            cuts.append(cut)
-        plan.append((originals[key], len(texts), cut, -scored.logprob / max(1, len(scored.tokens))))
-        texts.append(sentence[lo : edit.start] + edit.replacement + sentence[edit.end : hi])
-        cuts.append(cut)
-    if not texts:
-        return []
+    """Gain of every candidate from its edit to WINDOW_AFTER words after it,
+    with the sentence's whole left context, all in a few batches
+    (continuation.score: the original's keys and values are reused, only the
+    rewrite's new tokens run); None for those that do not clear their kind's
+    margin. A candidate is (scored sentence, its words, edit, word index,
+    screen gain, language); the scored sentence must carry its cache."""
     from mtqa.fluency.rewrite import _gain
 
-    rescored = scorer.rescore(texts, cuts)
+    rewrites, ends = [], []
+    for scored, words, edit, index, _screen, _language in candidates:
+        sentence = scored.text
+        end = words[min(len(words) - 1, index + WINDOW_AFTER)].end
+        text = edit.apply(sentence)
+        rewrites.append(continuation.Rewrite(scored, text, edit.start, end + len(text) - len(sentence)))
+        ends.append(end)
+    rescored = continuation.score(scorer, rewrites) if rewrites else []
     results: list[SweepEdit | None] = []
-    for (scored, _words, edit, index, screen_gain, language), (orig, cand, cut, per_token) in zip(candidates, plan):
-        gain = _gain(rescored[cand], rescored[orig], cut, per_token)
-        found = SweepEdit(edit, index, grammar.error_kind(edit, scored.text, language), screen_gain, gain)
+    for (scored, _words, edit, index, screen_gain, language), end, result in zip(candidates, ends, rescored):
+        original = ScoredText(scored.text, [t for t in scored.tokens if t.start < end])
+        per_token = -scored.logprob / max(1, len(scored.tokens))
+        gain = _gain(result, original, edit.start, per_token)
+        found = SweepEdit(edit, index, grammar.error_kind(edit, scored.text, language), screen_gain, gain, language)
         results.append(found if gain >= found.margin else None)
     return results
 
