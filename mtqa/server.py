@@ -93,6 +93,7 @@ class Readiness:
 
 
 MAX_BODY_BYTES = 4 * MAX_TEXT_CHARS + 65536  # a /check body: the text, JSON-escaped, and the options
+MAX_JSONL_BYTES = 64 * 1024 * 1024  # a /check/jsonl export; larger archives go through the CLI
 
 
 class RequestRejected(MtqaError):
@@ -112,16 +113,9 @@ async def read_check_request(request: Request) -> CheckRequest:
     content_type = request.headers.get("content-type", "application/json").split(";")[0].strip().lower()
     if content_type not in ("application/json", "text/json") and not content_type.endswith("+json"):
         raise RequestRejected(f"send the request as application/json, not {content_type}", 415)
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-        raise RequestRejected(f"the body is over the limit of {MAX_BODY_BYTES:,} bytes", 413)
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_BODY_BYTES:
-            raise RequestRejected(f"the body is over the limit of {MAX_BODY_BYTES:,} bytes", 413)
+    body = await read_body(request, MAX_BODY_BYTES)
     try:
-        data = json.loads(bytes(body))
+        data = json.loads(body)
     except (ValueError, RecursionError):
         raise RequestRejected("the body is not a JSON object", 422) from None
     if isinstance(data, dict):
@@ -132,6 +126,20 @@ async def read_check_request(request: Request) -> CheckRequest:
         details = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", "")} for e in error.errors()]
         raise RequestRejected("invalid request: " + "; ".join(
             f"{'.'.join(map(str, d['loc'])) or 'body'}: {d['msg']}" for d in details), 422) from None
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The request body, refused (413) from its Content-Length or as soon as
+    it grows past `limit`, never read whole first."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise RequestRejected(f"the body is over the limit of {limit:,} bytes", 413)
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise RequestRejected(f"the body is over the limit of {limit:,} bytes", 413)
+    return bytes(body)
 
 
 def _json_body(model: type[BaseModel]) -> dict:
@@ -225,7 +233,7 @@ def create_app(
     @app.post("/check/jsonl")
     async def check_jsonl(request: Request) -> JSONResponse:
         """A CMS export as the body (one JSON object a line); bad lines get an error."""
-        body = await request.body()
+        body = await read_body(request, MAX_JSONL_BYTES)
 
         def run_all() -> list[DocumentResult]:
             return [

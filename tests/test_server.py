@@ -87,6 +87,12 @@ def test_body_limits_and_content_type(client: TestClient) -> None:
     huge = b'{"text": "' + b"a" * (server.MAX_BODY_BYTES + 10) + b'"}'
     response = client.post("/check", content=huge, headers={"Content-Type": "application/json"})
     assert response.status_code == 413 and len(response.content) < 1000  # refused, not echoed
+    server.MAX_JSONL_BYTES, saved = 1000, server.MAX_JSONL_BYTES
+    try:
+        response = client.post("/check/jsonl", content=b'{"text": "a"}\n' * 200)
+        assert response.status_code == 413
+    finally:
+        server.MAX_JSONL_BYTES = saved
     response = client.post("/check", json={"text": "x" * 100, "lang": "en", "min_confidence": 7})
     assert response.status_code == 422 and "x" * 100 not in response.text  # no input echoed
 
