@@ -14,7 +14,7 @@ from typing import Callable, Iterable
 
 from mtqa import langid
 from mtqa.findings import Document, DocumentResult, Finding, Severity, TextUnit
-from mtqa.fix import apply_edits, select_edits
+from mtqa.fix import ExplainedFix, select_edits
 from mtqa.rules import CHECKS, RULES, CheckContext, load_checks, matches
 
 
@@ -57,9 +57,21 @@ DocumentScorer = Callable[[Document, "Options"], dict[str, float]]
 DOCUMENT_SCORERS: list[DocumentScorer] = []
 
 
+# Letters below which a detected language is not trusted: on a few words
+# the detectors guess (`had had the` is Somali, `â€œ the â€œ` Vietnamese), and
+# the guess changes once `fix` has edited them, so a second run would apply
+# another language's rules (not idempotent). Without a language, the
+# language-specific rules stay off and the universal ones run.
+MIN_DETECTION_LETTERS = 40
+
+
 def detect_language(text: str) -> str | None:
-    guess = langid.detect(text[:20000])
-    return guess.language if guess.language != "und" else None
+    """The document's language when the detectors are sure of it; else None."""
+    sample = text[:20000]
+    if sum(ch.isalpha() for ch in sample) < MIN_DETECTION_LETTERS:
+        return None
+    guess = langid.detect(sample)
+    return guess.language if guess.language != "und" and guess.reliable else None
 
 
 def check_document(document: Document, options: Options | None = None) -> DocumentResult:
@@ -84,8 +96,8 @@ def check_document(document: Document, options: Options | None = None) -> Docume
         if unit.id is None and len(document.units) > 1:
             unit = replace(unit, id=str(index + 1))
         units.append(unit)
-        unit_findings = check_unit(unit, language, options)
-        fixed_units.append(fix_unit(unit, unit_findings, language, options))
+        fixed, unit_findings = fix_unit(unit, check_unit(unit, language, options), language, options)
+        fixed_units.append(fixed)
         findings.extend(unit_findings)
     scores: dict[str, float] = {}
     if options.use_model:
@@ -106,26 +118,38 @@ def check_document(document: Document, options: Options | None = None) -> Docume
 MAX_FIX_PASSES = 4
 
 
-def fix_unit(unit: TextUnit, findings: list[Finding], language: str | None, options: Options) -> str:
-    """Apply accepted edits, then re-check the result until nothing changes.
+def fix_unit(
+    unit: TextUnit, findings: list[Finding], language: str | None, options: Options
+) -> tuple[str, list[Finding]]:
+    """Apply accepted edits, then re-check the result until nothing changes;
+    the fixed text and the findings that explain every change it makes.
 
-    Some repairs compose (a decoded `& quot ;` becomes a stray-spaced quote
-    that the spacing rules then re-attach); iterating makes `fix` idempotent.
-    Later passes run only the mechanical rules that fix: the model's
-    suggestions were already weighed in the first pass, and flag-only rules
+    Some repairs compose (a decoded `&quot;` leaves a stray-spaced quote that
+    the spacing rules then re-attach); iterating makes `fix` idempotent. Each
+    later pass's edits are reported too, folded into the finding whose output
+    they touch or as findings of their own (fix.ExplainedFix): a repeat that
+    shows only once `the the` is one word (`to the the market to the market`)
+    is deleted as part of that finding, which says so, never silently. Later
+    passes run only the mechanical rules that fix. The
+    model's suggestions were weighed in the first pass; flag-only rules
     (language) cannot change the text.
     """
-    text = apply_edits(unit.text, select_edits(findings, options.min_confidence))
-    if text == unit.text:
-        return text
+    applied = select_edits(findings, options.min_confidence)
+    explained = ExplainedFix(unit.text, findings, applied)
+    if explained.text == unit.text:
+        return unit.text, findings
     mechanical = replace(options, use_model=False, fixing_only=True)
     for _ in range(MAX_FIX_PASSES - 1):
-        again = check_unit(replace(unit, text=text), language, mechanical, locate=False)
-        fixed = apply_edits(text, select_edits(again, options.min_confidence))
-        if fixed == text:
+        again = check_unit(replace(unit, text=explained.text), language, mechanical, locate=False)
+        edits = select_edits(again, options.min_confidence)
+        if not edits:
             break
-        text = fixed
-    return text
+        before = explained.text
+        explained.apply(edits)
+        if explained.text == before:
+            break
+    _locate(explained.findings, unit)
+    return explained.text, explained.findings
 
 
 def check_unit(

@@ -228,6 +228,9 @@ def _language(context: CheckContext) -> str:
     return (context.language or "").split("-", 1)[0].lower()
 
 
+_ANY_FUNCTION: set[str] = set().union(*_FUNCTION.values())
+
+
 def _legit_double(
     first: _Token, second: _Token, language: str, sentence_start: bool, previous: str
 ) -> bool:
@@ -235,7 +238,9 @@ def _legit_double(
     key = first.key
     if previous in _LEGIT_AFTER.get(language, {}).get(key, ()):
         return True
-    function = _FUNCTION.get(language, set())
+    # Without a language, a word that is a function word anywhere counts as
+    # one (`The the` is an error in any language that has `the`).
+    function = _FUNCTION.get(language, set()) if language else _ANY_FUNCTION
     if key in _UNIVERSAL or all(part in _UNIVERSAL for part in key.split("-")):
         return True  # bla bla, ля-ля-ля ля-ля-ля
     if len(key) == 1 and (first.word != second.word or not second.joined_right):
