@@ -50,7 +50,7 @@ def main() -> int:
     from mtqa.fluency import rewrite
     from mtqa.fluency.review import review
 
-    rewrite.FUNCTION_MARGIN = rewrite.CONTENT_MARGIN = 0.0  # every rewrite that gains anything
+    rewrite.FUNCTION_MARGIN = rewrite.FUNCTION_PROPOSE = rewrite.CONTENT_MARGIN = 0.0  # every rewrite that gains anything
     detok = MosesDetokenizer("en")
     ter = TER()
     start, stop = (int(x) for x in args.lines.split(":"))
