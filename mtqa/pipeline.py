@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import re
 from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable
 
@@ -65,9 +66,15 @@ DOCUMENT_SCORERS: list[DocumentScorer] = []
 MIN_DETECTION_LETTERS = 40
 
 
+# Entities, also garbled and double-escaped (`&amp;quot;`, `& # 39;`): their
+# letters are no language, and `fix` removes them (a guess from them would
+# not survive the fix).
+_ENTITY_LIKE = re.compile(r"&\s?#?\s?\w{1,10}\s?;")
+
+
 def detect_language(text: str) -> str | None:
     """The document's language when the detectors are sure of it; else None."""
-    sample = text[:20000]
+    sample = _ENTITY_LIKE.sub(" ", text[:20000])
     if sum(ch.isalpha() for ch in sample) < MIN_DETECTION_LETTERS:
         return None
     guess = langid.detect(sample)

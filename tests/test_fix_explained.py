@@ -90,3 +90,18 @@ def test_property_fix_is_explained_and_idempotent(pieces, lang):
     again = mtqa.check(result.fixed_text, lang)
     assert again.fixed_text == result.fixed_text  # a second run changes nothing
     result.fixed_text.encode("utf-8")
+
+
+def test_a_run_of_spaces_inside_quotes_is_removed_in_one_pass():
+    # One space per pass: `fix` ran out of passes and a second run changed the text again.
+    result = assert_explained("the ' old   monastery    ' stood", "en")
+    assert result.fixed_text == "the 'old monastery' stood"
+    assert mtqa.check(result.fixed_text, "en").fixed_text == result.fixed_text
+
+
+def test_entity_letters_do_not_decide_the_language():
+    # `quot` and `amp` made this French; once decoded it had no language, and a second run fixed more.
+    text = "market the &quot; the café café &quot; &amp;quot; &amp;quot;"
+    result = assert_explained(text, None)
+    assert result.language is None
+    assert mtqa.check(result.fixed_text).fixed_text == result.fixed_text

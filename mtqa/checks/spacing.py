@@ -310,8 +310,19 @@ def _single_quotes(text: str, spans: list[tuple[int, int]]) -> Iterator[Edit]:
             for open_index, close_index in zip(marks[0::2], marks[1::2]):
                 if close_index - open_index > 200 or text[open_index + 1] != " " or text[close_index - 1] != " ":
                     continue
-                yield Edit("quote-inner", open_index, open_index + 2, "'", "Space after the opening quotation mark")
-                yield Edit("quote-inner", close_index - 1, close_index + 1, "'", "Space before the closing quotation mark")
+                # the whole run of spaces: one at a time, `fix` would need a pass per space
+                after_open = open_index + 1
+                while after_open < close_index and text[after_open] == " ":
+                    after_open += 1
+                if after_open == close_index:
+                    continue  # only spaces between the marks: nothing to attach them to
+                before_close = close_index
+                while before_close > after_open and text[before_close - 1] == " ":
+                    before_close -= 1
+                yield Edit("quote-inner", open_index, after_open, "'", "Space after the opening quotation mark")
+                if before_close > after_open:
+                    yield Edit("quote-inner", before_close, close_index + 1, "'",
+                               "Space before the closing quotation mark")
         elif len(marks) == 1:
             index = marks[0]
             if index >= 2 and text[index - 1] == " " and text[index - 2] in "sSxzZ" and index + 1 < end:
