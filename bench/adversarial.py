@@ -29,6 +29,7 @@ FAMILIES: dict[str, tuple[str, str, str, str]] = {
     "tabs": ("\t", "text", "a", "b"),
     "quotes": ('"', "text", "", ""),
     "entity-starts": ("&#", "text", "", ""),
+    "entities": ("a &quot; ", "text", "", ""),
     "parens": ("(", "text", "", ""),
     "space-before-punct": (" ,", "text", "a", ""),
     "cyrillic": ("привет ", "text", "", ""),

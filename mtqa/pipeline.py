@@ -8,6 +8,7 @@ the same damage, maps offsets to line:column and computes the fixed text.
 from __future__ import annotations
 
 import bisect
+import html
 import itertools
 import re
 from dataclasses import dataclass, field, replace
@@ -66,15 +67,16 @@ DOCUMENT_SCORERS: list[DocumentScorer] = []
 MIN_DETECTION_LETTERS = 40
 
 
-# Entities, also garbled and double-escaped (`&amp;quot;`, `& # 39;`): their
-# letters are no language, and `fix` removes them (a guess from them would
-# not survive the fix).
+# Entities are decoded (also double-escaped ones, `&amp;quot;`) and garbled
+# ones (`& # 39;`) blanked before the language is guessed: their letters are
+# no language, and `fix` removes them (a guess from them would not survive
+# the fix, and a second run would apply another language's rules).
 _ENTITY_LIKE = re.compile(r"&\s?#?\s?\w{1,10}\s?;")
 
 
 def detect_language(text: str) -> str | None:
     """The document's language when the detectors are sure of it; else None."""
-    sample = _ENTITY_LIKE.sub(" ", text[:20000])
+    sample = _ENTITY_LIKE.sub(" ", html.unescape(html.unescape(text[:20000])))
     if sum(ch.isalpha() for ch in sample) < MIN_DETECTION_LETTERS:
         return None
     guess = langid.detect(sample)

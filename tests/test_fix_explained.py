@@ -105,3 +105,12 @@ def test_entity_letters_do_not_decide_the_language():
     result = assert_explained(text, None)
     assert result.language is None
     assert mtqa.check(result.fixed_text).fixed_text == result.fixed_text
+
+
+def test_fix_never_creates_a_finding_of_its_own():
+    # `&#0;` and `&#9999999;` were decoded to U+FFFD: a major encoding.replacement-char in the fixed text.
+    text = "A &#0; b &#9999999; c &#65533; d &amp;#0; e."
+    result = assert_explained(text, "en")
+    assert "\ufffd" not in result.fixed_text
+    assert [f.rule for f in result.findings if f.rule.startswith("entities.")]  # flagged for an editor
+    assert not [f for f in mtqa.check(result.fixed_text, "en").findings if f.rule.startswith("encoding.")]

@@ -9,6 +9,7 @@ word.
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 from html.entities import html5
@@ -76,6 +77,11 @@ def _decode(entity: str) -> str | None:
     decoded = html.unescape(entity)
     if decoded == entity:
         return None
+    if "\ufffd" in decoded:
+        # `&#0;`, `&#9999999;`, `&#xD800;` (and `&#65533;` itself): no
+        # character; decoded, they would be U+FFFD, a lost character that
+        # `fix` itself would create. Flagged, not decoded (check_entities).
+        return None
     return decoded
 
 
@@ -131,10 +137,7 @@ def check_entities(unit: TextUnit, context: CheckContext) -> Iterator[Finding]:
     text = unit.text
     if "&" not in text:
         return
-    taken: list[tuple[int, int]] = []
-
-    def free(start: int, end: int) -> bool:
-        return all(end <= s or start >= e for s, e in taken)
+    taken = _Taken()
 
     for match in _DOUBLE.finditer(text):
         entity = match.group()
@@ -144,8 +147,13 @@ def check_entities(unit: TextUnit, context: CheckContext) -> Iterator[Finding]:
             decoded = html.unescape(decoded)
         if decoded == once:
             continue
+        if "\ufffd" in decoded:  # `&amp;#0;`: no character under the escapes (see _decode)
+            taken.add(match.start(), match.end())
+            yield make_finding("entities.double-escaped", unit, match.start(), match.end(),
+                               f"Double-escaped entity {entity} stands for no character, or for a lost one", [])
+            continue
         start, end, replacement = _absorb_spaces(text, match.start(), match.end(), decoded)
-        taken.append((start, end))
+        taken.add(start, end)
         yield make_finding(
             "entities.double-escaped",
             unit,
@@ -156,7 +164,7 @@ def check_entities(unit: TextUnit, context: CheckContext) -> Iterator[Finding]:
         )
 
     for match in _GARBLED.finditer(text):
-        if not free(match.start(), match.end()):
+        if not taken.free(match.start(), match.end()):
             continue
         raw = match.group()
         if _LITERAL.fullmatch(raw):
@@ -165,7 +173,7 @@ def check_entities(unit: TextUnit, context: CheckContext) -> Iterator[Finding]:
         if decoded is None:
             continue
         start, end, replacement = _absorb_spaces(text, match.start(), match.end(), decoded, garbled=True)
-        taken.append((start, end))
+        taken.add(start, end)
         yield make_finding(
             "entities.garbled",
             unit,
@@ -176,15 +184,21 @@ def check_entities(unit: TextUnit, context: CheckContext) -> Iterator[Finding]:
         )
 
     for match in _LITERAL.finditer(text):
-        if not free(match.start(), match.end()):
+        if not taken.free(match.start(), match.end()):
             continue
         entity = match.group()
         decoded = _decode(entity)
         if decoded is None:
+            if entity[1] == "#" and html.unescape(entity) != entity:
+                taken.add(match.start(), match.end())
+                yield make_finding(  # `&#0;`: flagged for an editor, with nothing to put there
+                    "entities.literal", unit, match.start(), match.end(),
+                    f"Literal HTML entity {entity} stands for no character, or for a lost one", [],
+                )
             continue
         rule = "entities.moses-escape" if entity in _MOSES else "entities.literal"
         start, end, replacement = _absorb_spaces(text, match.start(), match.end(), decoded)
-        taken.append((start, end))
+        taken.add(start, end)
         kind = "Moses escape" if rule == "entities.moses-escape" else "HTML entity"
         yield make_finding(
             rule,
@@ -194,6 +208,26 @@ def check_entities(unit: TextUnit, context: CheckContext) -> Iterator[Finding]:
             f"Literal {kind} {entity} for {_describe(decoded)}",
             [replacement],
         )
+
+
+class _Taken:
+    """Spans already reported, disjoint and kept sorted: `free` looks at the
+    neighbours only (checking every span made thousands of entities quadratic)."""
+
+    def __init__(self) -> None:
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+
+    def free(self, start: int, end: int) -> bool:
+        index = bisect.bisect_right(self._starts, start)
+        if index and self._ends[index - 1] > start:
+            return False
+        return index == len(self._starts) or self._starts[index] >= end
+
+    def add(self, start: int, end: int) -> None:
+        index = bisect.bisect_right(self._starts, start)
+        self._starts.insert(index, start)
+        self._ends.insert(index, end)
 
 
 def _describe(char: str) -> str:
