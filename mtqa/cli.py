@@ -8,6 +8,7 @@ win, so a CI step never passes on a file it could not read).
 from __future__ import annotations
 
 import difflib
+import glob
 import json
 import os
 import shutil
@@ -356,24 +357,50 @@ def write_atomically(path: Path, data: bytes, backup_suffix: str | None) -> None
     """Write via a temp file + rename in the same directory, keeping a backup.
 
     A crash or a full disk leaves either the old file or the new one, never a
-    half-written article.
+    half-written article; the backup is written the same way. A symlink is
+    written through: its target gets the fixed text and the link stays a
+    link (renaming over the link would replace it with a regular file and
+    leave the target unchanged). Temp files a killed run left behind are
+    removed first.
     """
+    target = Path(os.path.realpath(path))
+    _remove_leftovers(target)
+    if backup_suffix and target.exists():
+        backup = path.with_name(path.name + backup_suffix)
+        _remove_leftovers(backup)
+        _replace_with(backup, target.read_bytes(), like=target)
+    _replace_with(target, data, like=target if target.exists() else None)
+
+
+def _replace_with(path: Path, data: bytes, like: Path | None) -> None:
+    """`path` holds `data` afterwards, or is as it was (temp file + rename)."""
     directory = path.parent if str(path.parent) else Path(".")
-    if backup_suffix and path.exists():
-        shutil.copy2(path, path.with_name(path.name + backup_suffix))
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".mtqa-tmp", dir=directory)
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=directory)
     try:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        if path.exists():
-            shutil.copymode(path, temporary)
+        if like is not None:
+            shutil.copymode(like, temporary)
         os.replace(temporary, path)
     except BaseException:
         if os.path.exists(temporary):
             os.unlink(temporary)
         raise
+
+
+TEMP_SUFFIX = ".mtqa-tmp"
+
+
+def _remove_leftovers(path: Path) -> None:
+    """Temp files of an earlier write of `path` (or its backup) that a kill interrupted."""
+    directory = path.parent if str(path.parent) else Path(".")
+    for leftover in directory.glob(f".{glob.escape(path.name)}*{TEMP_SUFFIX}"):
+        try:
+            leftover.unlink()
+        except OSError:
+            pass
 
 
 @cli.command()

@@ -97,7 +97,7 @@ def check_document(document: Document, options: Options | None = None) -> Docume
             document=document,
         )
     load_checks()
-    language = options.language or document.language or detect_language(document.text)
+    language = options.language or document.language or detect_language(_as_mechanically_fixed(document, options))
     findings: list[Finding] = []
     fixed_units: list[str] = []
     units: list[TextUnit] = []
@@ -125,6 +125,23 @@ def check_document(document: Document, options: Options | None = None) -> Docume
 
 
 MAX_FIX_PASSES = 4
+DETECTION_SAMPLE_CHARS = 20000
+
+
+def _as_mechanically_fixed(document: Document, options: Options) -> str:
+    """The start of the document as the language-independent rules fix it:
+    what its language is guessed from. Guessed from the damaged text, the
+    language can change once `fix` has repaired it (`prÃ©sident`, `&quot;`),
+    and a second run would then apply another language's rules."""
+    mechanical = replace(options, use_model=False, language=None)
+    pieces, size = [], 0
+    for unit in document.units:
+        sample = replace(unit, text=unit.text[: DETECTION_SAMPLE_CHARS - size])
+        pieces.append(fix_unit(sample, check_unit(sample, None, mechanical, locate=False), None, mechanical)[0])
+        size += len(sample.text)
+        if size >= DETECTION_SAMPLE_CHARS:
+            break
+    return "\n".join(pieces)
 
 
 def fix_unit(

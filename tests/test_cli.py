@@ -132,6 +132,24 @@ def test_fix_in_place_keeps_a_backup(article: Path) -> None:
     assert not list(article.parent.glob("*.mtqa-tmp"))
 
 
+def test_fix_in_place_writes_through_a_symlink_and_cleans_leftovers(tmp_path: Path) -> None:
+    """The link was replaced by a regular file and its target left unchanged."""
+    (tmp_path / "store").mkdir()
+    target = tmp_path / "store" / "article.txt"
+    target.write_text(ARTICLE, encoding="utf-8")
+    link = tmp_path / "article.txt"
+    link.symlink_to(target)
+    leftover = tmp_path / "store" / ".article.txt.k1ll3d.mtqa-tmp"  # what a SIGKILL mid-write leaves
+    leftover.write_bytes(b"half")
+    result = run_mtqa("fix", "--no-model", "--in-place", str(link))
+    assert result.returncode == 0, result.stderr
+    assert link.is_symlink() and link.resolve() == target.resolve()
+    assert target.read_text(encoding="utf-8") == FIXED
+    assert (tmp_path / "article.txt.orig").read_text(encoding="utf-8") == ARTICLE
+    assert not leftover.exists()
+    assert not list(tmp_path.rglob("*.mtqa-tmp"))
+
+
 def test_fix_keeps_crlf_and_bom(tmp_path: Path) -> None:
     path = tmp_path / "win.txt"
     path.write_bytes("\ufeffIt&apos;s done.\r\nNext line.\r\n".encode("utf-8"))
