@@ -264,3 +264,31 @@ def test_markup_documents_point_into_the_page_and_fix_only_verbatim_text():
     assert (region["charOffset"], region["charLength"]) == (PAGE.index(" , officials"), 2)
     (fix,) = comma["fixes"]
     assert fix["artifactChanges"][0]["replacements"][0]["insertedContent"]["text"] == ","
+
+
+def test_jsonl_records_point_at_the_export_and_their_line(tmp_path):
+    """`file=rec-10,line=1`: a record id is no file, so annotations never attached."""
+    import io
+
+    from mtqa.formats.jsonl import iter_documents
+    from mtqa.pipeline import Options, check_document
+
+    export = (b'{"id": "rec-10", "text": "He went to the the market.", "lang": "en"}\n{oops\n'
+              b'{"id": "rec-12", "text": "It works &quot;well&quot; .", "lang": "en"}\n')
+    results = [check_document(d, Options(use_model=False))
+               for d in iter_documents(io.BytesIO(export), "exports/day.jsonl")]
+    log = render(results)
+    errors = sorted(schema_validator().iter_errors(log), key=lambda e: list(e.path))
+    assert not errors, "\n".join(f"{list(e.path)}: {e.message}" for e in errors[:5])
+    run = log["runs"][0]
+    assert [a["location"]["uri"] for a in run["artifacts"]] == ["exports/day.jsonl"]
+    located = [(r["ruleId"], r["locations"][0]["physicalLocation"]["region"]["startLine"],
+                r["locations"][0]["logicalLocations"][0]["name"]) for r in run["results"]]
+    assert ("repetition.doubled-word", 1, "rec-10") in located
+    assert {line for _, line, name in located if name == "rec-12"} == {3}
+    assert not any("fixes" in r for r in run["results"])  # no fix by file region inside a JSON string
+    (notification,) = run["invocations"][0]["toolExecutionNotifications"]
+    assert notification["locations"][0]["physicalLocation"]["region"] == {"startLine": 2}
+    github = RENDERERS["github"](results, ReportContext())
+    assert "::error file=exports/day.jsonl,line=1,title=repetition.doubled-word::rec-10:" in github
+    assert "file=exports/day.jsonl,line=2,title=mtqa::" in github

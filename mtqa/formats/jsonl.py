@@ -22,27 +22,28 @@ def iter_documents(stream: IO[bytes], source: str, language: str | None = None) 
         where = f"{source}:{number}"
         if not raw.strip():
             continue
+        at = {"jsonl": source, "line": number}
         if len(raw) > MAX_LINE_BYTES:
-            yield _bad(where, f"line is {len(raw) / 2**20:.1f} MiB, over the {MAX_LINE_BYTES / 2**20:.0f} MiB limit")
+            yield _bad(where, f"line is {len(raw) / 2**20:.1f} MiB, over the {MAX_LINE_BYTES / 2**20:.0f} MiB limit", at=at)
             continue
         try:
             line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
         except UnicodeDecodeError as error:
-            yield _bad(where, f"line {number} is not valid UTF-8 ({error.reason} at byte {error.start})")
+            yield _bad(where, f"line {number} is not valid UTF-8 ({error.reason} at byte {error.start})", at=at)
             continue
         try:
             record = json.loads(line)
         except json.JSONDecodeError as error:
-            yield _bad(where, f"line {number} is not valid JSON: {error.msg} (column {error.colno})")
+            yield _bad(where, f"line {number} is not valid JSON: {error.msg} (column {error.colno})", at=at)
             continue
         except RecursionError:
-            yield _bad(where, f"line {number} nests its JSON too deeply to read")
+            yield _bad(where, f"line {number} nests its JSON too deeply to read", at=at)
             continue
         problem = _validate(record)
         if problem is None:
             languages, problem = _languages(record)
         if problem:
-            yield _bad(where, f"line {number}: {problem}", record_id=_record_id(record))
+            yield _bad(where, f"line {number}: {problem}", record_id=_record_id(record), at=at)
             continue
         doc_id = str(record.get("id", where))
         yield Document(
@@ -58,7 +59,7 @@ def iter_documents(stream: IO[bytes], source: str, language: str | None = None) 
             ],
             language=languages["lang"] or language,
             source_language=languages["source_lang"],
-            meta={"line": number, "record": record},
+            meta={"line": number, "record": record, "jsonl": source},
         )
 
 
@@ -96,5 +97,5 @@ def _languages(record: dict) -> tuple[dict[str, str | None], str | None]:
     return found, None
 
 
-def _bad(where: str, message: str, record_id: str | None = None) -> Document:
-    return Document(id=record_id or where, units=[], error=message, meta={"where": where})
+def _bad(where: str, message: str, record_id: str | None = None, at: dict | None = None) -> Document:
+    return Document(id=record_id or where, units=[], error=message, meta={"where": where, **(at or {})})

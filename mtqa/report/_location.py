@@ -27,6 +27,15 @@ class Region:
     end_column: int
 
 
+def jsonl_record(result: DocumentResult) -> tuple[str, int] | None:
+    """(JSONL file, line) of a result read from a record of a JSONL export:
+    annotations point there (the record id is no file), at the record's line."""
+    meta = getattr(result.document, "meta", None) or {}
+    if "jsonl" in meta and "line" in meta:
+        return str(meta["jsonl"]), int(meta["line"])
+    return None
+
+
 def unit_of(result: DocumentResult, finding: Finding) -> TextUnit | None:
     """The checked unit a finding's offsets refer to."""
     if finding.unit is not None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from mtqa.findings import DocumentResult, Finding, Severity
 from mtqa.report import ReportContext, register
-from mtqa.report._location import region, unit_of
+from mtqa.report._location import jsonl_record, region, unit_of
 
 
 def escape_data(text: str) -> str:
@@ -37,8 +37,16 @@ def command(kind: str, properties: dict[str, object], message: str) -> str:
 
 
 def annotation(result: DocumentResult, finding: Finding, context: ReportContext) -> str:
+    record = jsonl_record(result)
+    message = finding.message
+    if finding.suggestions:
+        message += f" Suggestion: \u201c{finding.suggestions[0]}\u201d"
+    if record is not None:  # a JSONL record: its line of the export; offsets are the record text's
+        properties: dict[str, object] = {"file": record[0], "line": record[1], "title": finding.rule}
+        return command(annotation_level(finding.severity, context.fail_on), properties,
+                       f"{result.id}: {message} ({finding.text!r} at character {finding.start})")
     where = region(finding, unit_of(result, finding))
-    properties: dict[str, object] = {"file": result.id, "line": where.start_line}
+    properties = {"file": result.id, "line": where.start_line}
     if where.end_line == where.start_line:
         # GitHub honours columns only on single-line annotations.
         properties["col"] = where.start_column
@@ -46,9 +54,6 @@ def annotation(result: DocumentResult, finding: Finding, context: ReportContext)
     else:
         properties["endLine"] = where.end_line
     properties["title"] = finding.rule
-    message = finding.message
-    if finding.suggestions:
-        message += f" Suggestion: \u201c{finding.suggestions[0]}\u201d"
     return command(annotation_level(finding.severity, context.fail_on), properties, message)
 
 
@@ -57,7 +62,9 @@ def render_github(results: list[DocumentResult], context: ReportContext) -> str:
     lines = []
     for result in results:
         if result.error:
-            lines.append(command("error", {"file": result.id, "title": "mtqa"}, result.error))
+            record = jsonl_record(result)
+            where = {"file": record[0], "line": record[1]} if record else {"file": result.id}
+            lines.append(command("error", {**where, "title": "mtqa"}, result.error))
         for finding in result.findings:
             lines.append(annotation(result, finding, context))
     return "".join(line + "\n" for line in lines)

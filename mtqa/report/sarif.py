@@ -15,7 +15,7 @@ from mtqa.baseline import finding_key
 from mtqa.findings import DocumentResult, Finding, Severity
 from mtqa.fix import is_applied
 from mtqa.report import ReportContext, register
-from mtqa.report._location import Region, artifact_uri, file_span, is_plain, region, unit_of
+from mtqa.report._location import Region, artifact_uri, file_span, is_plain, jsonl_record, region, unit_of
 from mtqa.rules import Rule, iter_rules
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -94,14 +94,21 @@ def sarif_result(
     unit = unit_of(result, finding)
     where = region(finding, unit)
     chars = file_span(result, finding, unit)
-    artifact = {"uri": artifact_uri(result.id), "index": artifact_index}
+    record = jsonl_record(result)
+    artifact = {"uri": artifact_uri(record[0] if record else result.id), "index": artifact_index}
     location: dict[str, Any] = {
         "physicalLocation": {
             "artifactLocation": artifact,
             "region": sarif_region(where, chars, finding.text),
         }
     }
-    if finding.unit is not None:
+    if record is not None:
+        # A record of a JSONL export: its line of the file; the offsets are
+        # the record text's, so no columns and no fix by file region.
+        location["physicalLocation"]["region"] = {"startLine": record[1], "snippet": {"text": finding.text}}
+        location["logicalLocations"] = [{"name": result.id, "kind": "object",
+                                         "properties": {"characters": [finding.start, finding.end]}}]
+    elif finding.unit is not None:
         location["logicalLocations"] = [
             {"name": finding.unit, "fullyQualifiedName": f"{result.id}#{finding.unit}", "kind": "element"}
         ]
@@ -125,7 +132,7 @@ def sarif_result(
     }
     if finding.unit is not None:
         data["properties"]["unit"] = finding.unit
-    fixes = _fixes(result, finding, artifact, where, chars, context)
+    fixes = _fixes(result, finding, artifact, where, chars, context) if record is None else None
     if fixes:
         data["fixes"] = fixes
     return data
@@ -177,19 +184,24 @@ def sarif_log(results: list[DocumentResult], context: ReportContext) -> dict[str
     artifacts: list[dict[str, Any]] = []
     sarif_results: list[dict[str, Any]] = []
     notifications: list[dict[str, Any]] = []
+    artifact_indices: dict[str, int] = {}  # the records of one JSONL export share its artifact
     for result in results:
-        artifact_index = len(artifacts)
-        artifact: dict[str, Any] = {"location": {"uri": artifact_uri(result.id)}}
-        if result.language:
-            artifact["properties"] = {"language": result.language}
-        artifacts.append(artifact)
+        record = jsonl_record(result)
+        uri = artifact_uri(record[0] if record else result.id)
+        if record is None or uri not in artifact_indices:
+            artifact_indices[uri] = len(artifacts)
+            artifact: dict[str, Any] = {"location": {"uri": uri}}
+            if result.language and record is None:
+                artifact["properties"] = {"language": result.language}
+            artifacts.append(artifact)
+        artifact_index = artifact_indices[uri]
         if result.error:
+            physical: dict[str, Any] = {"artifactLocation": {"uri": uri}}
+            if record is not None:
+                physical["region"] = {"startLine": record[1]}
             notifications.append(
-                {
-                    "level": "error",
-                    "message": {"text": result.error},
-                    "locations": [{"physicalLocation": {"artifactLocation": {"uri": artifact_uri(result.id)}}}],
-                }
+                {"level": "error", "message": {"text": f"{result.id}: {result.error}" if record else result.error},
+                 "locations": [{"physicalLocation": physical}]}
             )
         for finding in result.findings:
             if finding.rule not in rule_index:
