@@ -359,3 +359,15 @@ def test_jsonl_bad_records_are_their_own_errors_and_the_run_goes_on(tmp_path: Pa
     fixed = run_mtqa("fix", str(export))
     assert fixed.returncode in (0, 1, 2) and b"Traceback" not in fixed.stderr
     fixed.stdout.decode("utf-8")  # encodable: no lone surrogate written
+
+
+def test_utf16_without_bom_names_the_encoding_to_use(tmp_path: Path) -> None:
+    """It was called binary with no hint."""
+    for encoding in ("utf-16-le", "utf-16-be"):
+        article = tmp_path / f"{encoding}.txt"
+        article.write_bytes("He went to the the market.\nAnd then he left.\n".encode(encoding))
+        result = run_mtqa("check", "--no-model", "--lang", "en", str(article))
+        assert result.returncode == 2 and f"--encoding {encoding}".encode() in result.stderr
+        result = run_mtqa("check", "--no-model", "--lang", "en", "--encoding", encoding, "--format", "json",
+                          str(article))
+        assert [f["rule"] for f in json.loads(result.stdout)["documents"][0]["findings"]] == ["repetition.doubled-word"]

@@ -73,6 +73,10 @@ def decode(data: bytes, source: str, options: ReadOptions) -> tuple[str, str]:
                 return data.decode(encoding), encoding
             except UnicodeDecodeError as error:
                 raise InputError(source, f"has a {encoding} byte-order mark but is not valid {encoding}: {error}") from None
+    utf16 = _utf16_without_bom(data)
+    if utf16:
+        raise InputError(source, f"looks like {utf16.upper()} text without a byte-order mark "
+                                 f"(every other byte is NUL): try --encoding {utf16}")
     if _looks_binary(data):
         raise InputError(source, "looks like a binary file, not text (it contains NUL or many control bytes)")
     try:
@@ -85,6 +89,26 @@ def decode(data: bytes, source: str, options: ReadOptions) -> tuple[str, str]:
             f"is not valid UTF-8 (byte 0x{data[error.start]:02X} at line {line}); {hint} "
             "Convert it (e.g. `iconv -f cp1252 -t utf-8`) or pass --encoding.",
         ) from None
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """`utf-16-le` or `utf-16-be` when the bytes read as such text: in the
+    first 4 KB, NUL in nearly every odd (LE) or even (BE) byte and nowhere
+    else, and the other bytes decode to mostly printable characters."""
+    sample = data[:4096]
+    sample = sample[: len(sample) - len(sample) % 2]
+    if len(sample) < 4:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    for encoding, zeros, other in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        if zeros.count(0) >= 0.9 * len(zeros) and other.count(0) <= 0.05 * len(other):
+            try:
+                text = sample.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            if sum(ch.isprintable() or ch.isspace() for ch in text) >= 0.95 * len(text):
+                return encoding
+    return None
 
 
 def _looks_binary(data: bytes) -> bool:
