@@ -367,7 +367,7 @@ def test_utf16_without_bom_names_the_encoding_to_use(tmp_path: Path) -> None:
         article = tmp_path / f"{encoding}.txt"
         article.write_bytes("He went to the the market.\nAnd then he left.\n".encode(encoding))
         result = run_mtqa("check", "--no-model", "--lang", "en", str(article))
-        assert result.returncode == 2 and f"--encoding {encoding}".encode() in result.stderr
+        assert result.returncode == 2 and f"--encoding {encoding}".encode() in result.stdout + result.stderr
         result = run_mtqa("check", "--no-model", "--lang", "en", "--encoding", encoding, "--format", "json",
                           str(article))
         assert [f["rule"] for f in json.loads(result.stdout)["documents"][0]["findings"]] == ["repetition.doubled-word"]
