@@ -57,6 +57,11 @@ class Finding:
     line: int | None = None
     column: int | None = None
     context: dict[str, Any] | None = None
+    # Where in the unit's source the finding's counterpart is (bilingual
+    # rules): offsets into TextUnit.source and its text.
+    source_start: int | None = None
+    source_end: int | None = None
+    source_text: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -78,6 +83,9 @@ class Finding:
             data["unit"] = self.unit
         if self.context:
             data["context"] = self.context
+        if self.source_start is not None:
+            data["source_start"], data["source_end"] = self.source_start, self.source_end
+            data["source_text"] = self.source_text
         return data
 
 

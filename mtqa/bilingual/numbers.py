@@ -1,0 +1,255 @@
+"""Numbers of a source and its translation, read the way each language writes them.
+
+`1,000.5` (English) is `1.000,5` in German and `1 000,5` in French; `12%` is
+`12 %`; `three` is `drei` is `3`; `2 pm` is `14:00` is `14 Uhr`; `５` is `5`.
+Each number written with digits becomes a set of values it may stand for:
+one value where the language's decimal sign is known (Babel's locale data),
+both readings of `1,000` where it is not. A source number is accounted for
+by a target number that may stand for the same value. A number spelled out
+(num2words's words for 0-20 in the language), or a month named next to a
+number (Babel's month names), accounts for one written with digits on the
+other side, but is never itself required: `one of them` is no number to
+carry over.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+# A number written with digits: grouped thousands (`1,000,000`, `1.000`,
+# `1 000`, `1'000`), then an optional decimal part; or plain digits with an
+# optional decimal part. Digits of any script (`５`, `٣`).
+_NUMBER = re.compile(
+    r"(?<![\d.,])(?:\d{1,3}(?:(?P<group>[,.'\u00a0\u202f ])\d{3})(?:(?P=group)\d{3})*(?:[.,]\d+)?"
+    r"|\d+(?:[.,]\d+)?)(?!\d)"
+)
+# Clock times: `14:00`, `14.30 Uhr`, `14h30`, `2 pm`, `2:30 p.m.`.
+_TIME = re.compile(
+    r"(?<!\d)(?P<hour>\d{1,2})(?:[:.h](?P<minute>\d{2}))?\s?(?P<half>[ap]\.?\s?m\.?)(?![\w])"
+    r"|(?<![\d.,:])(?P<hour24>\d{1,2})[:h](?P<minute24>\d{2})(?![\d:])",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+_ENTITY_BEFORE = re.compile(r"&\s?(?:amp;\s?)*#\s?[xX]?$")
+_CLOCK_LIKE = re.compile(r"(\d{1,2})[.,](\d{2})")
+# A word right after a number may be a scale (million, Millionen, тыс., 万, 亿):
+# the number then also stands for itself times each of these.
+_SCALE_AFTER = re.compile(r"[ \u00a0]?(?:[^\W\d_]{2,}|[万萬亿億千百])")
+_SCALES = (1e3, 1e4, 1e6, 1e8, 1e9, 1e12)
+
+
+def _time(hour: int, minute: int) -> float:
+    """A time of day as a value no count takes: minutes of the day, negated."""
+    return -1.0 - (hour % 24) * 60 - minute
+
+
+@dataclass(frozen=True)
+class Number:
+    """A number as written: where, the text, and the values it may stand for."""
+
+    start: int
+    end: int
+    text: str
+    values: frozenset[float]
+
+
+def digits_of(text: str) -> str:
+    """Unicode digits as ASCII (`５` -> `5`); other characters unchanged."""
+    return "".join(str(unicodedata.digit(ch)) if ch.isdigit() else ch for ch in text)
+
+
+def _decimal_sign(language: str | None) -> str | None:
+    if not language:
+        return None
+    return _babel_decimal(language.split("-")[0])
+
+
+@lru_cache(maxsize=None)
+def _babel_decimal(language: str) -> str | None:
+    try:
+        from babel import Locale, UnknownLocaleError
+        from babel.numbers import get_decimal_symbol
+    except ImportError:
+        return None
+    try:
+        return get_decimal_symbol(Locale.parse(language))
+    except (UnknownLocaleError, ValueError):
+        return None
+
+
+def _values(token: str, decimal: str | None) -> frozenset[float]:
+    """The values a digit string may stand for (`1,000`: 1000 or 1.0)."""
+    plain = digits_of(token).replace("\u00a0", " ").replace("\u202f", " ")
+    readings = []
+    signs = [decimal] if decimal in (".", ",") else [".", ","]
+    single = re.fullmatch(r"\d+([.,])(\d+)", plain)
+    if single and len(single.group(2)) != 3:
+        signs = [single.group(1)]  # `37.7`, `2,50`: only a decimal sign, whatever the locale says
+    for sign in signs:
+        other = "," if sign == "." else "."
+        if plain.count(sign) > 1:
+            continue  # `1.000.000` cannot have `.` as its decimal sign
+        candidate = plain.replace(other, "").replace(" ", "").replace("'", "").replace(sign, ".")
+        try:
+            readings.append(float(candidate))
+        except ValueError:
+            continue
+    if not readings:  # a grouping the locale does not use: read it as grouped thousands
+        try:
+            readings.append(float(re.sub(r"[^\d]", "", plain)))
+        except ValueError:
+            pass
+    return frozenset(readings)
+
+
+def numbers(text: str, language: str | None) -> list[Number]:
+    """Every number written with digits. A clock time's values are its time
+    of day and its hour, 12- and 24-hour (`2 pm` accounts for `14:00` and
+    for the `14` of `14 Uhr`)."""
+    decimal = _decimal_sign(language)
+    found: list[Number] = []
+    taken: list[tuple[int, int]] = []
+    for match in _TIME.finditer(text):
+        if match.group("hour") is not None:
+            hour = int(digits_of(match.group("hour")))
+            minute = int(digits_of(match.group("minute") or "0"))
+            if not 1 <= hour <= 12 or minute > 59:
+                continue
+            afternoon = match.group("half").lower().startswith("p")
+            hour24 = hour % 12 + (12 if afternoon else 0)
+        else:
+            hour24, minute = int(digits_of(match.group("hour24"))), int(digits_of(match.group("minute24")))
+            if hour24 > 24 or minute > 59:
+                continue
+        written = float(int(digits_of(match.group("hour") or match.group("hour24"))))
+        values = frozenset({_time(hour24, minute), float(hour24), written})
+        found.append(Number(match.start(), match.end(), match.group(), values))
+        taken.append(match.span())
+    next_time = 0  # times and numbers both come in text order: one pass over each
+    for match in _NUMBER.finditer(text):
+        while next_time < len(taken) and taken[next_time][1] <= match.start():
+            next_time += 1
+        if next_time < len(taken) and taken[next_time][0] <= match.start():
+            continue  # part of a clock time
+        if _ENTITY_BEFORE.search(text, max(0, match.start() - 8), match.start()):
+            continue  # `&#39;`, `& # 39;`: a character reference, no number (the entity rules report it)
+        values = _values(match.group(), decimal)
+        if _SCALE_AFTER.match(text, match.end()):
+            # `3 million` is `300 万` is `3 Millionen`; `7 тыс.` is `7,000`
+            values |= {value * scale for value in values for scale in _SCALES}
+        clock = _CLOCK_LIKE.fullmatch(digits_of(match.group()))
+        if clock and int(clock.group(1)) <= 24 and int(clock.group(2)) < 60:
+            values |= {_time(int(clock.group(1)), int(clock.group(2)))}  # `14.30 Uhr`
+        if values:
+            found.append(Number(match.start(), match.end(), match.group(), values))
+    return sorted(found, key=lambda n: n.start)
+
+
+def spelled_values(text: str, language: str | None) -> list[float]:
+    """Values of the numbers written without digits: small numbers spelled
+    out, month names next to a number (`12 May`, `Mai 2022`), Roman numerals
+    (`XVII` century) and Chinese / Japanese numerals (`第二`, `十二月`)."""
+    base = language.split("-")[0] if language else ""
+    words = _spelled(base)
+    months = _months(base)
+    found = []
+    for match in _WORD.finditer(text):
+        word = match.group().casefold()
+        if word in words:
+            found.append(words[word])
+        elif word in months and _next_to_a_number(text, match.start(), match.end()):
+            found.append(months[word])
+        elif _ROMAN.fullmatch(match.group()):
+            found.append(float(_roman(match.group())))
+    for match in _CJK_NUMERAL.finditer(text):
+        value = _cjk_value(match.group())
+        if value is not None:
+            found.append(float(value))
+    return found
+
+
+_ROMAN = re.compile(r"(?=[MDCLXVI]{2,})M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
+_ROMAN_VALUES = {"M": 1000, "D": 500, "C": 100, "L": 50, "X": 10, "V": 5, "I": 1}
+
+
+def _roman(numeral: str) -> int:
+    total = 0
+    for char, following in zip(numeral, numeral[1:] + " "):
+        value = _ROMAN_VALUES[char]
+        total += -value if following != " " and _ROMAN_VALUES[following] > value else value
+    return total
+
+
+_CJK_NUMERAL = re.compile("[〇零一二两兩三四五六七八九十百千万萬]+")
+_CJK_UNITS = {"十": 10, "百": 100, "千": 1000}
+_CJK_MYRIAD = {"万": 10_000, "萬": 10_000}
+
+
+def _cjk_value(numeral: str) -> int | None:
+    """`二十四` -> 24, `三千` -> 3000, `两` -> 2 (the common forms)."""
+    total = section = digit = 0
+    for char in numeral:
+        if char in _CJK_MYRIAD:
+            total += (section + digit) * _CJK_MYRIAD[char]
+            section = digit = 0
+        elif char in _CJK_UNITS:
+            section += (digit or 1) * _CJK_UNITS[char]
+            digit = 0
+        else:
+            value = {"两": 2, "兩": 2, "〇": 0, "零": 0}.get(char)
+            digit = value if value is not None else int(unicodedata.numeric(char))
+    return total + section + digit
+
+
+def _next_to_a_number(text: str, start: int, end: int) -> bool:
+    return bool(re.search(r"\d\.?\s*$", text[max(0, start - 6) : start]) or re.match(r"\s*\d", text[end : end + 4]))
+
+
+@lru_cache(maxsize=None)
+def _spelled(language: str) -> dict[str, float]:
+    """num2words's words for 0-20 (and `ten` of `tens`) in the language, where it has it."""
+    if not language:
+        return {}
+    try:
+        from num2words import num2words
+    except ImportError:
+        return {}
+    words: dict[str, float] = {}
+    for value in range(0, 21):
+        try:
+            spelled = num2words(value, lang=language)
+        except (NotImplementedError, KeyError, ValueError, TypeError, AttributeError):
+            return {}
+        if " " not in spelled and "-" not in spelled:  # one word only: `twenty`, not `twenty-one`
+            words.setdefault(spelled.casefold(), float(value))
+    return words
+
+
+@lru_cache(maxsize=None)
+def _months(language: str) -> dict[str, float]:
+    """Babel's month names (wide and abbreviated) of the language."""
+    if not language:
+        return {}
+    try:
+        from babel import Locale, UnknownLocaleError
+    except ImportError:
+        return {}
+    try:
+        locale = Locale.parse(language)
+    except (UnknownLocaleError, ValueError):
+        return {}
+    months: dict[str, float] = {}
+    for width in ("wide", "abbreviated"):
+        for context in ("format", "stand-alone"):
+            for number, name in locale.months[context][width].items():
+                for word in _WORD.findall(name):
+                    months.setdefault(word.casefold(), float(number))
+    return months
+
+
+__all__ = ["Number", "digits_of", "numbers", "spelled_values"]

@@ -1,0 +1,71 @@
+"""Tokens a translation must carry over unchanged: links, addresses,
+handles, hashtags and placeholders.
+
+`https://example.org/a`, `press@example.org`, `@handle`, `#Hashtag`,
+`{name}`, `{{var}}`, `%s`, `%1$d`, `%(name)s`, `#PRS_ORG#` (the anonymised
+names of WMT test data). A translation keeps the same set, each as often:
+a link that points elsewhere or a placeholder that vanished breaks the page.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+_TOKEN = re.compile(
+    r"(?P<url>(?:https?://|www\.)[^\s<>\"“”«»]+)"
+    r"|(?P<email>(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+)"
+    r"|(?P<placeholder>#[A-Z][A-Z0-9_]*#|\{\{\s*[\w.]+\s*\}\}|\{[\w.]*\}"
+    r"|(?<![\w%])%(?:\d+\$)?[-+0#]?\d*(?:\.\d+)?[sdifuxXeEgGc](?![^\W\d_])|%\([\w]+\)[sdif])"
+    r"|(?P<handle>(?<![\w@])@\w{2,})"
+    r"|(?P<hashtag>(?<![\w#&])#[^\W\d_]\w*)"
+)
+_TRAILING = ".,;:!?)]}'’\""  # punctuation that ends a sentence, not a link
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str  # url, email, placeholder, handle, hashtag
+    start: int
+    end: int
+    text: str
+
+
+def tokens(text: str) -> list[Token]:
+    """The carried-over tokens of a text, in order."""
+    found = []
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup or "url"
+        start, end = match.span()
+        if kind == "url":
+            while end > start and text[end - 1] in _TRAILING:
+                end -= 1
+        found.append(Token(kind, start, end, text[start:end]))
+    return found
+
+
+def unmatched(source: list[Token], target: list[Token]) -> tuple[list[Token], list[Token]]:
+    """Source tokens the target lacks and target tokens the source lacks
+    (hashtags compared without case: `#brexit` is `#Brexit`)."""
+    def key(token: Token) -> str:
+        return token.text.casefold() if token.kind == "hashtag" else token.text
+
+    left = Counter(key(t) for t in target)
+    missing = []
+    for token in source:
+        if left[key(token)] > 0:
+            left[key(token)] -= 1
+        else:
+            missing.append(token)
+    wanted = Counter(key(t) for t in source)
+    extra = []
+    for token in target:
+        if wanted[key(token)] > 0:
+            wanted[key(token)] -= 1
+        else:
+            extra.append(token)
+    return missing, extra
+
+
+__all__ = ["Token", "tokens", "unmatched"]

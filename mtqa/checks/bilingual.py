@@ -1,0 +1,202 @@
+"""The translation against its source: numbers, links and placeholders, and
+translations that are no translation.
+
+Active for every unit that carries a source (JSONL `source`, XLIFF and PO
+units, the HTTP API's `source`). What only the source reveals is what hurts
+a newsroom most: `33 soldiers` become `34`, a link points elsewhere, a
+placeholder vanished, the "translation" is the source pasted in. Bilingual QA
+tools (Xbench, Okapi CheckMate, pofilter) check the same things.
+
+- `bilingual.number`: a number of the source is not in the target, or the
+  target has one the source has not. Numbers are read the way each language
+  writes them (mtqa/bilingual/numbers.py). When exactly one is missing and
+  one is new, the finding is at the new one and names the source's.
+- `bilingual.token`: a link, e-mail address, handle, hashtag or placeholder
+  of the source is missing or changed (mtqa/bilingual/tokens.py).
+- `bilingual.untranslated`: the target is the source, unchanged (three words
+  or more, letters in them).
+- `bilingual.empty`: the source has text and the target has none.
+
+All flag only: what the translation should say is the translator's call.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict, deque
+from typing import Iterator
+
+from mtqa.bilingual import numbers as number_reading
+from mtqa.bilingual import tokens as token_reading
+from mtqa.findings import Finding, TextUnit
+from mtqa.rules import CheckContext, define_rule, make_finding, register_check
+
+define_rule(
+    "bilingual.number",
+    category="Accuracy/Mistranslation",
+    severity="major",
+    description="A number of the source is missing or changed in the translation (read locale-aware).",
+    autofix=False,
+)
+define_rule(
+    "bilingual.token",
+    category="Accuracy/Mistranslation",
+    severity="major",
+    description="A link, e-mail address, handle, hashtag or placeholder of the source is missing or changed.",
+    autofix=False,
+)
+define_rule(
+    "bilingual.untranslated",
+    category="Accuracy/Untranslated text",
+    severity="major",
+    description="The translation is the source, unchanged.",
+    autofix=False,
+)
+define_rule(
+    "bilingual.empty",
+    category="Accuracy/Omission",
+    severity="major",
+    description="The source has text and the translation has none.",
+    autofix=False,
+)
+
+MIN_COPY_WORDS = 3
+_WORDS = re.compile(r"[^\W\d_]+")
+
+
+@register_check("bilingual.number", "bilingual.token", "bilingual.untranslated", "bilingual.empty")
+def check_bilingual(unit: TextUnit, context: CheckContext) -> Iterator[Finding]:
+    source = unit.source
+    if not source or not source.strip():
+        return
+    if not unit.text.strip():
+        yield make_finding("bilingual.empty", unit, 0, len(unit.text), "No translation: the source has text")
+        return
+    if _normalised(unit.text) == _normalised(source) and _word_count(source) >= MIN_COPY_WORDS:
+        yield _with_source(
+            make_finding("bilingual.untranslated", unit, 0, len(unit.text),
+                         "The translation is the source, unchanged"), 0, len(source), source)
+        return  # its numbers and tokens are the source's, trivially
+    yield from _numbers(unit, source, context)
+    yield from _tokens(unit, source)
+
+
+def _word_count(text: str) -> float:
+    """Words, counting two Chinese or Japanese characters as one (no spaces there)."""
+    cjk = len(_CJK.findall(text))
+    return len(_WORDS.findall(_CJK.sub(" ", text))) + cjk / 2
+
+
+_CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+
+
+def _normalised(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _numbers(unit: TextUnit, source: str, context: CheckContext) -> Iterator[Finding]:
+    source_language = unit.source_lang
+    target_language = context.language
+    wanted = number_reading.numbers(source, source_language)
+    found = number_reading.numbers(unit.text, target_language)
+    if not wanted and not found:
+        return
+    target_spelled = Counter(number_reading.spelled_values(unit.text, target_language))
+    source_spelled = Counter(number_reading.spelled_values(source, source_language))
+    by_value: dict[float, list[int]] = defaultdict(list)  # target numbers by each value they may stand for
+    for index, number in enumerate(found):
+        for value in number.values:
+            by_value[value].append(index)
+    used: set[int] = set()
+    position: dict[float, int] = defaultdict(int)  # per value, its first target number perhaps unused
+
+    def first_unused(value: float) -> int | None:
+        indices = by_value.get(value, ())
+        while position[value] < len(indices) and indices[position[value]] in used:
+            position[value] += 1  # used for good: never looked at again
+        return indices[position[value]] if position[value] < len(indices) else None
+
+    missing = []
+    for number in wanted:
+        match = min((i for i in map(first_unused, number.values) if i is not None), default=None)
+        if match is not None:
+            used.add(match)
+            continue
+        spelled = next((value for value in number.values if target_spelled[value] > 0), None)
+        if spelled is not None:
+            target_spelled[spelled] -= 1
+        else:
+            missing.append(number)
+    extra = []
+    for index, number in enumerate(found):
+        if index in used:
+            continue
+        spelled = next((value for value in number.values if source_spelled[value] > 0), None)
+        if spelled is not None:
+            source_spelled[spelled] -= 1
+        else:
+            extra.append(number)
+    # A lone `1` comes and goes with the article (`a month later`, `1か月後`).
+    missing = [n for n in missing if number_reading.digits_of(n.text) != "1"]
+    extra = [n for n in extra if number_reading.digits_of(n.text) != "1"]
+    if len(missing) == 1 and len(extra) == 1:
+        was, now = missing[0], extra[0]
+        yield _with_source(make_finding(
+            "bilingual.number", unit, now.start, now.end,
+            f"Number {now.text!r} where the source has {was.text!r}", [was.text],
+        ), was.start, was.end, source)
+        return
+    for number in extra:
+        yield make_finding("bilingual.number", unit, number.start, number.end,
+                           f"Number {number.text!r} is not in the source")
+    for number in missing:
+        yield _with_source(make_finding(
+            "bilingual.number", unit, 0, 0, f"The source's number {number.text!r} is missing from the translation",
+        ), number.start, number.end, source)
+
+
+def _tokens(unit: TextUnit, source: str) -> Iterator[Finding]:
+    wanted, found = token_reading.tokens(source), token_reading.tokens(unit.text)
+    if not wanted and not found:
+        return
+    missing, extra = token_reading.unmatched(wanted, found)
+    by_kind: dict[str, deque] = defaultdict(deque)  # a changed token: a missing and a new one of one kind
+    for token in missing:
+        by_kind[token.kind].append(token)
+    pairs, unpaired = [], []
+    for token in extra:
+        if by_kind[token.kind]:
+            pairs.append((by_kind[token.kind].popleft(), token))
+        else:
+            unpaired.append(token)
+    extra = unpaired
+    paired = {id(was) for was, _ in pairs}
+    missing = [token for token in missing if id(token) not in paired]
+    for was, now in pairs:
+        yield _with_source(make_finding(
+            "bilingual.token", unit, now.start, now.end,
+            f"{_describe(now.kind)} {now.text!r} where the source has {was.text!r}", [was.text],
+        ), was.start, was.end, source)
+    for token in extra:
+        if token.kind in ("hashtag", "handle"):
+            continue  # added for the target audience: not an error by itself
+        yield make_finding("bilingual.token", unit, token.start, token.end,
+                           f"{_describe(token.kind)} {token.text!r} is not in the source")
+    for token in missing:
+        yield _with_source(make_finding(
+            "bilingual.token", unit, 0, 0,
+            f"The source's {_describe(token.kind).lower()} {token.text!r} is missing from the translation",
+        ), token.start, token.end, source)
+
+
+def _describe(kind: str) -> str:
+    return {"url": "Link", "email": "E-mail address", "placeholder": "Placeholder", "handle": "Handle",
+            "hashtag": "Hashtag"}.get(kind, kind)
+
+
+def _with_source(finding: Finding, start: int, end: int, source: str) -> Finding:
+    finding.source_start, finding.source_end, finding.source_text = start, end, source[start:end]
+    return finding
+
+
+__all__ = ["check_bilingual"]

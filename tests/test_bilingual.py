@@ -1,0 +1,88 @@
+"""The translation against its source: numbers, links and placeholders,
+copies and empty translations (sentences written for these tests)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import mtqa
+from tests.conftest import run_mtqa
+
+
+def bilingual(target: str, lang: str, source: str, source_lang: str) -> list[tuple[str, str, str | None]]:
+    result = mtqa.check(target, lang, source=source, source_lang=source_lang, select=["bilingual"])
+    return [(f.rule, f.text, f.source_text) for f in result.findings]
+
+
+@pytest.mark.parametrize("source, source_lang, target, lang", [
+    ("It costs 1,000.5 euros, 12% more than in 2021.", "en", "Es kostet 1.000,5 Euro, 12 Prozent mehr als 2021.", "de"),
+    ("Il coûte 1 000,5 euros.", "fr", "It costs 1,000.5 euros.", "en"),
+    ("The talks start at 2 pm on 12 May.", "en", "Die Gespräche beginnen am 12. Mai um 14 Uhr.", "de"),
+    ("The talks start at 2 pm.", "en", "Les pourparlers commencent à 14h00.", "fr"),
+    ("Three laws were passed.", "en", "3 Gesetze wurden verabschiedet.", "de"),
+    ("Nearly 3 million voters registered.", "en", "登记了近 300 万的选民。", "zh"),
+    ("It was built in the 17th century, 37.7 metres high.", "en", "Она построена в XVII веке, высотой 37,7 метра.", "ru"),
+    ("５人が負傷した。", "ja", "5 people were injured.", "en"),
+    ("See https://example.org/report and write to press@example.org about {count}.", "en",
+     "Siehe https://example.org/report und schreiben Sie an press@example.org über {count}.", "de"),
+])
+def test_faithful_translations_are_clean(source, source_lang, target, lang):
+    assert bilingual(target, lang, source, source_lang) == []
+
+
+def test_a_changed_number_is_found_at_the_target_and_names_the_source():
+    assert bilingual("Die Armee verlor 34 Soldaten.", "de", "The army lost 33 soldiers.", "en") == [
+        ("bilingual.number", "34", "33")]
+    (finding,) = mtqa.check("Die Armee verlor 34 Soldaten.", "de", source="The army lost 33 soldiers.",
+                            source_lang="en", select=["bilingual"]).findings
+    assert finding.to_json()["source_text"] == "33" and finding.suggestions == ["33"]
+    # locale-aware: `1.000` in German is a thousand, in English it would be one
+    assert bilingual("Es kamen 1.000 Menschen.", "de", "1,000 people came.", "en") == []
+    assert bilingual("Es kamen 1.500 Menschen.", "de", "1,000 people came.", "en") == [
+        ("bilingual.number", "1.500", "1,000")]
+
+
+def test_missing_and_added_numbers():
+    found = bilingual("Die Polizei nahm Menschen fest.", "de", "Police arrested 21 people.", "en")
+    assert found == [("bilingual.number", "", "21")]
+    found = bilingual("Police arrested 21 people on 3 streets.", "en", "Die Polizei nahm 21 Menschen fest.", "de")
+    assert found == [("bilingual.number", "3", None)]
+
+
+def test_links_and_placeholders():
+    assert bilingual("Siehe https://example.org/b.", "de", "See https://example.org/a.", "en") == [
+        ("bilingual.token", "https://example.org/b", "https://example.org/a")]
+    assert bilingual("Hallo, !", "de", "Hello, #NAME#!", "en") == [("bilingual.token", "", "#NAME#")]
+    assert bilingual("Es sind %d Dateien.", "de", "There are %s files.", "en") == [("bilingual.token", "%d", "%s")]
+    assert bilingual("Prices rose 50% during the day.", "en", "Die Preise stiegen um 50% am Tag.", "de") == []
+
+
+def test_a_copy_of_the_source_and_an_empty_translation():
+    source = "Die Polizei sperrte die Straße."
+    assert bilingual(source, "en", source, "de") == [("bilingual.untranslated", source, source)]
+    assert bilingual("警察が道路を封鎖した。", "en", "警察が道路を封鎖した。", "ja")[0][0] == "bilingual.untranslated"
+    assert bilingual("OK.", "de", "OK.", "en") == []  # too short to be a translation left undone
+    assert bilingual("", "de", "The police closed the road.", "en") == [("bilingual.empty", "", None)]
+
+
+def test_jsonl_and_xliff_sources_are_checked(tmp_path: Path):
+    export = tmp_path / "export.jsonl"
+    export.write_text(json.dumps({"id": "a", "text": "Die Polizei nahm 12 Menschen fest.", "lang": "de",
+                                  "source": "Police arrested 21 people.", "source_lang": "en"}) + "\n",
+                      encoding="utf-8")
+    result = run_mtqa("check", "--no-model", "--format", "json", str(export))
+    (document,) = json.loads(result.stdout)["documents"]
+    assert [(f["rule"], f["text"], f["source_text"]) for f in document["findings"]] == [
+        ("bilingual.number", "12", "21")]
+    xliff = tmp_path / "unit.xlf"
+    xliff.write_text(
+        '<?xml version="1.0"?><xliff version="1.2"><file source-language="en" target-language="de">'
+        "<body><trans-unit id=\"1\"><source>Parliament passed 3 laws.</source>"
+        "<target>Das Parlament verabschiedete 5 Gesetze.</target></trans-unit></body></file></xliff>\n",
+        encoding="utf-8")
+    result = run_mtqa("check", "--no-model", "--format", "json", str(xliff))
+    findings = json.loads(result.stdout)["documents"][0]["findings"]
+    assert [(f["rule"], f["text"]) for f in findings] == [("bilingual.number", "5")]
