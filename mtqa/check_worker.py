@@ -105,8 +105,11 @@ _LENGTH = struct.Struct(">Q")
 
 
 def _send(stream, value: Any) -> None:
-    payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-    stream.write(_LENGTH.pack(len(payload)) + payload)
+    body = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    payload = memoryview(_LENGTH.pack(len(body)) + body)
+    while payload:  # an unbuffered pipe may take part of a large write
+        written = stream.write(payload)
+        payload = payload[written or 0 :]
     stream.flush()
 
 
