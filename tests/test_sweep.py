@@ -128,3 +128,12 @@ def test_model_findings_do_not_echo_a_repeated_word(gemma):
         ("repetition.doubled-word", "the the")]
     assert not [f for f in findings if f.origin == "model"]
     assert mtqa.fix(text, "en", use_model=True) == text.replace("the the", "the")
+
+
+def test_tokenised_sentence_ends_are_still_prose():
+    """`... with Russia . "`: a tokenizer's spaced closing quote left the sentence unjudged."""
+    from mtqa.fluency.review import _is_prose
+
+    assert _is_prose('The government will " no desire or intention to collide with Russia . "')
+    assert _is_prose("He left ( for good ) .") and _is_prose("She said: «Non.»")
+    assert not _is_prose("Ministers meet in Brussels on Monday")  # a headline

@@ -292,7 +292,9 @@ def _only_space_between(text: str, end: int, start: int) -> bool:
     return not text[end:start].strip()
 
 
-_TERMINAL = re.compile(r"[.!?…。！？][\"'”’»)\]]*$")
+# Closing quotes and brackets may follow the final mark, also spaced off by a
+# tokenizer (`... with Russia . "`).
+_TERMINAL = re.compile(r"[.!?…。！？](?:\s*[\"'”’»)\]])*\s*$")
 
 
 def _is_prose(sentence: str) -> bool:
