@@ -156,9 +156,9 @@ def fix_unit(
     they touch or as findings of their own (fix.ExplainedFix): a repeat that
     shows only once `the the` is one word (`to the the market to the market`)
     is deleted as part of that finding, which says so, never silently. Later
-    passes run only the mechanical rules that fix. The
-    model's suggestions were weighed in the first pass; flag-only rules
-    (language) cannot change the text.
+    passes run only the mechanical rules that fix: the model's suggestions
+    were weighed in the first pass, and flag-only rules (language) cannot
+    change the text.
     """
     applied = select_edits(findings, options.min_confidence)
     explained = ExplainedFix(unit.text, findings, applied)
