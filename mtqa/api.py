@@ -39,6 +39,7 @@ def check(
     *,
     source: str | None = None,
     source_lang: str | None = None,
+    reference: str | None = None,
     select: Iterable[str] | None = None,
     ignore: Iterable[str] | None = None,
     use_model: bool = False,
@@ -52,11 +53,13 @@ def check(
     mtqa.options.OptionsError (as the CLI refuses them).
 
     Opt-in rules (`fluency.likely-edit`, word-level QE) run when named in
-    `select` or `extend_select`.
+    `select` or `extend_select`. With `source`, the bilingual rules compare
+    the translation with it; with `reference`, `scores` holds BLEU, chrF and
+    TER (mtqa/reference_metrics.py).
     """
     document = Document(
         id=id,
-        units=[TextUnit(text=text, source=source, source_lang=source_lang)],
+        units=[TextUnit(text=text, source=source, source_lang=source_lang, reference=reference)],
         language=lang,
         source_language=source_lang,
     )

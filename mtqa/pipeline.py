@@ -112,7 +112,7 @@ def check_document(document: Document, options: Options | None = None) -> Docume
     if options.use_model:
         for scorer in DOCUMENT_SCORERS:
             scores.update(scorer(document, options))
-    return DocumentResult(
+    result = DocumentResult(
         id=document.id,
         language=language,
         source_language=document.source_language,
@@ -122,6 +122,11 @@ def check_document(document: Document, options: Options | None = None) -> Docume
         units=units,
         document=document,
     )
+    if any(unit.reference is not None for unit in units):
+        from mtqa.reference_metrics import document_scores  # sacrebleu, only when a reference is given
+
+        result.scores.update(document_scores(result))
+    return result
 
 
 MAX_FIX_PASSES = 4

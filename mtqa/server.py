@@ -49,6 +49,7 @@ class CheckRequest(BaseModel):
     lang: str | None = None
     source: str | None = None
     source_lang: str | None = None
+    reference: str | None = None
     select: list[str] = []
     extend_select: list[str] = []
     ignore: list[str] = []
@@ -217,7 +218,8 @@ def create_app(
         request = await read_check_request(http_request)
         document = Document(
             id=request.id,
-            units=[TextUnit(text=request.text, source=request.source, source_lang=request.source_lang)],
+            units=[TextUnit(text=request.text, source=request.source, source_lang=request.source_lang,
+                            reference=request.reference)],
             language=request.lang,
             source_language=request.source_lang,
         )

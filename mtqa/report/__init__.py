@@ -42,10 +42,17 @@ def summary(results: list[DocumentResult]) -> dict:
         for finding in result.findings:
             by_severity[finding.severity.label] = by_severity.get(finding.severity.label, 0) + 1
             by_rule[finding.rule] = by_rule.get(finding.rule, 0) + 1
-    return {
+    figures = {
         "documents": len(results),
         "findings": sum(len(r.findings) for r in results),
         "by_severity": by_severity,
         "by_rule": dict(sorted(by_rule.items())),
         "errors": sum(1 for r in results if r.error),
     }
+    if any(unit.reference is not None for r in results for unit in r.units):
+        from mtqa.reference_metrics import corpus_scores
+
+        reference = corpus_scores(results)
+        if reference is not None:
+            figures["reference"] = reference  # BLEU, chrF, TER of the MT and of `fix`'s output, with signatures
+    return figures
