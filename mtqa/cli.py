@@ -436,9 +436,13 @@ def rules(output_format: str) -> None:
 @THREADS_OPTION
 @click.option("--request-timeout", type=click.FloatRange(min=0, min_open=True), default=60.0, show_default=True,
               help="Seconds one check may take; past it the check is stopped and answered with 503.")
+@click.option("--body-timeout", type=click.FloatRange(min=0, min_open=True), default=10.0, show_default=True,
+              help="Seconds a request body may stall before it is answered with 408.")
+@click.option("--max-connections", type=click.IntRange(min=1), default=64, show_default=True,
+              help="Connections served at once; more are answered with 503.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path))
 def serve(host: str, port: int, lang, no_model: bool, model_name, config_path, threads=None,
-          request_timeout: float = 60.0) -> None:
+          request_timeout: float = 60.0, body_timeout: float = 10.0, max_connections: int = 64) -> None:
     """Serve the checks over HTTP (POST /check, /fix, /check/jsonl; GET /rules, /health).
 
     With the model, it is loaded and warmed up while the server starts;
@@ -455,8 +459,11 @@ def serve(host: str, port: int, lang, no_model: bool, model_name, config_path, t
     config = load_config(config_path)
     options = build_options(config, lang, (), (), no_model, model_name, None)
     prepare_model(options, explicit=bool(model_name), console=Console(stderr=True), threads=threads)
-    app = create_app(options, warm_up=True, request_timeout=request_timeout, threads=threads)
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    app = create_app(options, warm_up=True, request_timeout=request_timeout, threads=threads,
+                     body_timeout=body_timeout)
+    # idle keep-alive connections close after 5 s; past --max-connections uvicorn answers 503
+    uvicorn.run(app, host=host, port=port, log_level="info", timeout_keep_alive=5,
+                limit_concurrency=max_connections)
 
 
 cli.add_command(models_command, "models")

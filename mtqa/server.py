@@ -17,6 +17,7 @@ off the event loop.
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import threading
@@ -95,6 +96,7 @@ class Readiness:
 
 MAX_BODY_BYTES = 4 * MAX_TEXT_CHARS + 65536  # a /check body: the text, JSON-escaped, and the options
 MAX_JSONL_BYTES = 64 * 1024 * 1024  # a /check/jsonl export; larger archives go through the CLI
+BODY_IDLE_SECONDS = 10.0  # the longest wait for the next piece of a body (mtqa serve --body-timeout)
 
 
 class RequestRejected(MtqaError):
@@ -105,7 +107,7 @@ class RequestRejected(MtqaError):
         self.status = status
 
 
-async def read_check_request(request: Request) -> CheckRequest:
+async def read_check_request(request: Request, idle: float = BODY_IDLE_SECONDS) -> CheckRequest:
     """The body of /check and /fix, parsed here rather than by FastAPI: the
     size is refused before the body is read (413), a body that is not JSON
     gets 415, and a lone surrogate (JSON's "\\ud800") is let through to become
@@ -114,7 +116,7 @@ async def read_check_request(request: Request) -> CheckRequest:
     content_type = request.headers.get("content-type", "application/json").split(";")[0].strip().lower()
     if content_type not in ("application/json", "text/json") and not content_type.endswith("+json"):
         raise RequestRejected(f"send the request as application/json, not {content_type}", 415)
-    body = await read_body(request, MAX_BODY_BYTES)
+    body = await read_body(request, MAX_BODY_BYTES, idle)
     try:
         data = json.loads(body)
     except (ValueError, RecursionError):
@@ -129,14 +131,23 @@ async def read_check_request(request: Request) -> CheckRequest:
             f"{'.'.join(map(str, d['loc'])) or 'body'}: {d['msg']}" for d in details), 422) from None
 
 
-async def read_body(request: Request, limit: int) -> bytes:
+async def read_body(request: Request, limit: int, idle: float = BODY_IDLE_SECONDS) -> bytes:
     """The request body, refused (413) from its Content-Length or as soon as
-    it grows past `limit`, never read whole first."""
+    it grows past `limit`, never read whole first; 408 when the next piece
+    takes longer than `idle` seconds."""
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
         raise RequestRejected(f"the body is over the limit of {limit:,} bytes", 413)
     body = bytearray()
-    async for chunk in request.stream():
+    chunks = request.stream().__aiter__()
+    while True:
+        try:
+            chunk = await asyncio.wait_for(chunks.__anext__(), idle)
+        except StopAsyncIteration:
+            break
+        except asyncio.TimeoutError:
+            # a slow or stalled sender (slowloris) must not hold the service
+            raise RequestRejected(f"the body stalled for {idle:g} s", 408) from None
         body += chunk
         if len(body) > limit:
             raise RequestRejected(f"the body is over the limit of {limit:,} bytes", 413)
@@ -154,6 +165,7 @@ def create_app(
     warm_up: bool = False,
     request_timeout: float | None = None,
     threads: int | None = None,
+    body_timeout: float = BODY_IDLE_SECONDS,
 ) -> FastAPI:
     """Build the app; `base_options` carry server-wide settings (model, config).
 
@@ -161,7 +173,8 @@ def create_app(
     (mtqa serve does); otherwise the first request that needs it loads it.
     `request_timeout`: seconds a check may take; the checks then run in a
     child process that is stopped past it (None: in a thread, unbounded).
-    `threads`: the model's thread count in that child (--threads)."""
+    `threads`: the model's thread count in that child (--threads).
+    `body_timeout`: seconds a request body may stall (408 past it)."""
     base = base_options or Options(use_model=False)
     worker = CheckWorker(request_timeout, threads) if request_timeout is not None else None
     readiness = Readiness(base)
@@ -215,7 +228,7 @@ def create_app(
 
     @app.post("/check", openapi_extra=_json_body(CheckRequest))
     async def check(http_request: Request) -> dict[str, Any]:
-        request = await read_check_request(http_request)
+        request = await read_check_request(http_request, body_timeout)
         document = Document(
             id=request.id,
             units=[TextUnit(text=request.text, source=request.source, source_lang=request.source_lang,
@@ -228,14 +241,14 @@ def create_app(
 
     @app.post("/fix", response_class=PlainTextResponse, openapi_extra=_json_body(CheckRequest))
     async def fix(http_request: Request) -> str:
-        request = await read_check_request(http_request)
+        request = await read_check_request(http_request, body_timeout)
         document = Document(id=request.id, units=[TextUnit(text=request.text)], language=request.lang)
         return (await run_in_threadpool(run, document, options_for(request))).fixed_text
 
     @app.post("/check/jsonl")
     async def check_jsonl(request: Request) -> JSONResponse:
         """A CMS export as the body (one JSON object a line); bad lines get an error."""
-        body = await read_body(request, MAX_JSONL_BYTES)
+        body = await read_body(request, MAX_JSONL_BYTES, body_timeout)
 
         def run_all() -> list[DocumentResult]:
             return [

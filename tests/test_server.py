@@ -135,7 +135,8 @@ def _call(url: str, body: dict | None = None, timeout: float = 120) -> tuple[int
 def served():
     port = _free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "mtqa", "serve", "--no-model", "--port", str(port), "--request-timeout", "2"],
+        [sys.executable, "-m", "mtqa", "serve", "--no-model", "--port", str(port), "--request-timeout", "2",
+         "--body-timeout", "1"],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=dict(os.environ, NO_COLOR="1"),
     )
     base = f"http://127.0.0.1:{port}"
@@ -178,3 +179,13 @@ def test_a_check_past_the_time_limit_is_stopped_and_health_answers_meanwhile(ser
     code, payload = _call(served + "/check", {"text": "He went to the the market.", "lang": "en"})
     assert code == 200
     assert payload["summary"]["by_rule"] == {"repetition.doubled-word": 1}
+
+
+def test_a_stalled_body_is_answered_408_and_the_service_goes_on(served):
+    host, port = served.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as connection:
+        connection.sendall(b"POST /check HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                           b"Content-Length: 100\r\n\r\n{\"text\": \"He")  # and then nothing
+        reply = connection.recv(4096)
+    assert reply.startswith(b"HTTP/1.1 408") and b"stalled" in reply
+    assert _call(served + "/health", timeout=10)[0] == 200
