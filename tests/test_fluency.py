@@ -429,3 +429,15 @@ def test_word_level_qe_with_a_model_it_was_not_trained_for_is_a_clear_error(tiny
     else:
         message = result.error or ""
     assert "no QE head" in message and "gemma3-270m" in message
+
+
+def test_the_document_score_reads_long_lines_in_bounded_pieces():
+    """A 1.8 MB line with no full stop made the document scorer ask for 810 GB of attention."""
+    from mtqa.checks.fluency import _bounded
+    from mtqa.fluency.review import MAX_SENTENCE_CHARS
+
+    line = "cafÃ© " * 3000 + "x" * 1500
+    pieces = _bounded(line)
+    assert all(len(piece) <= MAX_SENTENCE_CHARS for piece in pieces)
+    assert "".join(pieces).replace(" ", "") == line.replace(" ", "")  # nothing dropped
+    assert _bounded("A short sentence.") == ["A short sentence."]

@@ -140,7 +140,7 @@ def score_document(document: Document, options: Options) -> dict[str, float]:
     from mtqa.fluency.scorer import get_scorer
     from mtqa.segment import sentences
 
-    texts = [s.text for unit in document.units for s in sentences(unit.text)]
+    texts = [piece for unit in document.units for s in sentences(unit.text) for piece in _bounded(s.text)]
     if not texts:
         return {}
     scorer = get_scorer(options.model)
@@ -148,6 +148,27 @@ def score_document(document: Document, options: Options) -> dict[str, float]:
     total = sum(lp for lp, _ in pairs)
     tokens = sum(n for _, n in pairs)
     return {"logprob": round(total, 3), "fluency": round(total / max(1, tokens), 4)}
+
+
+def _bounded(sentence: str) -> list[str]:
+    """A "sentence" of MAX_SENTENCE_CHARS or less, else its pieces of at most
+    that many characters, cut at spaces: a 1.8 MB line with no full stop made
+    the model ask for 810 GB of attention."""
+    from mtqa.fluency.review import MAX_SENTENCE_CHARS
+
+    if len(sentence) <= MAX_SENTENCE_CHARS:
+        return [sentence]
+    pieces, start = [], 0
+    while start < len(sentence):
+        end = min(len(sentence), start + MAX_SENTENCE_CHARS)
+        if end < len(sentence):
+            cut = sentence.rfind(" ", start + 1, end)
+            end = cut if cut > start else end
+        piece = sentence[start:end].strip()
+        if piece:
+            pieces.append(piece)
+        start = end
+    return pieces
 
 
 if score_document not in DOCUMENT_SCORERS:
