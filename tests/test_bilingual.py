@@ -26,6 +26,7 @@ def bilingual(target: str, lang: str, source: str, source_lang: str) -> list[tup
     ("Nearly 3 million voters registered.", "en", "登记了近 300 万的选民。", "zh"),
     ("It was built in the 17th century, 37.7 metres high.", "en", "Она построена в XVII веке, высотой 37,7 метра.", "ru"),
     ("５人が負傷した。", "ja", "5 people were injured.", "en"),
+    ("It has been over 3 decades and 4 years.", "en", "Prošlo je više od tri desetljeća i četiri godine.", "hr"),
     ("See https://example.org/report and write to press@example.org about {count}.", "en",
      "Siehe https://example.org/report und schreiben Sie an press@example.org über {count}.", "de"),
 ])

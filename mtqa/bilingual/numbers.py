@@ -210,9 +210,15 @@ def _next_to_a_number(text: str, start: int, end: int) -> bool:
     return bool(re.search(r"\d\.?\s*$", text[max(0, start - 6) : start]) or re.match(r"\s*\d", text[end : end + 4]))
 
 
+# Languages num2words lacks, read with a close relative's number words:
+# Croatian and Bosnian count as Serbian in Latin letters (`tri`, `četiri`).
+_SPELLED_AS = {"hr": "sr", "bs": "sr"}
+
+
 @lru_cache(maxsize=None)
 def _spelled(language: str) -> dict[str, float]:
-    """num2words's words for 0-20 (and `ten` of `tens`) in the language, where it has it."""
+    """num2words's words for 0-20 in the language, where it has them."""
+    language = _SPELLED_AS.get(language, language)
     if not language:
         return {}
     try:
