@@ -168,7 +168,7 @@ def review(
             proposals.append(replace(proposal, start=proposal.start + analysis.start,
                                      end=proposal.end + analysis.start, suggestions=list(proposal.suggestions),
                                      context=dict(proposal.context)))
-    proposals.extend(_sweep(scorer, text, analyses, proposals, language))
+    proposals.extend(_sweep(scorer, analyses, language))
     return sorted(proposals, key=lambda p: p.start)
 
 
@@ -188,15 +188,17 @@ def _attempt(scorer: LanguageModelScorer, analysis: detect.SentenceAnalysis, lan
     return None
 
 
-def _sweep(scorer, text: str, analyses, taken: list[Proposal], language: str | None) -> list[Proposal]:
+def _sweep(scorer, analyses, language: str | None) -> list[Proposal]:
     """Proposals of the sweep over every word (sweep.py, verified when the
-    sentences were analysed) where the anomaly path proposed nothing."""
+    sentences were analysed) where the sentence's anomaly path proposed
+    nothing (offsets relative to the sentence, both)."""
     proposals = []
     for analysis in analyses:
+        taken = analysis.proposal
         found = [
             f for f in analysis.swept or ()
-            if not any(p.start < end + 1 and start < p.end + 1 for p in taken
-                       for start, end in [_sweep_span(analysis, f)])
+            for start, end in [_sweep_span(f)]
+            if taken is None or not (taken.start < end + 1 and start < taken.end + 1)
         ]
         for best in sweep.select(found):
             alternatives = sorted((f for f in found if f.word == best.word), key=lambda f: -f.gain)
@@ -204,10 +206,10 @@ def _sweep(scorer, text: str, analyses, taken: list[Proposal], language: str | N
     return proposals
 
 
-def _sweep_span(analysis, found) -> tuple[int, int]:
-    """Where a sweep edit lies in the unit text (an insertion covers one character)."""
+def _sweep_span(found) -> tuple[int, int]:
+    """Where a sweep edit lies in its sentence (an insertion covers one character)."""
     edit = found.edit
-    return analysis.start + edit.start, analysis.start + max(edit.end, edit.start + 1)
+    return edit.start, max(edit.end, edit.start + 1)
 
 
 def _sweep_proposal(scorer, analysis, best, alternatives, language: str | None) -> Proposal:
