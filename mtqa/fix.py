@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import Iterable
 
 from mtqa.findings import Finding
+from mtqa.spans import SpanReach
 
 
 def is_applied(finding: Finding, min_confidence: float) -> bool:
@@ -145,13 +146,16 @@ class ExplainedFix:
         self.text = "".join(pieces)
         self.regions = regions
         applied = {id(region.owner) for region in regions}
-        superseding = _SpanIndex(self._explained)
+        superseding: dict[str, list[tuple[int, int]]] = {}  # this pass's explained findings, by rule
+        for finding in self._explained:
+            superseding.setdefault(finding.rule, []).append((finding.start, finding.end))
+        reach = {rule: SpanReach(spans) for rule, spans in superseding.items()}
         kept = []
         for finding in self.findings:
             now = self._replaced.get(id(finding), finding)
             if now is None:
                 continue
-            if id(now) not in applied and superseding.covers(now):
+            if id(now) not in applied and now.rule in reach and reach[now.rule].covers(now.start, now.end):
                 continue  # superseded: the same problem, now reported as what `fix` did
             kept.append(now)
         # Applied findings first where spans tie, so that replaying picks them (select_edits).
@@ -231,29 +235,6 @@ class ExplainedFix:
             self.findings.append(explained)
         self._explained.append(explained)
         return explained, original_start, original_end
-
-
-class _SpanIndex:
-    """Findings by rule, to ask in log time whether one of the same rule
-    covers a span."""
-
-    def __init__(self, findings: list[Finding]) -> None:
-        by_rule: dict[str, list[tuple[int, int]]] = {}
-        for finding in findings:
-            by_rule.setdefault(finding.rule, []).append((finding.start, finding.end))
-        self._index = {}
-        for rule, spans in by_rule.items():
-            spans.sort()
-            ends, longest = [], -1
-            for _, end in spans:
-                longest = max(longest, end)
-                ends.append(longest)
-            self._index[rule] = ([start for start, _ in spans], ends)
-
-    def covers(self, finding: Finding) -> bool:
-        starts, ends = self._index.get(finding.rule, ((), ()))
-        position = bisect.bisect_right(starts, finding.start) - 1
-        return position >= 0 and ends[position] >= finding.end
 
 
 def _overlaps(start: int, end: int, region_start: int, region_end: int) -> bool:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import bisect
 import html
-import itertools
 import re
 from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable
@@ -18,6 +17,7 @@ from mtqa import langid
 from mtqa.findings import Document, DocumentResult, Finding, Severity, TextUnit
 from mtqa.fix import ExplainedFix, select_edits
 from mtqa.rules import CHECKS, RULES, CheckContext, load_checks, matches
+from mtqa.spans import SpanReach
 
 
 @dataclass
@@ -223,22 +223,16 @@ def _drop_shadowed(collected: list[tuple[int, Finding]]) -> list[Finding]:
     """
     ordered = sorted(collected, key=lambda pair: (pair[0], pair[1].start, -pair[1].end))
     kept: list[tuple[int, Finding]] = []
-    # Non-empty spans of the priorities already done, sorted by start, with the
-    # running maximum of their ends: a span [s, e] lies inside one of them iff
-    # the largest end among those starting at or before s reaches e. Rebuilt
-    # once per priority (a handful), so tokenised MT with tens of thousands of
-    # findings stays linear-logarithmic instead of quadratic.
-    starts: list[int] = []
-    max_ends: list[int] = []
+    # The non-empty spans of the priorities already done, rebuilt once per
+    # priority (a handful), so tokenised MT with tens of thousands of findings
+    # stays linear-logarithmic instead of quadratic.
+    done = SpanReach(())
     current = None
     for priority, finding in ordered:
         if priority != current:
-            spans = sorted((f.start, f.end) for _, f in kept if f.end > f.start)
-            starts = [start for start, _ in spans]
-            max_ends = list(itertools.accumulate((end for _, end in spans), max))
+            done = SpanReach((f.start, f.end) for _, f in kept if f.end > f.start)
             current = priority
-        index = bisect.bisect_right(starts, finding.start) - 1
-        if index < 0 or max_ends[index] < finding.end:
+        if not done.covers(finding.start, finding.end):
             kept.append((priority, finding))
     kept.sort(key=lambda pair: (pair[1].start, pair[0], pair[1].end))
     return [finding for _, finding in kept]
@@ -250,19 +244,11 @@ def _drop_model_echoes(findings: list[Finding]) -> list[Finding]:
     word, and then the model's deletion of one `the`, which `fix` would apply
     on top of the rule's). Other mechanical findings may sit inside a real
     model finding (`will " no desire`: the quote's spacing and the verb)."""
-    spans = sorted((f.start, max(f.end, f.start + 1)) for f in findings if f.rule.startswith("repetition."))
-    if not spans or all(f.origin != "model" for f in findings):
+    repeats = [(f.start, max(f.end, f.start + 1)) for f in findings if f.rule.startswith("repetition.")]
+    if not repeats or all(f.origin != "model" for f in findings):
         return findings
-    starts = [start for start, _ in spans]
-    max_ends = list(itertools.accumulate((end for _, end in spans), max))
-    kept = []
-    for finding in findings:
-        if finding.origin == "model":
-            index = bisect.bisect_left(starts, max(finding.end, finding.start + 1)) - 1
-            if index >= 0 and max_ends[index] > finding.start:
-                continue
-        kept.append(finding)
-    return kept
+    reach = SpanReach(repeats)
+    return [f for f in findings if f.origin != "model" or not reach.overlaps(f.start, max(f.end, f.start + 1))]
 
 
 def _locate(findings: list[Finding], unit: TextUnit) -> None:

@@ -48,24 +48,23 @@ def tokens(text: str) -> list[Token]:
 def unmatched(source: list[Token], target: list[Token]) -> tuple[list[Token], list[Token]]:
     """Source tokens the target lacks and target tokens the source lacks
     (hashtags compared without case: `#brexit` is `#Brexit`)."""
-    def key(token: Token) -> str:
-        return token.text.casefold() if token.kind == "hashtag" else token.text
+    return _lacking(source, target), _lacking(target, source)
 
-    left = Counter(key(t) for t in target)
-    missing = []
-    for token in source:
-        if left[key(token)] > 0:
-            left[key(token)] -= 1
+
+def _key(token: Token) -> str:
+    return token.text.casefold() if token.kind == "hashtag" else token.text
+
+
+def _lacking(tokens: list[Token], others: list[Token]) -> list[Token]:
+    """The tokens of `tokens` that `others` does not hold as often."""
+    left = Counter(_key(t) for t in others)
+    lacking = []
+    for token in tokens:
+        if left[_key(token)] > 0:
+            left[_key(token)] -= 1
         else:
-            missing.append(token)
-    wanted = Counter(key(t) for t in source)
-    extra = []
-    for token in target:
-        if wanted[key(token)] > 0:
-            wanted[key(token)] -= 1
-        else:
-            extra.append(token)
-    return missing, extra
+            lacking.append(token)
+    return lacking
 
 
 __all__ = ["Token", "tokens", "unmatched"]

@@ -122,20 +122,10 @@ def _numbers(unit: TextUnit, source: str, context: CheckContext) -> Iterator[Fin
         if match is not None:
             used.add(match)
             continue
-        spelled = next((value for value in number.values if target_spelled[value] > 0), None)
-        if spelled is not None:
-            target_spelled[spelled] -= 1
-        else:
+        if not _spelled_out(number, target_spelled):
             missing.append(number)
-    extra = []
-    for index, number in enumerate(found):
-        if index in used:
-            continue
-        spelled = next((value for value in number.values if source_spelled[value] > 0), None)
-        if spelled is not None:
-            source_spelled[spelled] -= 1
-        else:
-            extra.append(number)
+    extra = [number for index, number in enumerate(found)
+             if index not in used and not _spelled_out(number, source_spelled)]
     # A lone `1` comes and goes with the article (`a month later`, `1か月後`).
     missing = [n for n in missing if number_reading.digits_of(n.text) != "1"]
     extra = [n for n in extra if number_reading.digits_of(n.text) != "1"]
@@ -153,6 +143,16 @@ def _numbers(unit: TextUnit, source: str, context: CheckContext) -> Iterator[Fin
         yield _with_source(make_finding(
             "bilingual.number", unit, 0, 0, f"The source's number {number.text!r} is missing from the translation",
         ), number.start, number.end, source)
+
+
+def _spelled_out(number: number_reading.Number, spelled: Counter) -> bool:
+    """Whether the other side spells this number out (`three` for `3`); the
+    spelled word is used up."""
+    value = next((value for value in number.values if spelled[value] > 0), None)
+    if value is None:
+        return False
+    spelled[value] -= 1
+    return True
 
 
 def _tokens(unit: TextUnit, source: str) -> Iterator[Finding]:

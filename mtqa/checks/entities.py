@@ -9,7 +9,6 @@ word.
 
 from __future__ import annotations
 
-import bisect
 import html
 import re
 from html.entities import html5
@@ -17,6 +16,7 @@ from typing import Iterator
 
 from mtqa.findings import Finding, TextUnit
 from mtqa.rules import CheckContext, define_rule, make_finding, register_check
+from mtqa.spans import ClaimedSpans
 
 CATEGORY = "Fluency/Character encoding"
 
@@ -137,7 +137,7 @@ def check_entities(unit: TextUnit, context: CheckContext) -> Iterator[Finding]:
     text = unit.text
     if "&" not in text:
         return
-    taken = _Taken()
+    taken = ClaimedSpans()
 
     for match in _DOUBLE.finditer(text):
         entity = match.group()
@@ -208,26 +208,6 @@ def check_entities(unit: TextUnit, context: CheckContext) -> Iterator[Finding]:
             f"Literal {kind} {entity} for {_describe(decoded)}",
             [replacement],
         )
-
-
-class _Taken:
-    """Spans already reported, disjoint and kept sorted: `free` looks at the
-    neighbours only (checking every span made thousands of entities quadratic)."""
-
-    def __init__(self) -> None:
-        self._starts: list[int] = []
-        self._ends: list[int] = []
-
-    def free(self, start: int, end: int) -> bool:
-        index = bisect.bisect_right(self._starts, start)
-        if index and self._ends[index - 1] > start:
-            return False
-        return index == len(self._starts) or self._starts[index] >= end
-
-    def add(self, start: int, end: int) -> None:
-        index = bisect.bisect_right(self._starts, start)
-        self._starts.insert(index, start)
-        self._ends.insert(index, end)
 
 
 def _describe(char: str) -> str:

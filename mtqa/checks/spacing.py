@@ -23,6 +23,7 @@ from mtqa.checks.spacing_lang import Profile, profile_for
 from mtqa.checks.spacing_pairs import Edit, brackets, curly_quotes, paragraphs, straight_quotes
 from mtqa.findings import Finding, TextUnit
 from mtqa.rules import CheckContext, define_rule, make_finding, register_check
+from mtqa.spans import ClaimedSpans
 
 PUNCTUATION = "Fluency/Punctuation"
 SPELLING = "Fluency/Spelling"
@@ -167,7 +168,7 @@ def check_spacing(unit: TextUnit, context: CheckContext) -> Iterator[Finding]:
         _missing_after(text, profile),
         _double_spaces(text),
     ]
-    taken = _Taken()
+    taken = ClaimedSpans()
     for source in sources:
         for edit in source:
             if edit.replacement is not None and not taken.claim(edit.start, edit.end):
@@ -206,24 +207,6 @@ def _tokenized_spans(text: str, spans: list[tuple[int, int]], least: int) -> lis
         if signs >= least:
             found.append(((start, end), min(signs, 2)))
     return found
-
-
-class _Taken:
-    """Character ranges already repaired, so that no two edits touch the same text."""
-
-    def __init__(self) -> None:
-        self.starts: list[int] = []
-        self.ends: list[int] = []
-
-    def claim(self, start: int, end: int) -> bool:
-        index = bisect.bisect_left(self.starts, start)
-        if index < len(self.starts) and self.starts[index] < max(end, start + 1):
-            return False
-        if index > 0 and self.ends[index - 1] > start:
-            return False
-        self.starts.insert(index, start)
-        self.ends.insert(index, max(end, start + 1))
-        return True
 
 
 def _inside(position: int, spans: list[tuple[int, int]]) -> bool:
