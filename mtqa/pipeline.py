@@ -105,7 +105,8 @@ def check_document(document: Document, options: Options | None = None) -> Docume
         if unit.id is None and len(document.units) > 1:
             unit = replace(unit, id=str(index + 1))
         units.append(unit)
-        fixed, unit_findings = fix_unit(unit, check_unit(unit, language, options), language, options)
+        fixed, unit_findings = fix_unit(unit, check_unit(unit, language, options, locate=False), language, options)
+        _locate(unit_findings, unit)  # once, after fix has explained its later passes too
         fixed_units.append(fixed)
         findings.extend(unit_findings)
     scores: dict[str, float] = {}
@@ -153,7 +154,8 @@ def fix_unit(
     unit: TextUnit, findings: list[Finding], language: str | None, options: Options
 ) -> tuple[str, list[Finding]]:
     """Apply accepted edits, then re-check the result until nothing changes;
-    the fixed text and the findings that explain every change it makes.
+    the fixed text and the findings that explain every change it makes (not
+    yet located: check_document places them in the file once).
 
     Some repairs compose (a decoded `&quot;` leaves a stray-spaced quote that
     the spacing rules then re-attach); iterating makes `fix` idempotent. Each
@@ -179,7 +181,6 @@ def fix_unit(
         explained.apply(edits)
         if explained.text == before:
             break
-    _locate(explained.findings, unit)
     return explained.text, explained.findings
 
 
