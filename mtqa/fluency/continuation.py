@@ -144,11 +144,7 @@ def _run_batch(scorer: LanguageModelScorer, rewrites: list[Rewrite], batch: list
                 owned.append(len(pairs))
                 pairs.append((state, ids[first + j + 1]))
             owners.append(owned)
-        order = sorted(range(len(pairs)), key=lambda k: pairs[k][0])
-        values = scorer._chosen_logprobs(torch.cat(states), [pairs[k] for k in order])
-    logprobs = [0.0] * len(pairs)
-    for k, value in zip(order, values):
-        logprobs[k] = value
+        logprobs = scorer._chosen_logprobs(torch.cat(states), pairs)
     for (index, ids, offsets, first, stop), owned in zip(batch, owners):
         yield index, [
             TokenScore(start, end, logprobs[k], float("nan"), pairs[k][1])

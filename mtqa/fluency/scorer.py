@@ -177,11 +177,7 @@ class LanguageModelScorer:
                             count += 1
                         owners[i].append(len(pairs))
                         pairs.append((state, sequence[position + 1]))
-            order = sorted(range(len(pairs)), key=lambda k: pairs[k][0])
-            values = self._chosen_logprobs(torch.cat(states) if states else None, [pairs[k] for k in order])
-        logprobs = [0.0] * len(pairs)
-        for k, value in zip(order, values):
-            logprobs[k] = value
+            logprobs = self._chosen_logprobs(torch.cat(states) if states else None, pairs)
         results = []
         for i, text in enumerate(texts):
             offsets = encoded[i][1][skips[i] :]
@@ -228,21 +224,26 @@ class LanguageModelScorer:
         return gains
 
     def _chosen_logprobs(self, states, pairs: list[tuple[int, int]]) -> list[float]:
-        """log P(token | state) for each (state index, token) pair, applying the
-        output layer to HEAD_CHUNK states at a time; pairs come in state order."""
+        """log P(token | state) for each (state index, token) pair, in the
+        pairs' order, applying the output layer to HEAD_CHUNK states at a time
+        (the pairs are visited in state order for that)."""
         import torch
 
         if states is None or not pairs:
             return []
-        rows = torch.tensor([state for state, _ in pairs], dtype=torch.long)
-        wanted = torch.tensor([token for _, token in pairs], dtype=torch.long)
+        order = sorted(range(len(pairs)), key=lambda k: pairs[k][0])
+        rows = torch.tensor([pairs[k][0] for k in order], dtype=torch.long)
+        wanted = torch.tensor([pairs[k][1] for k in order], dtype=torch.long)
         chosen: list[float] = []
         for lo, block in self._logit_blocks(states):
             here = (rows >= lo) & (rows < lo + block.shape[0])
             local = rows[here] - lo
             norm = torch.logsumexp(block, dim=-1)
             chosen.extend((block[local, wanted[here]] - norm[local]).tolist())
-        return chosen
+        logprobs = [0.0] * len(pairs)
+        for k, value in zip(order, chosen):
+            logprobs[k] = value
+        return logprobs
 
     def _logit_blocks(self, states):
         """(offset, float32 logits) of POST_ROWS states at a time: the output
