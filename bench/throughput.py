@@ -11,13 +11,25 @@ the same documents:
 
 Each measurement is repeated (default 3x) and the median is reported, since
 the machine is shared and noisy. Target: mtqa / ftfy <= 2.0.
+
+`--processes` measures whole processes instead, on a JSONL export of the same
+text (`--megabytes 20` for the issue-13 figure): `python -c` running
+ftfy.fix_text over every record, then `mtqa check --no-model --format jsonl`
+with `--jobs 1` and `--jobs N` (`--jobs`, default 2), each writing its report
+to a temp file. It prints the time of each, mtqa / ftfy, and the speed-up of
+N jobs over one (target >= 1.7 on 2 idle cores). `--model` checks with the
+fluency model instead (`--articles`, default 200 articles of ~40 lines).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -63,11 +75,17 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--lines-per-doc", type=int, default=40)
     parser.add_argument("--detect", action="store_true", help="let mtqa detect the language")
+    parser.add_argument("--processes", action="store_true", help="whole processes on a JSONL export, with --jobs")
+    parser.add_argument("--jobs", type=int, default=2, help="--processes: the parallel run's --jobs")
+    parser.add_argument("--model", action="store_true", help="--processes: with the fluency model")
+    parser.add_argument("--articles", type=int, default=200, help="--processes --model: articles to check")
     args = parser.parse_args()
     if not args.corpus.is_dir():
         print(f"skipped: {args.corpus} not found", file=sys.stderr)
         return 0
     documents = load_documents(args.corpus, int(args.megabytes * 1e6), args.lines_per_doc)
+    if args.processes:
+        return whole_processes(documents, args)
     size = sum(len(text.encode("utf-8")) for _, text in documents)
     print(f"{len(documents)} documents, {size / 1e6:.2f} MB, {args.repeat} repeats (median)")
 
@@ -87,6 +105,58 @@ def main() -> int:
     print(f"mtqa mechanical pass: {mtqa_s:7.2f} s  {size / 1e6 / mtqa_s:6.2f} MB/s")
     print(f"ratio mtqa / ftfy   : {mtqa_s / ftfy_s:7.2f}x  (target <= 2.0)")
     return 0
+
+
+FTFY_ALONE = """
+import json, sys, ftfy
+with open(sys.argv[1], encoding="utf-8") as lines, open(sys.argv[2], "w", encoding="utf-8") as out:
+    for line in lines:
+        record = json.loads(line)
+        out.write(json.dumps({"id": record["id"], "text": ftfy.fix_text(record["text"])}) + "\\n")
+"""
+
+
+def whole_processes(documents: list[tuple[str, str]], args) -> int:
+    """ftfy alone, mtqa --jobs 1 and mtqa --jobs N as separate processes on one JSONL export."""
+    if args.model:
+        documents = [(lang, text) for lang, text in documents if lang in ("en", "de")][: args.articles]
+    with tempfile.TemporaryDirectory(prefix="mtqa-throughput-") as scratch:
+        export = Path(scratch) / "export.jsonl"
+        with export.open("w", encoding="utf-8") as handle:
+            for n, (lang, text) in enumerate(documents):
+                handle.write(json.dumps({"id": str(n), "lang": lang, "text": text}, ensure_ascii=False) + "\n")
+        size = export.stat().st_size
+        report = Path(scratch) / "report.jsonl"
+        mtqa_command = [sys.executable, "-m", "mtqa", "check", "--format", "jsonl", "-o", str(report), str(export)]
+        if not args.model:
+            mtqa_command.insert(4, "--no-model")
+        runs = {"ftfy alone": [sys.executable, "-c", FTFY_ALONE, str(export), str(report)]} if not args.model else {}
+        runs["mtqa --jobs 1"] = mtqa_command + ["--jobs", "1"]
+        runs[f"mtqa --jobs {args.jobs}"] = mtqa_command + ["--jobs", str(args.jobs)]
+        print(f"{len(documents)} records, {size / 1e6:.2f} MB of JSONL, "
+              f"{'with' if args.model else 'without'} the model, {args.repeat} repeats (median), "
+              f"{len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else os.cpu_count()} cores")
+        times: dict[str, list[float]] = {name: [] for name in runs}
+        outputs: dict[str, bytes] = {}
+        for _ in range(args.repeat):
+            for name, command in runs.items():
+                began = time.perf_counter()
+                completed = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                times[name].append(time.perf_counter() - began)
+                if completed.returncode not in (0, 1):
+                    print(f"{name} failed ({completed.returncode}): {completed.stderr.decode()[-400:]}")
+                    return 1
+                outputs[name] = report.read_bytes()
+        medians = {name: statistics.median(values) for name, values in times.items()}
+        for name, seconds in medians.items():
+            print(f"{name:<16}: {seconds:7.2f} s  {size / 1e6 / seconds:6.2f} MB/s")
+        serial, parallel = medians["mtqa --jobs 1"], medians[f"mtqa --jobs {args.jobs}"]
+        if "ftfy alone" in medians:
+            print(f"ratio mtqa --jobs 1 / ftfy alone: {serial / medians['ftfy alone']:5.2f}x  (target <= 2.0)")
+        print(f"speed-up --jobs {args.jobs} / --jobs 1: {serial / parallel:5.2f}x  (target >= 1.7)")
+        same = outputs["mtqa --jobs 1"] == outputs[f"mtqa --jobs {args.jobs}"]
+        print(f"reports identical: {same}")
+        return 0 if same else 1
 
 
 if __name__ == "__main__":

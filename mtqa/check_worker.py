@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import pickle
 import select
+import signal
 import struct
 import subprocess
 import sys
@@ -50,42 +51,65 @@ class CheckWorker:
     not re-import the caller's main module, and it shares no threads or locks
     with the service."""
 
-    def __init__(self, limit: float | None, threads: int | None = None) -> None:
+    def __init__(self, limit: float | None, threads: int | None = None, command: list[str] | None = None) -> None:
         self.limit = limit
         self.threads = threads  # the model's thread count in the child (--threads)
+        self.command = command or [sys.executable, "-m", "mtqa.check_worker"]
         self._lock = threading.Lock()
         self._process: subprocess.Popen | None = None
         self.restarts = 0
 
     def run(self, document: Document, options: Options) -> DocumentResult:
-        with self._lock:
-            if self._process is None or self._process.poll() is not None:
-                self._start()
-            process = self._process
-            try:
-                _send(process.stdin, (document, options))
-                ready, _, _ = select.select([process.stdout], [], [], self.limit)
-                if not ready:
-                    self._stop()
-                    raise CheckTimeout(self.limit)
-                status, value = _receive(process.stdout)
-            except (EOFError, OSError, pickle.UnpicklingError):
-                code = process.poll()
-                self._stop()
-                raise WorkerCrashed(f"the check process died (exit code {code}) while checking {document.id}") \
-                    from None
+        """Check one document (see run_batch); its failure is raised."""
+        (status, value), = self.run_batch([document], options)
         if status == "error":
             raise MtqaError(value)
         if status == "exception":
             raise RuntimeError(value)
         return value
 
+    def run_batch(self, documents: list[Document], options: Options) -> list[tuple[str, Any]]:
+        """Check several documents in one exchange (small JSONL records cost
+        more to send than to check one at a time): per document ("ok",
+        DocumentResult), ("error", message) for an MtqaError, or
+        ("exception", message). CheckTimeout and WorkerCrashed are raised for
+        the whole batch. Results come back without their Document (the
+        caller has it: sending it back would double the traffic) and get it
+        here."""
+        with self._lock:
+            if self._process is None or self._process.poll() is not None:
+                self._start()
+            process = self._process
+            try:
+                _send(process.stdin, (documents, options))
+                ready, _, _ = select.select([process.stdout], [], [], self.limit)
+                if not ready:
+                    self._stop()
+                    raise CheckTimeout(self.limit)
+                replies = _receive(process.stdout)
+            except (EOFError, OSError, pickle.UnpicklingError):
+                code = process.poll()
+                self._stop()
+                names = documents[0].id if len(documents) == 1 else f"{len(documents)} documents from {documents[0].id}"
+                raise WorkerCrashed(f"the check process died (exit code {code}) while checking {names}") from None
+        for document, (status, value) in zip(documents, replies):
+            if status == "ok":
+                value.document = document
+        return replies
+
     def close(self) -> None:
         with self._lock:
             self._stop()
 
+    def kill(self) -> None:
+        """Stop the child now, also while a check waits on it (close waits
+        for that check): the waiting call then raises WorkerCrashed."""
+        process = self._process
+        if process is not None and process.poll() is None:
+            process.kill()
+
     def _start(self) -> None:
-        command = [sys.executable, "-m", "mtqa.check_worker"]
+        command = list(self.command)
         if self.threads is not None:
             command += ["--threads", str(self.threads)]
         self._process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0)
@@ -130,27 +154,37 @@ def _read_exactly(stream, size: int) -> bytes:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """The child's loop: a (document, options) in, ("ok", result) out."""
+    """The child's loop: a list of documents (and their options) in, a list
+    of ("ok", result) / ("error", message) / ("exception", message) out."""
     arguments = list(sys.argv[1:] if argv is None else argv)
     if arguments[:1] == ["--threads"]:
         from mtqa.fluency.scorer import set_threads
 
         set_threads(int(arguments[1]))
+    # Ctrl-C reaches the whole process group: the parent decides what stops
+    # (it kills its children), so the child does not die mid-reply with a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     requests = os.fdopen(os.dup(0), "rb", buffering=0)
     replies = os.fdopen(os.dup(1), "wb", buffering=0)
     os.dup2(2, 1)  # anything a check prints goes to stderr, never into the replies
     while True:
         try:
-            document, options = _receive(requests)
+            documents, options = _receive(requests)
         except EOFError:
-            return 0  # the service closed the pipe
-        try:
-            reply = ("ok", check_document(document, options))
-        except MtqaError as error:
-            reply = ("error", str(error))
-        except Exception as error:  # reported to the request; the child lives on
-            reply = ("exception", f"{type(error).__name__}: {error}")
-        _send(replies, reply)
+            return 0  # the parent closed the pipe
+        _send(replies, [check_one(document, options) for document in documents])
+
+
+def check_one(document: Document, options: Options) -> tuple[str, Any]:
+    """One document's reply; an unexpected exception is reported, and the child lives on."""
+    try:
+        result = check_document(document, options)
+    except MtqaError as error:
+        return ("error", str(error))
+    except Exception as error:
+        return ("exception", f"{type(error).__name__}: {error}")
+    result.document = None  # the parent has it
+    return ("ok", result)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ win, so a CI step never passes on a file it could not read).
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import glob
 import json
@@ -14,6 +15,7 @@ import os
 import shutil
 import sys
 import tempfile
+from collections import deque
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -23,11 +25,12 @@ from rich.console import Console
 from mtqa import __version__
 from mtqa.config import Config, load_config
 from mtqa.errors import MtqaError
-from mtqa.findings import DocumentResult, Severity
+from mtqa.findings import Document, DocumentResult, Severity
 from mtqa.fluency.cli import models_command
 from mtqa.formats import ReadOptions, format_for
 from mtqa.inputs import STDIN, Input, expand, is_jsonl, read_documents
-from mtqa.pipeline import Options, check_document
+from mtqa.pipeline import Options
+from mtqa.pool import available_cores, check_documents
 from mtqa.report import RENDERERS, ReportContext, load_renderers
 from mtqa.report.terminal import print_document, print_summary
 from mtqa.options import OptionsError, validated
@@ -50,6 +53,16 @@ THREADS_OPTION = click.option(
 )
 
 
+JOBS_OPTION = click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    envvar="MTQA_JOBS",
+    help="Check processes for many files or JSONL records (default: the cores mtqa may use; 1: one process). "
+    "Results and exit code are those of a serial run.",
+)
+
+
 def common_options(function):
     """Options shared by `check` and `fix`."""
     decorators = [
@@ -66,6 +79,7 @@ def common_options(function):
         click.option("--model", "model_name", help="Fluency model: gemma3-270m (default), smollm2, a local dir or hub id."),
         click.option("--min-confidence", type=click.FloatRange(0, 1), help="Apply model suggestions at or above this."),
         THREADS_OPTION,
+        JOBS_OPTION,
         click.option("--encoding", help="Decode input with this encoding instead of UTF-8."),
         click.option("--max-size", type=click.FloatRange(min=0.001), help="Largest document in MB (default 20)."),
         click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="mtqa.toml to use."),
@@ -136,11 +150,22 @@ def read_options(config: Config, lang: str | None, encoding: str | None, max_siz
 
 
 def iter_results(
-    inputs: list[Input], input_format: str | None, read_opts: ReadOptions, options: Options
+    inputs: list[Input], input_format: str | None, read_opts: ReadOptions, options: Options,
+    jobs: int | None = 1, threads: int | None = None, owners: deque | None = None,
 ) -> Iterator[DocumentResult]:
-    for item in inputs:
-        for document in read_documents(item, input_format, read_opts):
-            yield check_document(document, options)
+    """Every document of `inputs`, checked in order (on `jobs` processes;
+    None: the cores available). `owners`, when given, receives each
+    document's input index as it is read: the k-th result is then
+    owners.popleft()'s."""
+
+    def documents() -> Iterator[Document]:
+        for index, item in enumerate(inputs):
+            for document in read_documents(item, input_format, read_opts):
+                if owners is not None:
+                    owners.append(index)
+                yield document
+
+    yield from check_documents(documents(), options, jobs or available_cores(), threads=threads)
 
 
 def exit_code(results: list[DocumentResult], fail_on: Severity | None) -> int:
@@ -168,7 +193,7 @@ def cli() -> None:
 @click.option("-q", "--quiet", is_flag=True, help="Terminal format: summary only.")
 def check(
     inputs, lang, input_format, select, extend_select, ignore, no_model, model_name, min_confidence, encoding,
-    max_size, config_path, output_format, output, fail_on, baseline, write_baseline, quiet, threads=None,
+    max_size, config_path, output_format, output, fail_on, baseline, write_baseline, quiet, threads=None, jobs=None,
 ) -> None:
     """Check ARTICLE files (or - for stdin, or a directory) and report findings."""
     stderr = Console(stderr=True)
@@ -183,7 +208,7 @@ def check(
     read_opts = read_options(config, options.language, encoding, max_size)
     baseline_path = baseline or config.baseline
     stream_jsonl = output_format == "jsonl" and not baseline_path
-    results = _run_with_progress(items, input_format, read_opts, options, stream_jsonl, output, stderr)
+    results = _run_with_progress(items, input_format, read_opts, options, stream_jsonl, output, stderr, jobs, threads)
     if write_baseline:
         from mtqa.baseline import write_baseline as save_baseline
 
@@ -202,28 +227,47 @@ def check(
     sys.exit(exit_code(results, fail_level))
 
 
-def _run_with_progress(items, input_format, read_opts, options, stream_jsonl, output, stderr):
-    """Check everything; stream JSONL output line by line as results arrive."""
+def _run_with_progress(items, input_format, read_opts, options, stream_jsonl, output, stderr, jobs=1, threads=None):
+    """Check everything; stream JSONL output line by line as results arrive
+    (into a temp file renamed to --output at the end: an interrupted run
+    leaves no half-written report)."""
     results: list[DocumentResult] = []
-    handle = open(output, "w", encoding="utf-8") if (stream_jsonl and output) else sys.stdout
     show_progress = len(items) > 1 and stderr.is_terminal
-    try:
+    owners: deque[int] = deque()
+    with contextlib.ExitStack() as stack:
+        handle = stack.enter_context(atomic_output(output)) if (stream_jsonl and output) else sys.stdout
+        # closed on the way out (Ctrl-C too): that stops the pool's processes now
+        checked = stack.enter_context(contextlib.closing(
+            iter_results(items, input_format, read_opts, options, jobs, threads, owners)))
         if show_progress:
             from rich.progress import Progress
 
-            with Progress(console=stderr, transient=True) as progress:
-                task = progress.add_task("checking", total=len(items))
-                for item in items:
-                    for result in iter_results([item], input_format, read_opts, options):
-                        _stream(result, stream_jsonl, handle, results)
-                    progress.advance(task)
-        else:
-            for result in iter_results(items, input_format, read_opts, options):
+            progress = stack.enter_context(Progress(console=stderr, transient=True))
+            task = progress.add_task("checking", total=len(items))
+            for result in checked:
+                progress.update(task, completed=owners.popleft())
                 _stream(result, stream_jsonl, handle, results)
-    finally:
-        if handle is not sys.stdout:
-            handle.close()
+        else:
+            for result in checked:
+                _stream(result, stream_jsonl, handle, results)
     return results
+
+
+@contextlib.contextmanager
+def atomic_output(path: Path) -> Iterator:
+    """A text handle on a temp file next to `path`, renamed to it when the
+    block ends normally and removed when it does not."""
+    target = Path(os.path.realpath(path))
+    directory = target.parent if str(target.parent) else Path(".")
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=TEMP_SUFFIX, dir=directory)
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            yield handle
+        os.replace(temporary, target)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
 
 
 def _stream(result: DocumentResult, stream_jsonl: bool, handle, results: list[DocumentResult]) -> None:
@@ -267,7 +311,7 @@ def _print_terminal(console: Console, results, context, quiet: bool) -> None:
 @click.option("--diff", "show_diff", is_flag=True, help="Print a unified diff of the changes.")
 def fix(
     inputs, lang, input_format, select, extend_select, ignore, no_model, model_name, min_confidence, encoding,
-    max_size, config_path, output, in_place, backup_suffix, show_diff, threads=None,
+    max_size, config_path, output, in_place, backup_suffix, show_diff, threads=None, jobs=None,
 ) -> None:
     """Write ARTICLE with the mechanical fixes (and confident model fixes) applied.
 
@@ -285,26 +329,46 @@ def fix(
     options = build_options(config, lang, select, ignore, no_model, model_name, min_confidence, extend_select)
     prepare_model(options, explicit=bool(model_name), console=stderr, threads=threads)
     read_opts = read_options(config, options.language, encoding, max_size)
-    failed = 0
+    items = []
     for name in inputs:
         item = Input(name, None if name == STDIN else Path(name))
         if item.path is not None and item.path.is_dir():
             raise click.UsageError(f"{name} is a directory: name the files to fix")
-        if is_jsonl(item, input_format):
-            failed += _fix_jsonl(item, input_format, read_opts, options, output, in_place, backup_suffix)
-        else:
-            failed += _fix_document(item, input_format, read_opts, options, output, in_place, backup_suffix, show_diff)
+        items.append(item)
+    owners: deque[int] = deque()
+    finished: list[list[DocumentResult]] = [[] for _ in items]
+    done = 0  # inputs before this one are written
+    failed = 0
+
+    def write_up_to(end: int) -> int:
+        failures = 0
+        for index in range(done, end):
+            item, results = items[index], finished[index]
+            if is_jsonl(item, input_format):
+                failures += _fix_jsonl(item, results, output, in_place, backup_suffix)
+            else:
+                failures += _fix_document(item, results[0], input_format, output, in_place, backup_suffix, show_diff)
+            finished[index] = []
+        return failures
+
+    checked = iter_results(items, input_format, read_opts, options, jobs, threads, owners)
+    with contextlib.closing(checked):  # closed on the way out (Ctrl-C too): stops the pool's processes now
+        for result in checked:
+            owner = owners.popleft()
+            failed += write_up_to(owner)  # every input before this result's is complete
+            done = max(done, owner)
+            finished[owner].append(result)
+    failed += write_up_to(len(items))
     sys.exit(EXIT_ERROR if failed else EXIT_OK)
 
 
-def _fix_document(item, input_format, read_opts, options, output, in_place, backup_suffix, show_diff) -> int:
-    """Fix one file; returns 1 if it could not be read, else 0."""
+def _fix_document(item, result, input_format, output, in_place, backup_suffix, show_diff) -> int:
+    """Write one fixed file; returns 1 if it could not be read, else 0."""
     stderr = Console(stderr=True)
-    document = next(read_documents(item, input_format, read_opts))
-    result = check_document(document, options)
     if result.error:
         stderr.print(f"[bold red]error:[/] {result.id}: {result.error}", highlight=False)
         return 1
+    document = result.document
     format_ = format_for(item.name if item.path else "", input_format)
     fixed = format_.write(document, result.fixed_units)
     original = format_.write(document, [unit.text for unit in result.units])
@@ -322,12 +386,12 @@ def _fix_document(item, input_format, read_opts, options, output, in_place, back
     return 0
 
 
-def _fix_jsonl(item, input_format, read_opts, options, output, in_place, backup_suffix) -> int:
+def _fix_jsonl(item, results, output, in_place, backup_suffix) -> int:
     """JSONL in, JSONL out: each record's text replaced by its fixed text; returns 1 on bad lines."""
     lines: list[str] = []
     errors = 0
-    for document in read_documents(item, input_format, read_opts):
-        result = check_document(document, options)
+    for result in results:
+        document = result.document
         if result.error:
             errors += 1
             Console(stderr=True).print(f"[bold red]error:[/] {document.meta.get('where', result.id)}: {result.error}")
@@ -472,7 +536,9 @@ cli.add_command(models_command, "models")
 def main(argv: list[str] | None = None) -> None:
     try:
         cli.main(args=argv, prog_name="mtqa", standalone_mode=False)
-    except click.exceptions.Abort:
+    except click.exceptions.Abort as abort:
+        if isinstance(abort.__context__, KeyboardInterrupt):  # click turns Ctrl-C into Abort
+            _interrupted()
         Console(stderr=True).print("aborted")
         sys.exit(EXIT_ERROR)
     except click.ClickException as error:
@@ -485,7 +551,14 @@ def main(argv: list[str] | None = None) -> None:
         sys.stderr.close()
         sys.exit(EXIT_OK)
     except KeyboardInterrupt:
-        sys.exit(130)
+        _interrupted()
+
+
+def _interrupted() -> None:
+    """Ctrl-C: the shell's exit status for SIGINT; every file is whole
+    (reports and fixed files are written atomically, the pool is stopped)."""
+    Console(stderr=True).print("interrupted: files written so far are complete, the others untouched")
+    sys.exit(130)
 
 
 if __name__ == "__main__":
