@@ -8,7 +8,7 @@ pathological request (1.8 MB of mojibake, past the request time limit) runs.
 Prints, for each round, the median and p99 latency, the errors, and the
 resident memory of the service and its check process before and after.
 
-    python bench/server_load.py [--requests 200] [--model] [--timeout 20]
+    python bench/server_load.py [--requests 200] [--model] [--timeout 20] [--workers 1]
 """
 
 from __future__ import annotations
@@ -111,11 +111,12 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=None, help="default 200, or 20 with --model")
     parser.add_argument("--model", action="store_true")
     parser.add_argument("--timeout", type=float, default=20.0, help="mtqa serve --request-timeout")
+    parser.add_argument("--workers", type=int, default=1, help="mtqa serve --workers")
     args = parser.parse_args()
     count = args.requests or (20 if args.model else 200)
     port = free_port()
     command = [sys.executable, "-m", "mtqa", "serve", "--port", str(port), "--request-timeout", str(args.timeout),
-               "--max-connections", str(count + 16)]
+               "--max-connections", str(count + 16), "--workers", str(args.workers)]
     if not args.model:
         command.append("--no-model")
     server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -132,7 +133,7 @@ def main() -> int:
         body = {"text": article(), "lang": "en", "id": "load"}
         post(base + "/check", body, 120)  # the check process starts and warms
         print(f"mtqa serve {'with the model' if args.model else '--no-model'}; article {len(body['text'])} chars; "
-              f"request time limit {args.timeout:g} s")
+              f"request time limit {args.timeout:g} s; {args.workers} worker(s)")
         before = rss_mib(server.pid)
         latencies, errors = round_of(base + "/check", count, body, timeout=600)
         print(describe("concurrent /check", latencies, errors))
@@ -155,7 +156,7 @@ def main() -> int:
         print(f"{'':34s} the pathological request: HTTP {slow_result.get('status')} after "
               f"{slow_result.get('seconds', 0):.1f} s; /health answered in {health_seconds:.2f} s")
         after = rss_mib(server.pid)
-        print(f"resident memory of the service and its check process: {before:.0f} MiB before, {after:.0f} MiB after")
+        print(f"resident memory of the service and its check processes: {before:.0f} MiB before, {after:.0f} MiB after")
     finally:
         server.terminate()
         server.wait(10)

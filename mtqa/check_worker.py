@@ -107,6 +107,10 @@ class CheckWorker:
         process = self._process
         if process is not None and process.poll() is None:
             process.kill()
+            try:
+                process.wait(5)  # reaped: no zombie, and its time counts in the parent's rusage
+            except subprocess.TimeoutExpired:
+                pass
 
     def _start(self) -> None:
         command = list(self.command)

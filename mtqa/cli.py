@@ -504,16 +504,20 @@ def rules(output_format: str) -> None:
               help="Seconds a request body may stall before it is answered with 408.")
 @click.option("--max-connections", type=click.IntRange(min=1), default=64, show_default=True,
               help="Connections served at once; more are answered with 503.")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True, envvar="MTQA_WORKERS",
+              help="Check processes (each loads the model once): requests run side by side, "
+              "and a slow one holds only its worker.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path))
 def serve(host: str, port: int, lang, no_model: bool, model_name, config_path, threads=None,
-          request_timeout: float = 60.0, body_timeout: float = 10.0, max_connections: int = 64) -> None:
+          request_timeout: float = 60.0, body_timeout: float = 10.0, max_connections: int = 64,
+          workers: int = 1) -> None:
     """Serve the checks over HTTP (POST /check, /fix, /check/jsonl; GET /rules, /health).
 
     With the model, it is loaded and warmed up while the server starts;
     /health says `"ready": false` (HTTP 503) until then, so a load balancer
-    sends no request that would wait for the load. Checks run in a child
-    process: /health answers while one runs, and one past --request-timeout
-    is stopped and answered with 503."""
+    sends no request that would wait for the load. Checks run in child
+    processes (--workers): /health answers while they run, and one past
+    --request-timeout is stopped and answered with 503."""
     try:
         import uvicorn
 
@@ -524,7 +528,7 @@ def serve(host: str, port: int, lang, no_model: bool, model_name, config_path, t
     options = build_options(config, lang, (), (), no_model, model_name, None)
     prepare_model(options, explicit=bool(model_name), console=Console(stderr=True), threads=threads)
     app = create_app(options, warm_up=True, request_timeout=request_timeout, threads=threads,
-                     body_timeout=body_timeout)
+                     body_timeout=body_timeout, workers=workers)
     # idle keep-alive connections close after 5 s; past --max-connections uvicorn answers 503
     uvicorn.run(app, host=host, port=port, log_level="info", timeout_keep_alive=5,
                 limit_concurrency=max_connections)

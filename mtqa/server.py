@@ -9,10 +9,12 @@ a time per worker because the model and the 2-core machines it runs on gain
 nothing from concurrency.
 
 With a request time limit (mtqa serve --request-timeout, on by default) the
-checks run in a child process (mtqa/check_worker.py): the service answers
+checks run in child processes (mtqa/check_worker.py): the service answers
 /health while a check runs, and a check past the limit is stopped and
-answered with 503 and a Retry-After header. Without one they run in a thread,
-off the event loop.
+answered with 503 and a Retry-After header. `--workers N` runs N of them
+(each loads the model once), so a slow request holds one worker, not the
+service; a request waits for the next free worker. Without a limit and with
+one worker the checks run in a thread, off the event loop.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import queue
 import threading
 from contextlib import asynccontextmanager
 from dataclasses import replace
@@ -85,13 +88,71 @@ class Readiness:
         if not self.ready.is_set():
             threading.Thread(target=self.warm_up, args=(run,), name="mtqa-warm-up", daemon=True).start()
 
-    def restart(self, run) -> None:
-        """The check process was replaced: load and warm the model in the new
-        one now, not in the next request (/health is 503 meanwhile)."""
-        if self.options.use_model:
-            self.ready.clear()
-            self.error = None
-            self.start(run)
+
+class WorkerPool:
+    """`count` check processes for the service; a request takes a free one.
+
+    A worker whose check was stopped (time limit) or died comes back only
+    after a warm-up check in its fresh process (the model loaded again), so
+    the next request it takes pays no load; meanwhile the others serve.
+    `on_rewarm(worker)` is told when a worker starts and ends that."""
+
+    def __init__(self, count: int, limit: float | None, threads: int | None) -> None:
+        self.workers = [CheckWorker(limit, threads) for _ in range(count)]
+        self._free: queue.SimpleQueue[CheckWorker] = queue.SimpleQueue()
+        for worker in self.workers:
+            self._free.put(worker)
+        self.rewarming = 0
+        self.warm_up: tuple[Document, Options] | None = None
+
+    def run(self, document: Document, options: Options) -> DocumentResult:
+        worker = self._free.get()
+        try:
+            result = worker.run(document, options)
+        except (CheckTimeout, WorkerCrashed):
+            if self.warm_up is None:
+                self._free.put(worker)
+            else:
+                self.rewarming += 1
+                threading.Thread(target=self._rewarm, args=(worker,), daemon=True, name="mtqa-rewarm").start()
+            raise
+        except BaseException:
+            self._free.put(worker)
+            raise
+        self._free.put(worker)
+        return result
+
+    def warm_all(self, document: Document, options: Options) -> None:
+        """The warm-up check on every worker at once; raises the first failure."""
+        errors: list[BaseException] = []
+
+        def warm(worker: CheckWorker) -> None:
+            try:
+                worker.run(document, options)
+            except BaseException as error:
+                errors.append(error)
+
+        threads = [threading.Thread(target=warm, args=(w,), daemon=True) for w in self.workers]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        if errors:
+            raise errors[0]
+
+    def _rewarm(self, worker: CheckWorker) -> None:
+        try:
+            document, options = self.warm_up
+            worker.run(document, options)
+        except Exception:
+            pass  # the next request on it starts the process again and reports what fails
+        finally:
+            self.rewarming -= 1
+            self._free.put(worker)
+
+    def close(self) -> None:
+        for worker in self.workers:
+            worker.kill()
 
 
 MAX_BODY_BYTES = 4 * MAX_TEXT_CHARS + 65536  # a /check body: the text, JSON-escaped, and the options
@@ -166,6 +227,7 @@ def create_app(
     request_timeout: float | None = None,
     threads: int | None = None,
     body_timeout: float = BODY_IDLE_SECONDS,
+    workers: int = 1,
 ) -> FastAPI:
     """Build the app; `base_options` carry server-wide settings (model, config).
 
@@ -174,19 +236,20 @@ def create_app(
     `request_timeout`: seconds a check may take; the checks then run in a
     child process that is stopped past it (None: in a thread, unbounded).
     `threads`: the model's thread count in that child (--threads).
-    `body_timeout`: seconds a request body may stall (408 past it)."""
+    `body_timeout`: seconds a request body may stall (408 past it).
+    `workers`: check processes (--workers); more than one always uses them."""
     base = base_options or Options(use_model=False)
-    worker = CheckWorker(request_timeout, threads) if request_timeout is not None else None
+    pool = WorkerPool(workers, request_timeout, threads) if request_timeout is not None or workers > 1 else None
     readiness = Readiness(base)
     if not warm_up:
         readiness.ready.set()
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
-        readiness.start(run)
+        readiness.start(warm if pool is not None else run)
         yield
-        if worker is not None:
-            worker.close()
+        if pool is not None:
+            pool.close()
 
     app = FastAPI(title="mtqa", version=__version__, description="Machine-translation quality checks for news.",
                   lifespan=lifespan)
@@ -202,22 +265,25 @@ def create_app(
             min_confidence=request.min_confidence if request.min_confidence is not None else base.min_confidence,
         ))
 
+    def warm(document: Document, options: Options) -> None:
+        pool.warm_all(document, options)
+        if options.use_model:  # a worker that is replaced later is warmed again before it serves
+            pool.warm_up = (document, options)
+
     def run(document: Document, options: Options) -> DocumentResult:
-        if worker is not None:
-            try:
-                return worker.run(document, options)
-            except (CheckTimeout, WorkerCrashed):
-                if document.id != "warm-up":
-                    readiness.restart(run)
-                raise
+        if pool is not None:
+            return pool.run(document, options)
         with lock:
             return check_document(document, options)
 
     @app.get("/health")
     def health() -> JSONResponse:
         ready = readiness.ready.is_set() and readiness.error is None
+        if pool is not None and pool.rewarming >= len(pool.workers):
+            ready = False  # every worker is loading the model again
         payload: dict[str, Any] = {"status": "ok" if ready else "starting", "ready": ready,
-                                   "mtqa": __version__, "model": base.use_model}
+                                   "mtqa": __version__, "model": base.use_model,
+                                   "workers": len(pool.workers) if pool is not None else 0}
         if readiness.error:
             payload["status"], payload["error"] = "error", readiness.error
         return JSONResponse(payload, status_code=200 if ready else 503)

@@ -131,12 +131,11 @@ def _call(url: str, body: dict | None = None, timeout: float = 120) -> tuple[int
         return error.code, json.loads(error.read())
 
 
-@pytest.fixture(scope="module")
-def served():
+def _serve(*extra: str):
     port = _free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "mtqa", "serve", "--no-model", "--port", str(port), "--request-timeout", "2",
-         "--body-timeout", "1"],
+         "--body-timeout", "1", *extra],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=dict(os.environ, NO_COLOR="1"),
     )
     base = f"http://127.0.0.1:{port}"
@@ -152,6 +151,16 @@ def served():
     yield base
     process.terminate()
     process.wait(10)
+
+
+@pytest.fixture(scope="module")
+def served():
+    yield from _serve()
+
+
+@pytest.fixture(scope="module")
+def served_by_two():
+    yield from _serve("--workers", "2")
 
 
 def test_a_check_past_the_time_limit_is_stopped_and_health_answers_meanwhile(served):
@@ -194,3 +203,33 @@ def test_a_stalled_body_is_answered_408_and_the_service_goes_on(served):
             reply += piece
     assert reply.startswith(b"HTTP/1.1 408") and b"stalled" in reply
     assert _call(served + "/health", timeout=10)[0] == 200
+
+
+def test_with_two_workers_a_slow_check_holds_one_and_the_other_serves(served_by_two):
+    assert _call(served_by_two + "/health")[1]["workers"] == 2
+    slow_body = {"text": "cafÃ© " * 300_000, "lang": "en"}  # past the 2 s limit
+    events: list[str] = []
+    outcome: dict = {}
+
+    def slow() -> None:
+        outcome["slow"] = _call(served_by_two + "/check", slow_body)
+        events.append("slow answered")
+
+    worker = threading.Thread(target=slow)
+    worker.start()
+    time.sleep(0.5)  # the slow check holds one worker
+    code, payload = _call(served_by_two + "/check", {"text": "He went to the the market.", "lang": "en"})
+    events.append("quick answered")
+    worker.join(120)
+    assert code == 200 and payload["summary"]["by_rule"] == {"repetition.doubled-word": 1}
+    assert events == ["quick answered", "slow answered"]  # one worker: it would wait for the slow one
+    assert outcome["slow"][0] == 503
+    # both workers serve again afterwards
+    answers = []
+    threads = [threading.Thread(target=lambda: answers.append(_call(served_by_two + "/check", {
+        "text": "The talks resumed on Monday.", "lang": "en"})[0])) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert answers == [200] * 4
