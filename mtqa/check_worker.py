@@ -57,6 +57,7 @@ class CheckWorker:
         self.command = command or [sys.executable, "-m", "mtqa.check_worker"]
         self._lock = threading.Lock()
         self._process: subprocess.Popen | None = None
+        self._killed = False  # kill() is final: no check starts a process after it
         self.restarts = 0
 
     def run(self, document: Document, options: Options) -> DocumentResult:
@@ -77,6 +78,8 @@ class CheckWorker:
         caller has it: sending it back would double the traffic) and get it
         here."""
         with self._lock:
+            if self._killed:
+                raise WorkerCrashed("the check process was stopped")
             if self._process is None or self._process.poll() is not None:
                 self._start()
             process = self._process
@@ -104,6 +107,7 @@ class CheckWorker:
     def kill(self) -> None:
         """Stop the child now, also while a check waits on it (close waits
         for that check): the waiting call then raises WorkerCrashed."""
+        self._killed = True
         process = self._process
         if process is not None and process.poll() is None:
             process.kill()
@@ -176,7 +180,10 @@ def main(argv: list[str] | None = None) -> int:
             documents, options = _receive(requests)
         except EOFError:
             return 0  # the parent closed the pipe
-        _send(replies, [check_one(document, options) for document in documents])
+        try:
+            _send(replies, [check_one(document, options) for document in documents])
+        except BrokenPipeError:
+            return 0  # the parent is gone (it stopped): nobody to answer
 
 
 def check_one(document: Document, options: Options) -> tuple[str, Any]:

@@ -63,6 +63,14 @@ JOBS_OPTION = click.option(
 )
 
 
+SCHEDULER_OPTION = click.option(
+    "--scheduler",
+    envvar="MTQA_SCHEDULER",
+    help="Run on a Dask cluster: its scheduler address (tcp://HOST:8786), or 'local' for a LocalCluster "
+    "of --jobs workers here. Needs mtqa[scale]; the workers need the same mtqa and model.",
+)
+
+
 def common_options(function):
     """Options shared by `check` and `fix`."""
     decorators = [
@@ -80,6 +88,7 @@ def common_options(function):
         click.option("--min-confidence", type=click.FloatRange(0, 1), help="Apply model suggestions at or above this."),
         THREADS_OPTION,
         JOBS_OPTION,
+        SCHEDULER_OPTION,
         click.option("--encoding", help="Decode input with this encoding instead of UTF-8."),
         click.option("--max-size", type=click.FloatRange(min=0.001), help="Largest document in MB (default 20)."),
         click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="mtqa.toml to use."),
@@ -151,12 +160,12 @@ def read_options(config: Config, lang: str | None, encoding: str | None, max_siz
 
 def iter_results(
     inputs: list[Input], input_format: str | None, read_opts: ReadOptions, options: Options,
-    jobs: int | None = 1, threads: int | None = None, owners: deque | None = None,
+    jobs: int | None = 1, threads: int | None = None, owners: deque | None = None, scheduler: str | None = None,
 ) -> Iterator[DocumentResult]:
     """Every document of `inputs`, checked in order (on `jobs` processes;
-    None: the cores available). `owners`, when given, receives each
-    document's input index as it is read: the k-th result is then
-    owners.popleft()'s."""
+    None: the cores available; or on the Dask cluster at `scheduler`).
+    `owners`, when given, receives each document's input index as it is
+    read: the k-th result is then owners.popleft()'s."""
 
     def documents() -> Iterator[Document]:
         for index, item in enumerate(inputs):
@@ -165,6 +174,15 @@ def iter_results(
                     owners.append(index)
                 yield document
 
+    if scheduler:
+        from mtqa.dask import check_documents_on, connect
+
+        client = connect(scheduler, jobs, options)
+        try:
+            yield from check_documents_on(client, documents(), options)
+        finally:
+            client.close()
+        return
     yield from check_documents(documents(), options, jobs or available_cores(), threads=threads)
 
 
@@ -194,6 +212,7 @@ def cli() -> None:
 def check(
     inputs, lang, input_format, select, extend_select, ignore, no_model, model_name, min_confidence, encoding,
     max_size, config_path, output_format, output, fail_on, baseline, write_baseline, quiet, threads=None, jobs=None,
+    scheduler=None,
 ) -> None:
     """Check ARTICLE files (or - for stdin, or a directory) and report findings."""
     stderr = Console(stderr=True)
@@ -208,7 +227,8 @@ def check(
     read_opts = read_options(config, options.language, encoding, max_size)
     baseline_path = baseline or config.baseline
     stream_jsonl = output_format == "jsonl" and not baseline_path
-    results = _run_with_progress(items, input_format, read_opts, options, stream_jsonl, output, stderr, jobs, threads)
+    results = _run_with_progress(items, input_format, read_opts, options, stream_jsonl, output, stderr, jobs, threads,
+                                 scheduler)
     if write_baseline:
         from mtqa.baseline import write_baseline as save_baseline
 
@@ -227,7 +247,8 @@ def check(
     sys.exit(exit_code(results, fail_level))
 
 
-def _run_with_progress(items, input_format, read_opts, options, stream_jsonl, output, stderr, jobs=1, threads=None):
+def _run_with_progress(items, input_format, read_opts, options, stream_jsonl, output, stderr, jobs=1, threads=None,
+                       scheduler=None):
     """Check everything; stream JSONL output line by line as results arrive
     (into a temp file renamed to --output at the end: an interrupted run
     leaves no half-written report)."""
@@ -238,7 +259,7 @@ def _run_with_progress(items, input_format, read_opts, options, stream_jsonl, ou
         handle = stack.enter_context(atomic_output(output)) if (stream_jsonl and output) else sys.stdout
         # closed on the way out (Ctrl-C too): that stops the pool's processes now
         checked = stack.enter_context(contextlib.closing(
-            iter_results(items, input_format, read_opts, options, jobs, threads, owners)))
+            iter_results(items, input_format, read_opts, options, jobs, threads, owners, scheduler)))
         if show_progress:
             from rich.progress import Progress
 
@@ -311,7 +332,7 @@ def _print_terminal(console: Console, results, context, quiet: bool) -> None:
 @click.option("--diff", "show_diff", is_flag=True, help="Print a unified diff of the changes.")
 def fix(
     inputs, lang, input_format, select, extend_select, ignore, no_model, model_name, min_confidence, encoding,
-    max_size, config_path, output, in_place, backup_suffix, show_diff, threads=None, jobs=None,
+    max_size, config_path, output, in_place, backup_suffix, show_diff, threads=None, jobs=None, scheduler=None,
 ) -> None:
     """Write ARTICLE with the mechanical fixes (and confident model fixes) applied.
 
@@ -351,7 +372,7 @@ def fix(
             finished[index] = []
         return failures
 
-    checked = iter_results(items, input_format, read_opts, options, jobs, threads, owners)
+    checked = iter_results(items, input_format, read_opts, options, jobs, threads, owners, scheduler)
     with contextlib.closing(checked):  # closed on the way out (Ctrl-C too): stops the pool's processes now
         for result in checked:
             owner = owners.popleft()

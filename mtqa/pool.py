@@ -125,6 +125,8 @@ class CheckPool:
     def _run(self, batch: list[Document], options: Options, future: Future) -> None:
         worker = self._idle.get()
         try:
+            if self._closing.is_set():
+                raise WorkerCrashed("the pool was stopped")
             future.set_result(self._check(worker, batch, options))
         except BaseException as error:  # the reader re-raises it
             future.set_exception(error)

@@ -39,28 +39,37 @@ def iter_documents(stream: IO[bytes], source: str, language: str | None = None) 
         except RecursionError:
             yield _bad(where, f"line {number} nests its JSON too deeply to read", at=at)
             continue
-        problem = _validate(record)
-        if problem is None:
-            languages, problem = _languages(record)
-        if problem:
-            yield _bad(where, f"line {number}: {problem}", record_id=_record_id(record), at=at)
-            continue
-        doc_id = str(record.get("id", where))
-        yield Document(
-            id=doc_id,
-            units=[
-                TextUnit(
-                    text=record["text"],
-                    id=None,
-                    source=record.get("source"),
-                    source_lang=languages["source_lang"],
-                    reference=record.get("reference"),
-                )
-            ],
-            language=languages["lang"] or language,
-            source_language=languages["source_lang"],
-            meta={"line": number, "record": record, "jsonl": source},
-        )
+        yield record_document(record, source, number, language)
+
+
+def record_document(record: object, source: str, number: int, language: str | None = None) -> Document:
+    """The Document of one parsed record (line `number` of `source`), or an
+    error Document saying what is wrong with it: also for records that come
+    as objects, not lines (mtqa.dask.check_bag)."""
+    where = f"{source}:{number}"
+    at = {"jsonl": source, "line": number}
+    problem = _validate(record)
+    languages: dict[str, str | None] = {}
+    if problem is None:
+        languages, problem = _languages(record)
+    if problem:
+        return _bad(where, f"line {number}: {problem}", record_id=_record_id(record), at=at)
+    doc_id = str(record.get("id", where))
+    return Document(
+        id=doc_id,
+        units=[
+            TextUnit(
+                text=record["text"],
+                id=None,
+                source=record.get("source"),
+                source_lang=languages["source_lang"],
+                reference=record.get("reference"),
+            )
+        ],
+        language=languages["lang"] or language,
+        source_language=languages["source_lang"],
+        meta={"line": number, "record": record, "jsonl": source},
+    )
 
 
 def _record_id(record: object) -> str | None:
