@@ -166,6 +166,11 @@ def whole_processes(documents: list[tuple[str, str]], args) -> int:
         print(f"speed-up --jobs {args.jobs} / --jobs 1: {serial / parallel:5.2f}x  (target >= 1.7)")
         same = outputs["mtqa --jobs 1"] == outputs[f"mtqa --jobs {args.jobs}"]
         print(f"reports identical: {same}")
+        if not same:
+            serial_lines = outputs["mtqa --jobs 1"].splitlines()
+            parallel_lines = outputs[f"mtqa --jobs {args.jobs}"].splitlines()
+            differing = [json.loads(a)["id"] for a, b in zip(serial_lines, parallel_lines) if a != b]
+            print(f"  {len(serial_lines)} and {len(parallel_lines)} lines; records that differ: {differing[:20]}")
         return 0 if same else 1
 
 

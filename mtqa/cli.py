@@ -37,7 +37,9 @@ from mtqa.options import OptionsError, validated
 from mtqa.rules import iter_rules
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-OUTPUT_FORMATS = ["terminal", "json", "jsonl", "sarif", "junit", "html", "github", "diff"]
+load_renderers()
+# the report formats are the renderers' registry (mtqa/report), plus the terminal's own
+OUTPUT_FORMATS = ["terminal", *sorted(RENDERERS, key=lambda name: (name not in ("json", "jsonl"), name))]
 SEVERITIES = ["minor", "major", "critical"]
 
 
@@ -490,8 +492,21 @@ def _remove_leftovers(path: Path) -> None:
 
 @cli.command()
 @click.option("--format", "output_format", type=click.Choice(["terminal", "json"]), default="terminal")
-def rules(output_format: str) -> None:
-    """List every rule: id, MQM category, severity, languages, auto-fix."""
+@click.option("--explain", "explain_rule", metavar="RULE", help="Print one rule's documentation and examples.")
+def rules(output_format: str, explain_rule: str | None = None) -> None:
+    """List every rule: id, MQM category, severity, languages, fix applicability."""
+    if explain_rule:
+        from mtqa.rules_doc import explain, find_rule
+
+        try:
+            rule = find_rule(explain_rule)
+        except KeyError as error:
+            raise click.BadParameter(error.args[0], param_hint="--explain") from None
+        if output_format == "json":
+            click.echo(json.dumps(rule.to_json(), ensure_ascii=False, indent=2))
+        else:
+            click.echo(explain(rule), nl=False)
+        return
     all_rules = list(iter_rules())
     if output_format == "json":
         payload = [r.to_json() for r in all_rules]
@@ -502,7 +517,7 @@ def rules(output_format: str) -> None:
     table = Table("category", "severity", "languages", "fix", "description")
     table.columns.insert(0, Column("rule", no_wrap=True))
     for r in all_rules:
-        fix_label = ("model" if r.autofix else "no (model)") if r.needs_model else ("yes" if r.autofix else "no")
+        fix_label = r.fix
         if r.opt_in:
             fix_label += ", opt-in"
         table.add_row(r.id, r.category, r.severity.label, ", ".join(r.languages) or "all", fix_label, r.description)

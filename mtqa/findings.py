@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from mtqa.languages import rule_language
+
 
 class Severity(enum.IntEnum):
     """MQM-style severities; ordered so `--fail-on` can compare them."""
@@ -63,6 +65,16 @@ class Finding:
     source_end: int | None = None
     source_text: str | None = None
 
+    @property
+    def applicability(self) -> str:
+        """What `mtqa fix` does with this finding: `safe` (applied: a
+        mechanical repair), `unsafe` (a model's suggestion, applied at or
+        above --min-confidence), `display-only` (reported, never applied:
+        the rule repairs nothing, or there is no suggestion)."""
+        if not self.autofix or not self.suggestions:
+            return "display-only"
+        return "safe" if self.origin == "rule" else "unsafe"
+
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
             "rule": self.rule,
@@ -76,6 +88,7 @@ class Finding:
             "confidence": round(self.confidence, 4),
             "origin": self.origin,
             "fixable": self.autofix,
+            "applicability": self.applicability,
             "line": self.line,
             "column": self.column,
         }
@@ -130,6 +143,7 @@ class TextUnit:
             value = getattr(self, name)
             if value:
                 setattr(self, name, without_lone_surrogates(value))
+        self.source_lang = rule_language(self.source_lang)
 
 
 @dataclass
@@ -144,6 +158,10 @@ class Document:
     # Format-specific state a writer needs to put fixes back (encoding, BOM,
     # parsed tree, ...); checks never look at it.
     meta: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.language = rule_language(self.language)
+        self.source_language = rule_language(self.source_language)
 
     @property
     def text(self) -> str:

@@ -16,12 +16,9 @@ from mtqa.spans import SpanReach
 
 
 def is_applied(finding: Finding, min_confidence: float) -> bool:
-    """Mechanical fixes always apply; model suggestions only when confident."""
-    if not finding.suggestions:
-        return False
-    if finding.origin == "rule":
-        return finding.autofix
-    return finding.autofix and finding.confidence >= min_confidence
+    """Safe fixes always apply; unsafe ones (model suggestions) only when confident."""
+    applicability = finding.applicability
+    return applicability == "safe" or (applicability == "unsafe" and finding.confidence >= min_confidence)
 
 
 def select_edits(findings: Iterable[Finding], min_confidence: float = 0.9) -> list[Finding]:

@@ -8,8 +8,9 @@ missing. Both return ISO 639-1 codes where they exist.
 from __future__ import annotations
 
 import functools
-
 from dataclasses import dataclass
+
+from mtqa.languages import rule_language
 
 try:  # pragma: no cover - exercised implicitly when installed
     import pycld2 as _cld2
@@ -82,7 +83,7 @@ def known_languages() -> frozenset[str]:
 
 def normalise_language(code: str) -> str:
     """`en-US`, `EN`, `pt_BR` -> `en`, `en`, `pt`; raises ValueError when unknown."""
-    base = code.strip().replace("_", "-").split("-", 1)[0].lower()
+    base = rule_language(code) or ""
     base = _CLD2_ALIASES.get(base, base)
     if base not in known_languages():
         raise ValueError(f"unknown language {code!r}: use an ISO 639-1 code such as en, de, fr, ja")

@@ -11,12 +11,12 @@ import bisect
 import html
 import re
 from dataclasses import dataclass, field, replace
-from typing import Callable, Iterable
+from typing import Iterable
 
 from mtqa import langid
 from mtqa.findings import Document, DocumentResult, Finding, Severity, TextUnit
 from mtqa.fix import ExplainedFix, select_edits
-from mtqa.rules import CHECKS, RULES, CheckContext, load_checks, matches
+from mtqa.rules import CHECKS, DOCUMENT_SCORERS, RULES, CheckContext, load_checks, matches
 from mtqa.spans import SpanReach
 
 
@@ -34,11 +34,8 @@ class Options:
     severity_overrides: dict[str, Severity] = field(default_factory=dict)
     ignore_terms: list[str] = field(default_factory=list)
     rule_options: dict[str, dict] = field(default_factory=dict)
-    fixing_only: bool = False  # later fix passes: rules that never fix can't change the text
 
     def rule_enabled(self, rule_id: str) -> bool:
-        if self.fixing_only and not RULES[rule_id].autofix:
-            return False
         definition = RULES[rule_id]
         if definition.opt_in:
             if rule_id not in self.select and rule_id not in self.extend_select:
@@ -50,13 +47,6 @@ class Options:
         if definition.needs_model and not self.use_model:
             return False
         return True
-
-
-# Hook through which the fluency layer adds document scores (set by
-# mtqa.checks.fluency when the model is available); kept as a callable so the
-# pipeline doesn't import torch.
-DocumentScorer = Callable[[Document, "Options"], dict[str, float]]
-DOCUMENT_SCORERS: list[DocumentScorer] = []
 
 
 # Letters below which a detected language is not trusted: on a few words
@@ -171,9 +161,9 @@ def fix_unit(
     explained = ExplainedFix(unit.text, findings, applied)
     if explained.text == unit.text:
         return unit.text, findings
-    mechanical = replace(options, use_model=False, fixing_only=True)
+    mechanical = replace(options, use_model=False)
     for _ in range(MAX_FIX_PASSES - 1):
-        again = check_unit(replace(unit, text=explained.text), language, mechanical, locate=False)
+        again = check_unit(replace(unit, text=explained.text), language, mechanical, locate=False, fixing_only=True)
         edits = select_edits(again, options.min_confidence)
         if not edits:
             break
@@ -185,14 +175,18 @@ def fix_unit(
 
 
 def check_unit(
-    unit: TextUnit, language: str | None, options: Options, *, locate: bool = True
+    unit: TextUnit, language: str | None, options: Options, *, locate: bool = True, fixing_only: bool = False
 ) -> list[Finding]:
+    """The findings of every enabled rule on one unit. `fixing_only`: only
+    rules that can change the text (fix's later passes: a flag-only rule
+    cannot)."""
     context = CheckContext(
-        language=language, document_language=language, options=options.rule_options, model=options.model
+        language=language, document_language=language, rule_options=options.rule_options, model=options.model
     )
     collected: list[tuple[int, Finding]] = []
     for check in sorted(CHECKS, key=lambda c: c.priority):
-        wanted = [r for r in check.rules if options.rule_enabled(r) and RULES[r].applies_to(language)]
+        wanted = [r for r in check.rules if (RULES[r].autofix or not fixing_only) and options.rule_enabled(r)
+                  and RULES[r].applies_to(language)]
         if not wanted:
             continue
         for finding in check.function(unit, context):

@@ -19,11 +19,12 @@ from functools import lru_cache
 from typing import Any, Iterable
 
 from mtqa.findings import DocumentResult
+from mtqa.languages import rule_language
 
 
 @lru_cache(maxsize=None)
 def tokenizer_for(language: str | None) -> str:
-    base = (language or "").split("-")[0]
+    base = rule_language(language) or ""
     if base == "zh":
         return "zh"
     if base in ("ja", "ko"):
@@ -43,7 +44,7 @@ def _metrics(language: str | None, sentence: bool):
     return {
         "bleu": BLEU(tokenize=tokenizer_for(language), effective_order=sentence),
         "chrf": CHRF(),
-        "ter": TER(asian_support=(language or "").split("-")[0] in ("zh", "ja", "ko")),
+        "ter": TER(asian_support=rule_language(language) in ("zh", "ja", "ko")),
     }
 
 

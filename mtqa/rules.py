@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import fnmatch
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
-from mtqa.findings import Finding, Severity, TextUnit
+from mtqa.findings import Document, Finding, Severity, TextUnit
+from mtqa.languages import rule_language
 
 
 @dataclass
@@ -20,11 +21,32 @@ class CheckContext:
 
     language: str | None
     document_language: str | None = None
-    options: dict = field(default_factory=dict)
+    rule_options: dict = field(default_factory=dict)  # the configuration's [rule-options] tables
     model: str | None = None  # --model; None means the default fluency model
 
 
 CheckFunction = Callable[[TextUnit, CheckContext], Iterable[Finding]]
+
+# What `mtqa fix` does with a rule's suggestion (ruff's applicability):
+SAFE = "safe"  # applied by `mtqa fix`: the repair is mechanical and certain
+UNSAFE = "unsafe"  # applied only at or above --min-confidence (model rules)
+DISPLAY_ONLY = "display-only"  # suggested in the report, never applied
+APPLICABILITIES = (SAFE, UNSAFE, DISPLAY_ONLY)
+
+
+@dataclass(frozen=True)
+class Example:
+    """Text a rule is documented with, and tested on (tests/test_rule_examples.py).
+
+    In a rule's `examples`, the rule must fire on `text`, and `fixed` (when
+    given) is what `mtqa fix` makes of the whole text; in its `clean`
+    examples, the rule must stay silent. `source` for bilingual rules."""
+
+    text: str
+    fixed: str | None = None
+    lang: str | None = "en"
+    source: str | None = None
+    source_lang: str | None = None
 
 
 @dataclass(frozen=True)
@@ -36,7 +58,7 @@ class Rule:
     category: str
     severity: Severity
     description: str
-    autofix: bool
+    fix: str  # one of APPLICABILITIES
     languages: tuple[str, ...] = ()  # empty: every language
     needs_model: bool = False
     # Opt-in rules run only when named by their exact id in select or
@@ -44,9 +66,17 @@ class Rule:
     # triage flags a fifth of the words of typical MT), so a family or glob
     # selection must not switch them on by surprise.
     opt_in: bool = False
+    why: str = ""  # why an editor should care, in a sentence or two
+    examples: tuple[Example, ...] = ()
+    clean: tuple[Example, ...] = ()
+
+    @property
+    def autofix(self) -> bool:
+        """Whether `mtqa fix` may apply the rule's suggestions (safe, or unsafe above the confidence bar)."""
+        return self.fix != DISPLAY_ONLY
 
     def applies_to(self, language: str | None) -> bool:
-        return not self.languages or language is None or language in self.languages
+        return not self.languages or language is None or rule_language(language) in self.languages
 
     def to_json(self) -> dict:
         """The rule table entry of `mtqa rules --format json` and GET /rules."""
@@ -57,10 +87,18 @@ class Rule:
             "severity": self.severity.label,
             "languages": list(self.languages) or "all",
             "autofix": self.autofix,
+            "fix": self.fix,
             "needs_model": self.needs_model,
             "opt_in": self.opt_in,
             "description": self.description,
+            "why": self.why,
+            "examples": [_example_json(e) for e in self.examples],
+            "clean": [_example_json(e) for e in self.clean],
         }
+
+
+def _example_json(example: Example) -> dict:
+    return {key: value for key, value in vars(example).items() if value is not None}
 
 
 @dataclass(frozen=True)
@@ -75,6 +113,19 @@ class Check:
 
 RULES: dict[str, Rule] = {}
 CHECKS: list[Check] = []
+
+# Whole-document scores (the fluency layer's log-probability), registered
+# here beside the checks so that the pipeline imports no check module and no
+# check module imports the pipeline (options are passed in, typed loosely).
+DocumentScorer = Callable[[Document, Any], "dict[str, float]"]
+DOCUMENT_SCORERS: list[DocumentScorer] = []
+
+
+def register_document_scorer(function: DocumentScorer) -> DocumentScorer:
+    """Decorator: `function(document, options)` adds to each document's scores when the model is on."""
+    if function not in DOCUMENT_SCORERS:
+        DOCUMENT_SCORERS.append(function)
+    return function
 
 # Families in the order their fixes win when two findings overlap: a garbled
 # entity must be repaired as an entity, not as "space before punctuation".
@@ -95,11 +146,20 @@ def define_rule(
     category: str,
     severity: str,
     description: str,
-    autofix: bool,
+    fix: str,
+    why: str,
+    examples: Iterable[Example],
+    clean: Iterable[Example],
     languages: Iterable[str] = (),
     needs_model: bool = False,
     opt_in: bool = False,
 ) -> Rule:
+    """Register a rule with its documentation: `description` (what it
+    finds), `why` (why it matters), `fix` (its applicability), `examples`
+    it fires on and `clean` text it must not fire on. The examples are the
+    rule's tests, and `mtqa rules --explain` and the README print them."""
+    if fix not in APPLICABILITIES:
+        raise ValueError(f"rule {id}: fix must be one of {APPLICABILITIES}, not {fix!r}")
     family = id.split(".", 1)[0]
     definition = Rule(
         id=id,
@@ -107,10 +167,13 @@ def define_rule(
         category=category,
         severity=Severity.parse(severity),
         description=description,
-        autofix=autofix,
+        fix=fix,
         languages=tuple(languages),
         needs_model=needs_model,
         opt_in=opt_in,
+        why=why,
+        examples=tuple(examples),
+        clean=tuple(clean),
     )
     RULES[id] = definition
     return definition

@@ -41,7 +41,7 @@ from mtqa.findings import Document, DocumentResult, TextUnit, without_lone_surro
 from mtqa.formats.jsonl import iter_documents
 from mtqa.options import validated
 from mtqa.pipeline import Options, check_document
-from mtqa.report import summary
+from mtqa.report.json_report import envelope
 from mtqa.rules import iter_rules
 
 MAX_TEXT_CHARS = 2_000_000
@@ -303,7 +303,7 @@ def create_app(
             source_language=request.source_lang,
         )
         result = await run_in_threadpool(run, document, options_for(request))
-        return {"mtqa": __version__, "documents": [result.to_json()], "summary": summary([result])}
+        return envelope([result])
 
     @app.post("/fix", response_class=PlainTextResponse, openapi_extra=_json_body(CheckRequest))
     async def fix(http_request: Request) -> str:
@@ -323,8 +323,7 @@ def create_app(
             ]
 
         results = await run_in_threadpool(run_all)  # off the event loop: /health stays responsive
-        payload = {"mtqa": __version__, "documents": [r.to_json() for r in results], "summary": summary(results)}
-        return JSONResponse(payload)
+        return JSONResponse(envelope(results))
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_request: Request, error: RequestValidationError) -> JSONResponse:

@@ -19,6 +19,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from mtqa.languages import rule_language
+
 # A number written with digits: grouped thousands (`1,000,000`, `1.000`,
 # `1 000`, `1'000`), then an optional decimal part; or plain digits with an
 # optional decimal part. Digits of any script (`５`, `٣`).
@@ -66,7 +68,7 @@ def digits_of(text: str) -> str:
 def _decimal_sign(language: str | None) -> str | None:
     if not language:
         return None
-    return _babel_decimal(language.split("-")[0])
+    return _babel_decimal(rule_language(language) or "")
 
 
 @lru_cache(maxsize=None)
@@ -154,7 +156,7 @@ def spelled_values(text: str, language: str | None) -> list[float]:
     """Values of the numbers written without digits: small numbers spelled
     out, month names next to a number (`12 May`, `Mai 2022`), Roman numerals
     (`XVII` century) and Chinese / Japanese numerals (`第二`, `十二月`)."""
-    base = language.split("-")[0] if language else ""
+    base = rule_language(language) or ""
     words = _spelled(base)
     months = _months(base)
     found = []

@@ -29,35 +29,74 @@ from typing import Iterator
 from mtqa.bilingual import numbers as number_reading
 from mtqa.bilingual import tokens as token_reading
 from mtqa.findings import Finding, TextUnit
-from mtqa.rules import CheckContext, define_rule, make_finding, register_check
+from mtqa.rules import DISPLAY_ONLY, CheckContext, Example, define_rule, make_finding, register_check
 
 define_rule(
     "bilingual.number",
     category="Accuracy/Mistranslation",
     severity="major",
     description="A number of the source is missing or changed in the translation (read locale-aware).",
-    autofix=False,
+    why="A wrong number (33 soldiers become 34) is the error that hurts a newsroom most, and only the "
+    "source shows it.",
+    fix=DISPLAY_ONLY,
+    examples=[
+        Example("Soldiers killed 34 people.", source="Soldaten töteten 33 Menschen.", source_lang="de"),
+        Example("The council approved 5 laws.", source="Der Rat verabschiedete 3 Gesetze.", source_lang="de"),
+    ],
+    clean=[
+        Example("The vote was 1,000.5 in favour.", source="Die Abstimmung ergab 1.000,5 dafür.", source_lang="de"),
+        Example("Three people died on Monday.", source="Drei Menschen starben am Montag.", source_lang="de"),
+    ],
 )
 define_rule(
     "bilingual.token",
     category="Accuracy/Mistranslation",
     severity="major",
     description="A link, e-mail address, handle, hashtag or placeholder of the source is missing or changed.",
-    autofix=False,
+    why="A changed link points readers elsewhere; a lost placeholder breaks the CMS template.",
+    fix=DISPLAY_ONLY,
+    examples=[
+        Example("Read more at https://example.org/b now.", source="Mehr unter https://example.org/a jetzt.",
+                source_lang="de"),
+        Example("Hello, welcome back.", source="Hallo {name}, willkommen zurück.", source_lang="de"),
+    ],
+    clean=[
+        Example("Write to press@example.org today.", source="Schreiben Sie heute an press@example.org.",
+                source_lang="de"),
+        Example("Hello {name}, welcome back.", source="Hallo {name}, willkommen zurück.", source_lang="de"),
+    ],
 )
 define_rule(
     "bilingual.untranslated",
     category="Accuracy/Untranslated text",
     severity="major",
     description="The translation is the source, unchanged.",
-    autofix=False,
+    why="A unit the MT system passed through untouched is published in the source language.",
+    fix=DISPLAY_ONLY,
+    examples=[
+        Example("Die Polizei sperrte die Straße.", source="Die Polizei sperrte die Straße.", source_lang="de"),
+        Example("Der Rat tagt am Montag in Berlin.", source="Der Rat tagt am Montag in Berlin.", source_lang="de"),
+    ],
+    clean=[
+        Example("The police closed the street.", source="Die Polizei sperrte die Straße.", source_lang="de"),
+        Example("BBC News reported it.", source="BBC News berichtete darüber.", source_lang="de"),
+    ],
 )
 define_rule(
     "bilingual.empty",
     category="Accuracy/Omission",
     severity="major",
     description="The source has text and the translation has none.",
-    autofix=False,
+    why="A unit left empty drops the source's sentence from the published article.",
+    fix=DISPLAY_ONLY,
+    examples=[
+        Example("", source="Die Polizei sperrte die Straße.", source_lang="de"),
+        Example("   ", source="Der Rat tagt am Montag.", source_lang="de"),
+    ],
+    clean=[
+        Example("The police closed the street.", source="Die Polizei sperrte die Straße.", source_lang="de"),
+        Example("", source="", source_lang="de"),
+    ],
 )
 
 MIN_COPY_WORDS = 3

@@ -23,7 +23,7 @@ from typing import Iterator
 import ftfy
 
 from mtqa.findings import Finding, TextUnit
-from mtqa.rules import CheckContext, define_rule, make_finding, register_check
+from mtqa.rules import DISPLAY_ONLY, SAFE, CheckContext, Example, define_rule, make_finding, register_check
 
 CATEGORY = "Fluency/Character encoding"
 
@@ -32,35 +32,84 @@ define_rule(
     category=CATEGORY,
     severity="major",
     description="Text decoded with the wrong encoding (cafÃ©, donâ€™t); ftfy's repair is suggested.",
-    autofix=True,
+    why="A reader sees garbage in place of accented letters and quotation marks; search and "
+    "spell-checking miss the word.",
+    fix=SAFE,
+    examples=[
+        Example("Le prÃ©sident a parlÃ© hier soir.", "Le président a parlé hier soir.", lang="fr"),
+        Example("He said he didnâ€™t know.", "He said he didn’t know."),
+        Example("Die StraÃŸe bleibt gesperrt.", "Die Straße bleibt gesperrt.", lang="de"),
+    ],
+    clean=[
+        Example("The café reopened and Zoë came back."),
+        Example("Le président a parlé à la télévision.", lang="fr"),
+        Example("« Ça ira », a dit le maire à 20 h.", lang="fr"),
+    ],
 )
 define_rule(
     "encoding.control-char",
     category=CATEGORY,
     severity="major",
     description="A C0/C1 control character or terminal escape sequence inside the text.",
-    autofix=True,
+    why="Invisible in most editors, it breaks XML and JSON exports and shows as a box or "
+    "a colour change on some screens.",
+    fix=SAFE,
+    examples=[
+        Example("The town\x07 was quiet.", "The town was quiet."),
+        Example("The \x1b[31mred\x1b[0m alert ended.", "The red alert ended."),
+    ],
+    clean=[
+        Example("The town was quiet.\nThe next day it was not."),
+        Example("Columns\tseparated by tabs stay."),
+    ],
 )
 define_rule(
     "encoding.zero-width",
     category=CATEGORY,
     severity="minor",
     description="An invisible zero-width character where the script does not use one.",
-    autofix=True,
+    why="It splits a word for search, hyphenation and spell-checking while looking intact.",
+    fix=SAFE,
+    examples=[
+        Example("The zero\u200bwidth space hides here.", "The zerowidth space hides here."),
+        Example("The minister\u200b said no.", "The minister said no."),
+    ],
+    clean=[
+        Example("می\u200cخواهم بروم.", lang="fa"),  # Persian needs the zero-width non-joiner
+        Example("Prices \u2013 and rents \u2014 rose."),
+    ],
 )
 define_rule(
     "encoding.bom",
     category=CATEGORY,
     severity="minor",
     description="A byte-order mark (U+FEFF) inside the text, left over from joining files.",
-    autofix=True,
+    why="An invisible character inside a word breaks search and shows as a box in some fonts.",
+    fix=SAFE,
+    examples=[
+        Example("Joined\ufefffiles leave marks.", "Joinedfiles leave marks."),
+        Example("The first part.\ufeff The second part.", "The first part. The second part."),
+    ],
+    clean=[
+        Example("The first part. The second part."),
+        Example("A file with no byte-order mark at all."),
+    ],
 )
 define_rule(
     "encoding.replacement-char",
     category=CATEGORY,
     severity="major",
     description="U+FFFD or a lone surrogate: a character was lost in conversion and cannot be recovered.",
-    autofix=False,
+    why="The original letter is gone: only the source or the original file can say what it was.",
+    fix=DISPLAY_ONLY,
+    examples=[
+        Example("A lost \ufffd character.", "A lost \ufffd character."),
+        Example("Caf\ufffd prices rose.", "Caf\ufffd prices rose."),
+    ],
+    clean=[
+        Example("A question mark? Not a lost character."),
+        Example("The café kept its accent."),
+    ],
 )
 
 # Only the fixers that undo wrong decoding; everything else could change

@@ -15,7 +15,7 @@ from html.entities import html5
 from typing import Iterator
 
 from mtqa.findings import Finding, TextUnit
-from mtqa.rules import CheckContext, define_rule, make_finding, register_check
+from mtqa.rules import SAFE, CheckContext, Example, define_rule, make_finding, register_check
 from mtqa.spans import ClaimedSpans
 
 CATEGORY = "Fluency/Character encoding"
@@ -24,29 +24,66 @@ define_rule(
     "entities.literal",
     category=CATEGORY,
     severity="major",
-    description="An HTML entity such as &#39; or &quot; appears literally in the text.",
-    autofix=True,
+    description="An HTML entity such as &#39;, &eacute; or &nbsp; appears literally in the text.",
+    why="The reader sees the code, not the character: `the company&#39;s` on the published page.",
+    fix=SAFE,
+    examples=[
+        Example("The company&#39;s profits rose.", "The company's profits rose."),
+        Example("Le caf&eacute; a rouvert.", "Le café a rouvert.", lang="fr"),
+    ],
+    clean=[
+        Example("AT&T and R&D are fine; so is Q&A."),
+        Example("Fish & chips cost more this year."),
+    ],
 )
 define_rule(
     "entities.double-escaped",
     category=CATEGORY,
     severity="major",
     description="An entity was escaped twice (&amp;quot;, &amp;#39;).",
-    autofix=True,
+    why="A pipeline escaped the text twice; the page shows `&quot;` where a quotation mark belongs.",
+    fix=SAFE,
+    examples=[
+        Example("It was Ma&amp;#39;arrat.", "It was Ma'arrat."),
+        Example("The &amp;quot;deal&amp;quot; failed.", 'The "deal" failed.'),
+    ],
+    clean=[
+        Example("Tom & Jerry & friends."),
+        Example("The deal failed."),
+    ],
 )
 define_rule(
     "entities.garbled",
     category=CATEGORY,
     severity="major",
     description="An entity was split by spaces during translation (Ma & # 39; arrat).",
-    autofix=True,
+    why="MT tokenised an entity it should have kept whole; the name or quotation is broken for the reader.",
+    fix=SAFE,
+    examples=[
+        Example("Troops entered Ma & # 39; arrat on Sunday.", "Troops entered Ma'arrat on Sunday."),
+        Example("The rebels & quot; won & quot; the day.", 'The rebels "won" the day.'),
+    ],
+    clean=[
+        Example("Smith & Sons opened a shop; # 39 was its number."),
+        Example("Rock & roll is here to stay."),
+    ],
 )
 define_rule(
     "entities.moses-escape",
     category=CATEGORY,
     severity="major",
-    description="A Moses tokenizer escape (&apos;, &#124;, &#91;, &#93;, &lt;, &gt;) left in the output.",
-    autofix=True,
+    description="A Moses tokenizer escape (&quot;, &apos;, &amp;, &#124;, &#91;, &#93;, &lt;, &gt;) left in the output.",
+    why="The MT system's tokenizer escaped the text and nothing undid it: the page shows the codes.",
+    fix=SAFE,
+    examples=[
+        Example("It &apos;s a deal.", "It's a deal."),
+        Example('He said &quot;no&quot; to the deal.', 'He said "no" to the deal.'),
+        Example("Use the pipe &#124; here.", "Use the pipe | here."),
+    ],
+    clean=[
+        Example("It's a deal."),
+        Example('He said "no" to the deal.'),
+    ],
 )
 
 # Named entities an MT system plausibly garbles; a bare `& T ;` is not one.

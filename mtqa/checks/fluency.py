@@ -16,13 +16,25 @@ rewrite, `rewrite_logprob` and `gain`.
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from mtqa.errors import ConfigError
 from mtqa.findings import Document, Finding, TextUnit
 from mtqa.fluency.errors import ModelUnavailable
-from mtqa.pipeline import DOCUMENT_SCORERS, Options
-from mtqa.rules import CheckContext, define_rule, make_finding, register_check
+from mtqa.rules import (
+    DISPLAY_ONLY,
+    UNSAFE,
+    CheckContext,
+    Example,
+    define_rule,
+    make_finding,
+    register_check,
+    register_document_scorer,
+)
+from mtqa.languages import rule_language
+
+if TYPE_CHECKING:
+    from mtqa.pipeline import Options
 
 # Languages where the check's false alarms on clean news were measured low
 # (bench/fluency_false_alarms.py); elsewhere it stays silent rather than guess.
@@ -36,7 +48,17 @@ define_rule(
     severity="minor",
     description="Phrasing a language model finds far less likely than a minimal rewrite "
     "(wrong auxiliary, article, preposition or verb form; odd collocation).",
-    autofix=True,
+    why="Weak MT leaves grammatical slips no rule lists (`the government will no desire`); the model "
+    "reads every sentence and proposes the smallest rewrite it finds far more natural.",
+    fix=UNSAFE,
+    examples=[
+        Example("The government will no comment on the talks, a spokesman said."),
+        Example("He go to the market every morning before work."),
+    ],
+    clean=[
+        Example("The government has no comment on the talks, a spokesman said."),
+        Example("He goes to the market every morning before work."),
+    ],
     languages=CALIBRATED_LANGUAGES,
     needs_model=True,
 )
@@ -48,7 +70,16 @@ define_rule(
     severity="minor",
     description="Word-level quality estimation (opt-in): words a post-editor would probably change, "
     "from the language model's view of the target text alone (no source). For triage, not a verdict.",
-    autofix=False,
+    why="Points a reviewer at the words of weak MT most likely to need an edit, before reading closely.",
+    fix=DISPLAY_ONLY,
+    examples=[
+        Example("The police informed that the suspect had been withdraw from the his custody yesterday."),
+        Example("The minister said that government will to make decision about the tax in next week."),
+    ],
+    clean=[
+        Example("The talks resumed on Monday."),
+        Example("The minister said the government would decide on the tax next week."),
+    ],
     languages=("en",),  # trained on MLQE-PE MT into English
     needs_model=True,
     opt_in=True,
@@ -60,7 +91,7 @@ def model_name(context: CheckContext) -> str | None:
     name = getattr(context, "model", None)
     if name:
         return name
-    options = context.options or {}
+    options = context.rule_options or {}
     return options.get("model") or (options.get("fluency") or {}).get("model")
 
 
@@ -69,7 +100,7 @@ def check_fluency(unit: TextUnit, context: CheckContext) -> Iterator[Finding]:
     from mtqa.fluency.review import review  # lazy: loads torch
 
     language = context.language
-    if (language or "").split("-")[0] not in CALIBRATED_LANGUAGES:
+    if rule_language(language) not in CALIBRATED_LANGUAGES:
         return  # unknown or uncalibrated language: stay silent rather than guess
     for proposal in review(unit.text, language, model_name(context)):
         original = unit.text[proposal.start : proposal.end]
@@ -98,9 +129,9 @@ def check_fluency(unit: TextUnit, context: CheckContext) -> Iterator[Finding]:
 def check_likely_edits(unit: TextUnit, context: CheckContext) -> Iterator[Finding]:
     from mtqa.fluency.review import likely_edits  # lazy: loads torch
 
-    if (context.language or "").split("-")[0] != "en":
+    if rule_language(context.language) != "en":
         return
-    threshold = ((context.options or {}).get("fluency.likely-edit") or {}).get("threshold")
+    threshold = ((context.rule_options or {}).get("fluency.likely-edit") or {}).get("threshold")
     if threshold is not None and not (isinstance(threshold, (int, float)) and 0 < threshold < 1):
         raise ConfigError(f"rule-options for fluency.likely-edit: threshold must be a number between 0 and 1, "
                           f"not {threshold!r}")
@@ -131,6 +162,7 @@ def _following_words(text: str, end: int, count: int = 2) -> str:
     return match.group(0) if match else ""
 
 
+@register_document_scorer
 def score_document(document: Document, options: Options) -> dict[str, float]:
     """`logprob`: summed natural-log probability of all sentences of the document.
     `fluency`: mean log-prob per token (nats, <= 0; closer to 0 = more fluent;
@@ -170,6 +202,3 @@ def _bounded(sentence: str) -> list[str]:
         start = end
     return pieces
 
-
-if score_document not in DOCUMENT_SCORERS:
-    DOCUMENT_SCORERS.append(score_document)

@@ -28,29 +28,59 @@ from typing import Iterator
 
 from mtqa import langid
 from mtqa.findings import Finding, TextUnit
-from mtqa.rules import CheckContext, define_rule, make_finding, register_check
+from mtqa.rules import DISPLAY_ONLY, CheckContext, Example, define_rule, make_finding, register_check
 from mtqa.segment import sentences
+from mtqa.languages import rule_language
 
 define_rule(
     "language.untranslated",
     category="Accuracy/Untranslated text",
     severity="major",
     description="A sentence is not in the document's language (left untranslated).",
-    autofix=False,
+    why="A sentence the MT system skipped reaches the reader in the source language.",
+    fix=DISPLAY_ONLY,
+    examples=[
+        Example("The mayor said the bridge would reopen. "
+                "Der Bürgermeister sagte, dass die Brücke bald wieder geöffnet wird."),
+        Example("The ministry confirmed the news on Monday. "
+                "La ministre a confirmé la nouvelle lundi dernier à Paris."),
+    ],
+    clean=[
+        Example("The mayor said «Liberté, égalité, fraternité» at the ceremony."),
+        Example("The mayor met Emmanuel Macron and Olaf Scholz in Paris."),
+    ],
 )
 define_rule(
     "language.wrong-script",
     category="Accuracy/Untranslated text",
     severity="major",
     description="A word in a script the document's language does not use.",
-    autofix=False,
+    why="A name or word left in the source's script cannot be read by the target's readers.",
+    fix=DISPLAY_ONLY,
+    examples=[
+        Example("The talks in Москва ended on Monday."),
+        Example("The delegates met in Москва and Київ."),
+    ],
+    clean=[
+        Example("The talks in Moscow ended on Monday."),
+        Example("Компания сообщила о росте цен на 5%.", lang="ru"),
+    ],
 )
 define_rule(
     "language.mixed-script",
     category="Fluency/Spelling",
     severity="major",
     description="A word mixing look-alike letters of two scripts (Latin o inside a Cyrillic word).",
-    autofix=False,
+    why="The word looks right and is not: search, spell-checking and screen readers fail on it.",
+    fix=DISPLAY_ONLY,
+    examples=[
+        Example("The company Ноvartis said so."),
+        Example("Компания сообщила о рoсте цен.", lang="ru"),
+    ],
+    clean=[
+        Example("The company Novartis said so."),
+        Example("Компания сообщила о росте цен.", lang="ru"),
+    ],
 )
 
 MIN_WORDS = 5
@@ -136,7 +166,7 @@ _WORD = re.compile(r"[^\W\d_]{2,}")
 
 def _language(context: CheckContext) -> str | None:
     language = context.document_language or context.language
-    return language.split("-", 1)[0].lower() if language else None
+    return rule_language(language)
 
 
 @register_check("language.untranslated", "language.wrong-script", "language.mixed-script")

@@ -24,21 +24,42 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from mtqa.findings import Finding, TextUnit
-from mtqa.rules import CheckContext, define_rule, make_finding, register_check
+from mtqa.rules import SAFE, CheckContext, Example, define_rule, make_finding, register_check
+from mtqa.languages import rule_language
 
 define_rule(
     "repetition.doubled-word",
     category="Fluency/Grammar",
     severity="major",
     description="A word written twice in a row (the the, of of); the second copy is deleted.",
-    autofix=True,
+    why="A doubled word is the commonest slip MT and editing leave; readers notice it at once.",
+    fix=SAFE,
+    examples=[
+        Example("He went to the the market.", "He went to the market."),
+        Example("The talks of of the envoys ended.", "The talks of the envoys ended."),
+    ],
+    clean=[
+        Example("She had had enough of it."),  # grammar doubles some words
+        Example("Nous nous sommes trompés.", lang="fr"),
+        Example("Ha ha, said the mayor."),
+    ],
 )
 define_rule(
     "repetition.loop",
     category="Accuracy/Addition",
     severity="major",
     description="An MT loop: a word or phrase repeated (of the of the of the); one copy is kept.",
-    autofix=True,
+    why="A decoder that loops repeats a phrase the source says once: text the author never wrote.",
+    fix=SAFE,
+    examples=[
+        Example("The price of the of the of the bread rose.", "The price of the bread rose."),
+        Example("I'm holding the line I'm holding the line I'm holding the line now.",
+                "I'm holding the line now."),
+    ],
+    clean=[
+        Example("Yes, yes, the plan works."),
+        Example("The talks went on and on, and the envoys left."),
+    ],
 )
 
 # Interjections, onomatopoeia and intensifiers that people double on purpose,
@@ -225,7 +246,7 @@ def _checkable(token: _Token) -> bool:
 
 
 def _language(context: CheckContext) -> str:
-    return (context.language or "").split("-", 1)[0].lower()
+    return rule_language(context.language) or ""
 
 
 _ANY_FUNCTION: set[str] = set().union(*_FUNCTION.values())

@@ -22,51 +22,129 @@ from typing import Iterable, Iterator
 from mtqa.checks.spacing_lang import Profile, profile_for
 from mtqa.checks.spacing_pairs import Edit, brackets, curly_quotes, paragraphs, straight_quotes
 from mtqa.findings import Finding, TextUnit
-from mtqa.rules import CheckContext, define_rule, make_finding, register_check
+from mtqa.rules import DISPLAY_ONLY, SAFE, CheckContext, Example, Rule, define_rule, make_finding, register_check
 from mtqa.spans import ClaimedSpans
+from mtqa.languages import rule_language
 
 PUNCTUATION = "Fluency/Punctuation"
 SPELLING = "Fluency/Spelling"
 
-_RULES = {
-    "quote-inner": (PUNCTUATION, "minor", True, "Space just inside quotation marks (\" text \")."),
-    "before-punctuation": (PUNCTUATION, "minor", True, "Space before , . ; : ! ? where the language has none."),
-    "after-opening": (PUNCTUATION, "minor", True, "Space after an opening ¿ or ¡."),
-    "bracket-inner": (PUNCTUATION, "minor", True, "Space just inside brackets (( text ))."),
-    "tokenized-contraction": (
-        SPELLING,
-        "major",
-        True,
-        "A contraction or elision split by a tokenizer (do n't, it 's, l' homme).",
-    ),
-    "tokenized-abbreviation": (SPELLING, "minor", True, "An abbreviation split from its final period (U.S .)."),
-    "currency": (PUNCTUATION, "minor", True, "Space between a number and $ £ € or % (English)."),
-    "double-space": (PUNCTUATION, "minor", True, "Two or more spaces between words."),
-    "cjk-inner": (
-        PUNCTUATION,
-        "minor",
-        True,
-        "Spaces around full-width punctuation or between Chinese characters (word-segmented MT output).",
-    ),
-    "missing-after-punctuation": (
-        PUNCTUATION,
-        "minor",
-        True,
-        "No space after a comma or sentence period between words (word,word / end.Next).",
-    ),
-    "unbalanced-quote": (PUNCTUATION, "minor", False, "A quotation mark without its partner in the paragraph."),
-    "unbalanced-bracket": (PUNCTUATION, "minor", False, "A bracket without its partner in the paragraph."),
-}
-_LANGUAGES = {"currency": ("en",), "cjk-inner": ("zh", "ja")}
-for _name, (_category, _severity, _autofix, _description) in _RULES.items():
-    define_rule(
-        f"spacing.{_name}",
-        category=_category,
-        severity=_severity,
-        description=_description,
-        autofix=_autofix,
-        languages=_LANGUAGES.get(_name, ()),
-    )
+_RULES: dict[str, Rule] = {}
+
+
+def _rule(name: str, category: str, severity: str, description: str, why: str, examples: list[Example],
+          clean: list[Example], fix: str = SAFE, languages: tuple[str, ...] = ()) -> None:
+    _RULES[name] = define_rule(f"spacing.{name}", category=category, severity=severity, description=description,
+                               why=why, fix=fix, examples=examples, clean=clean, languages=languages)
+
+
+_TOKENIZER_WHY = "A detokenizer step was skipped: the spacing of MT training data reaches the reader."
+_rule(
+    "quote-inner", PUNCTUATION, "minor", 'Space just inside quotation marks (" text ").', _TOKENIZER_WHY,
+    [Example('He said " no " to the deal.', 'He said "no" to the deal.'),
+     Example('The minister will " never give up. "', 'The minister will "never give up."')],
+    [Example('He said "no" to the deal.'), Example("Il a dit « non » au projet.", lang="fr"),
+     Example("Er sagte „nein“ zu dem Plan.", lang="de")],
+)
+_rule(
+    "before-punctuation", PUNCTUATION, "minor", "Space before , . ; : ! ? where the language has none.",
+    _TOKENIZER_WHY,
+    [Example("The deal failed , he said .", "The deal failed, he said."),
+     Example("Is it true ? Yes .", "Is it true? Yes.")],
+    [Example("The deal failed, he said."), Example("Est-ce vrai ? Oui !", lang="fr")],
+)
+_rule(
+    "after-opening", PUNCTUATION, "minor", "Space after an opening ¿ or ¡.", _TOKENIZER_WHY,
+    [Example("¿ Qué pasa? Nada.", "¿Qué pasa? Nada.", lang="es"),
+     Example("¡ Hola! dijo.", "¡Hola! dijo.", lang="es")],
+    [Example("¿Qué pasa? Nada.", lang="es"), Example("¡Hola! dijo el alcalde.", lang="es")],
+)
+_rule(
+    "bracket-inner", PUNCTUATION, "minor", "Space just inside brackets (( text )).", _TOKENIZER_WHY,
+    [Example("The vote ( held on Monday ) passed.", "The vote (held on Monday) passed."),
+     Example("The vote [ held on Monday ] passed.", "The vote [held on Monday] passed.")],
+    [Example("The vote (held on Monday) passed."), Example("Choose a) tea or b) coffee.\nThen c) pay.")],
+)
+_rule(
+    "tokenized-contraction", SPELLING, "major",
+    "A contraction or elision split by a tokenizer (do n't, it 's, l' homme).",
+    "A split contraction reads as two words, and spell-checkers flag both halves.",
+    [Example("He do n't know and it 's late.", "He don't know and it's late."),
+     Example("Il a vu l' homme et d' autres.", "Il a vu l'homme et d'autres.", lang="fr")],
+    [Example("He doesn't know and it's late."), Example("Rock 'n' roll is here to stay.")],
+)
+_rule(
+    "tokenized-abbreviation", SPELLING, "minor", "An abbreviation split from its final period (U.S .).",
+    _TOKENIZER_WHY,
+    [Example("The U.S . and Britain agreed.", "The U.S. and Britain agreed."),
+     Example("Talks with the U.K . resumed.", "Talks with the U.K. resumed.")],
+    [Example("The U.S. and the U.K. agreed."), Example("He lives in the U.S.")],
+)
+_rule(
+    "currency", PUNCTUATION, "minor",
+    "Space between a currency sign and its amount ($ 5, € 20), or before % in a paragraph with other "
+    "tokenizer spacing (English).",
+    "English writes $5 and 5%; the space is a tokenizer's. (`5 %` alone is ISO style and is left alone.)",
+    [Example("Prices rose by $ 5 and £ 3 this year.", "Prices rose by $5 and £3 this year."),
+     Example("Prices rose 6 % , he said .", "Prices rose 6%, he said.")],
+    [Example("Prices rose 6% and then €5 more."), Example("Only 3 % of the infected went to hospital."),
+     Example("Les prix ont augmenté de 6 % cette année.", lang="fr")],
+    languages=("en",),
+)
+_rule(
+    "tokenized-join", SPELLING, "major",
+    "A join marker of Moses' aggressive tokenizer left in the text (well @-@ known, 1 @,@ 000, 3 @.@ 5).",
+    "The marker tells a detokenizer to glue the pieces again; left in, it splits the word or number "
+    "for the reader.",
+    [Example("The well @-@ known mayor resigned.", "The well-known mayor resigned."),
+     Example("About 1 @,@ 000 people, or 3 @.@ 5 percent, voted.", "About 1,000 people, or 3.5 percent, voted.")],
+    [Example("Write to press@example.org or @mayor for a well-known answer."),
+     Example("Scores were 3-2 and 1,000.5 points @ home.")],
+)
+_rule(
+    "double-space", PUNCTUATION, "minor", "Two or more spaces between words.",
+    "A doubled space shows as a gap in justified text; MT and copy-paste leave it.",
+    [Example("The mayor said on Monday that the  bridge would reopen.",
+             "The mayor said on Monday that the bridge would reopen."),
+     Example("The council met and the  vote was held at noon in the town hall.",
+             "The council met and the vote was held at noon in the town hall.")],
+    [Example("The mayor said so.  Then he left."), Example("Name    Votes\nSmith   120\nJones   98")],
+)
+_rule(
+    "cjk-inner", PUNCTUATION, "minor",
+    "Spaces around full-width punctuation or between Chinese characters (word-segmented MT output).",
+    "Chinese and Japanese have no spaces between words; spaces there are a segmenter's.",
+    [Example("我们 今天 去 北京 。", "我们今天去北京。", lang="zh"),
+     Example("他们 明天 回 上海 。", "他们明天回上海。", lang="zh")],
+    [Example("我们今天去北京。", lang="zh"), Example("他说：我们明天回上海。", lang="zh")],
+    languages=("zh", "ja"),
+)
+_rule(
+    "missing-after-punctuation", PUNCTUATION, "minor",
+    "No space after a comma or sentence period between words (word,word / end.Next).",
+    "Joined sentences read as one word, and search and hyphenation treat them so.",
+    [Example("The deal failed,he said.Then he left.", "The deal failed, he said. Then he left."),
+     Example("The vote passed.The mayor left.", "The vote passed. The mayor left.")],
+    [Example("Visit example.com or read 3.5 percent."), Example("The deal failed, he said. Then he left.")],
+)
+_rule(
+    "unbalanced-quote", PUNCTUATION, "minor", "A quotation mark without its partner in the paragraph.",
+    "A dropped quotation mark leaves the reader unsure where a quotation ends; only an editor can say.",
+    [Example('The mayor said the army "would stay in the town.\n\nTalks resume on Monday.'),
+     Example('She called the plan "a disgrace and left.\n\nThe vote is on Friday.')],
+    [Example('"We will not leave," the mayor said. "This town is our home.\n'
+             '"Nobody can force us out," she added.'),
+     Example("Nobody can force us out,\u201d she added.")],
+    fix=DISPLAY_ONLY,
+)
+_rule(
+    "unbalanced-bracket", PUNCTUATION, "minor", "A bracket without its partner in the paragraph.",
+    "A dropped bracket leaves the reader unsure where an aside ends; only an editor can say.",
+    [Example("The plan (announced in May was dropped.\nOfficials declined to comment."),
+     Example("The vote (held on Monday passed.\nThe mayor left.")],
+    [Example("Choose a) tea or b) coffee.\nThen c) pay."), Example("The vote (held on Monday) passed.")],
+    fix=DISPLAY_ONLY,
+)
 
 _HSPACE = "[ \t\u00a0\u202f\u2009]"
 _CJK_PUNCT = "\u3001\u3002\uff0c\uff0e\uff1a\uff1b\uff01\uff1f"
@@ -138,7 +216,7 @@ _STANDALONE_SINGLE = re.compile(r"(?<!\S)'(?!\S)")
 
 def _language(context: CheckContext) -> str:
     language = context.language or ""
-    return language.replace("_", "-").split("-", 1)[0].lower()
+    return rule_language(language) or ""
 
 
 @register_check(*(f"spacing.{name}" for name in _RULES))
@@ -154,6 +232,7 @@ def check_spacing(unit: TextUnit, context: CheckContext) -> Iterator[Finding]:
     starts = frozenset(start for start, _ in tokenized)
     pairs = _has_pairs(text)
     sources: list[Iterable[Edit]] = [
+        _join_markers(text) if "@" in text else (),
         _clitics(text, language, tokenized),
         straight_quotes(text, spans, profile, starts) if '"' in text else (),
         curly_quotes(text, spans, profile) if pairs else (),
@@ -377,6 +456,17 @@ def _inverted(text: str) -> Iterator[Edit]:
         return
     for match in _INVERTED.finditer(text):
         yield Edit("after-opening", match.start(1), match.end(2), match.group(1), f"Space after {match.group(1)!r}")
+
+
+_JOIN_MARKER = re.compile(r"(?<=\w) ?@([-,./])@ ?(?=\w)")
+
+
+def _join_markers(text: str) -> Iterator[Edit]:
+    """`well @-@ known` -> `well-known`: Moses' `-a` splits hyphens (and
+    separators inside numbers) into ` @-@ `, which only its detokenizer undoes."""
+    for match in _JOIN_MARKER.finditer(text):
+        yield Edit("tokenized-join", match.start(), match.end(), match.group(1),
+                   f"Tokenizer join marker @{match.group(1)}@")
 
 
 def _currency(text: str, traced: list[tuple[int, int]]) -> Iterator[Edit]:

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from mtqa.languages import rule_language
+
 # Opening quote -> the closing marks that may end it, per quoting convention.
 _EN = {"\u201c": "\u201d"}  # “…”
 _DE = {"\u201e": "\u201c", "\u00bb": "\u00ab", "\u00ab": "\u00bb"}  # „…“  »…«  (Swiss «…»)
@@ -89,5 +91,5 @@ def profile_for(language: str | None) -> Profile:
     """The profile for a language tag (`fr`, `fr-CA`, `zh-Hans`); DEFAULT if unknown."""
     if not language:
         return DEFAULT
-    base = language.replace("_", "-").split("-", 1)[0].lower()
+    base = rule_language(language) or ""
     return PROFILES.get(base, DEFAULT)

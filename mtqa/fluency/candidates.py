@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from mtqa.languages import rule_language
+
 # Closed word classes per language. An MT system confuses words within a
 # class (and auxiliaries across tense/modality), so each word's alternatives
 # are the other members of its classes.
@@ -221,4 +223,4 @@ def match_case(word: str, model: str) -> str:
 
 
 def base_language(language: str | None) -> str:
-    return (language or "en").split("-")[0].lower()
+    return rule_language(language) or "en"

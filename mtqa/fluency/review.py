@@ -14,6 +14,7 @@ from mtqa.fluency import candidates, detect, rewrite, sweep
 from mtqa.fluency.scorer import LanguageModelScorer, get_scorer
 from mtqa.fluency.sources import resolve
 from mtqa.segment import sentences
+from mtqa.languages import rule_language
 
 MAX_SENTENCE_CHARS = 600  # longer "sentences" are lists or tables, not prose
 # Rewrites are tried for the most anomalous words of a sentence only: each
@@ -147,7 +148,7 @@ def _model_speaks(model: str | None, language: str | None) -> bool:
     given by path or hub id are trusted with whatever language they get."""
     spec = resolve(model)
     if spec.known is not None and spec.known.languages != "multilingual":
-        return (language or "").split("-")[0] in spec.known.languages.split(",")
+        return rule_language(language) in spec.known.languages.split(",")
     return True
 
 
@@ -352,7 +353,7 @@ def _changes_reference_or_relation(sentence: str, edit, language: str | None) ->
     the disc` or `its` -> `his` changes what is referred to (held-out clean
     news, lines 241-360: the one auto-applied rewrite was such a swap). These
     are suggested, never auto-applied."""
-    classes = candidates.FUNCTION_WORDS.get((language or "").split("-")[0], {})
+    classes = candidates.FUNCTION_WORDS.get(rule_language(language), {})
     prepositions, pronouns = classes.get("preposition", ()), classes.get("pronoun", ())
     old = sentence[edit.start : edit.end].strip().lower()
     new = edit.replacement.strip().lower()

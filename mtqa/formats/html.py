@@ -39,6 +39,7 @@ from mtqa.formats.textmap import (
     TextMapBuilder,
     write_back,
 )
+from mtqa.languages import rule_language
 
 BLOCK = frozenset(
     """address article aside blockquote body button caption center dd details dialog dir div dl dt
@@ -231,7 +232,7 @@ class _Walk:
         if tag == "html":
             lang = dict(attrs).get("lang") or dict(attrs).get("xml:lang")
             if lang and not self.language:
-                self.language = lang.split("-")[0].split("_")[0].lower() or None
+                self.language = rule_language(lang)
         closes = AUTO_CLOSE.get(tag)
         if closes and any(self.is_open(name) for name in closes):
             for index in range(len(self.stack) - 1, -1, -1):

@@ -24,6 +24,7 @@ from mtqa.findings import Document, TextUnit
 from mtqa.formats.base import ReadOptions, decode
 from mtqa.formats.suppress import merge, parse_marker
 from mtqa.formats.textmap import LineIndex, TextMap, TextMapBuilder, write_back
+from mtqa.languages import rule_language
 
 _KEYWORD = re.compile(r'^(?P<key>msgctxt|msgid_plural|msgid|msgstr(?:\[(?P<index>\d+)\])?)[ \t]*(?=")')
 _PRINTF = re.compile(
@@ -225,7 +226,7 @@ def _language(header: str) -> str | None:
     match = re.search(r"^Language:[ \t]*([A-Za-z_@-]*)", header, re.MULTILINE)
     if not match or not match.group(1):
         return None
-    return match.group(1).replace("_", "-").split("-")[0].split("@")[0].lower() or None
+    return rule_language(match.group(1))
 
 
 class Po:

@@ -36,6 +36,7 @@ from mtqa.findings import Document, TextUnit
 from mtqa.formats.base import ReadOptions, decode
 from mtqa.formats.suppress import merge, parse_marker
 from mtqa.formats.textmap import PLACEHOLDER, LineIndex, TextMap, TextMapBuilder, write_back
+from mtqa.languages import rule_language
 
 PLACEHOLDER_CODES = frozenset({"x", "ph", "it", "cp"})
 HIDDEN_CODES = frozenset({"bpt", "ept", "bx", "ex", "sc", "ec", "sm", "em"})
@@ -376,7 +377,7 @@ def _primary(language: str | None) -> str | None:
     """`de-DE` -> `de`: the checks' per-language options are keyed by language."""
     if not language:
         return None
-    return language.replace("_", "-").split("-")[0].lower() or None
+    return rule_language(language)
 
 
 def _decode_xml(data: bytes, source: str, options: ReadOptions) -> tuple[str, str]:

@@ -13,14 +13,18 @@ def document_json(result: DocumentResult) -> dict:
     return result.to_json()
 
 
-@register("json")
-def render_json(results: list[DocumentResult], context: ReportContext) -> str:
-    payload = {
+def envelope(results: list[DocumentResult]) -> dict:
+    """The JSON contract's top level, for `--format json` and every HTTP answer alike."""
+    return {
         "mtqa": __version__,
         "documents": [document_json(r) for r in results],
         "summary": summary(results),
     }
-    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+
+
+@register("json")
+def render_json(results: list[DocumentResult], context: ReportContext) -> str:
+    return json.dumps(envelope(results), ensure_ascii=False, indent=2) + "\n"
 
 
 @register("jsonl")

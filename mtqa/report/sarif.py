@@ -28,9 +28,11 @@ def level(severity: Severity) -> str:
 
 
 def rule_descriptor(rule: Rule) -> dict[str, Any]:
-    fix = "mtqa fix repairs it automatically." if rule.autofix else "Flagged for an editor; no automatic fix."
+    fix = {"safe": "mtqa fix repairs it automatically.",
+           "unsafe": "mtqa fix applies the suggestion at or above --min-confidence.",
+           "display-only": "Flagged for an editor; no automatic fix."}[rule.fix]
     languages = ", ".join(rule.languages) if rule.languages else "all languages"
-    help_text = f"{rule.description}\n\nCategory (MQM): {rule.category}. Applies to: {languages}. {fix}"
+    help_text = f"{rule.description}\n\n{rule.why}\n\nCategory (MQM): {rule.category}. Applies to: {languages}. {fix}"
     return {
         "id": rule.id,
         "name": rule.id.replace(".", "/"),
@@ -43,6 +45,7 @@ def rule_descriptor(rule: Rule) -> dict[str, Any]:
             "family": rule.family,
             "severity": rule.severity.label,
             "autofix": rule.autofix,
+            "applicability": rule.fix,
             "needsModel": rule.needs_model,
             "tags": [rule.family, rule.category],
         },
@@ -128,6 +131,7 @@ def sarif_result(
             "confidence": round(finding.confidence, 4),
             "origin": finding.origin,
             "suggestions": list(finding.suggestions),
+            "applicability": finding.applicability,
         },
     }
     if finding.unit is not None:
