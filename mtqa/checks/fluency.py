@@ -52,12 +52,15 @@ define_rule(
     "reads every sentence and proposes the smallest rewrite it finds far more natural.",
     fix=UNSAFE,
     examples=[
-        Example("The government will no comment on the talks, a spokesman said."),
-        Example("He go to the market every morning before work."),
+        Example("Dozens of houses was destroyed by the storm on Monday night.",
+                "Dozens of houses were destroyed by the storm on Monday night."),
+        # a pronoun rewrite may change the meaning: suggested, not applied
+        Example("The airline said she would cancel all flights to the city next week.",
+                "The airline said she would cancel all flights to the city next week."),
     ],
     clean=[
-        Example("The government has no comment on the talks, a spokesman said."),
-        Example("He goes to the market every morning before work."),
+        Example("The storm destroyed dozens of houses on Monday night."),
+        Example("The airline said it would cancel all flights to the city next week."),
     ],
     languages=CALIBRATED_LANGUAGES,
     needs_model=True,
@@ -74,10 +77,11 @@ define_rule(
     fix=DISPLAY_ONLY,
     examples=[
         Example("The police informed that the suspect had been withdraw from the his custody yesterday."),
-        Example("The minister said that government will to make decision about the tax in next week."),
+        Example("Yesterday in the morning the minister has declared that the tax of the fuel will be rised again "
+                "from next month by the government."),
     ],
     clean=[
-        Example("The talks resumed on Monday."),
+        Example("The mayor said the bridge would reopen next week."),
         Example("The minister said the government would decide on the tax next week."),
     ],
     languages=("en",),  # trained on MLQE-PE MT into English
