@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field, replace
-from typing import Iterable
+from typing import Callable, Iterable
 
 from mtqa.findings import Finding
 from mtqa.spans import SpanReach
@@ -19,6 +19,39 @@ def is_applied(finding: Finding, min_confidence: float) -> bool:
     """Safe fixes always apply; unsafe ones (model suggestions) only when confident."""
     applicability = finding.applicability
     return applicability == "safe" or (applicability == "unsafe" and finding.confidence >= min_confidence)
+
+
+MAX_FIX_PASSES = 4
+
+
+def fix_text(
+    text: str, findings: list[Finding], min_confidence: float, recheck: Callable[[str], list[Finding]]
+) -> tuple[str, list[Finding]]:
+    """Apply the accepted findings, then `recheck` the result and apply
+    again until nothing changes (at most MAX_FIX_PASSES passes): the fixed
+    text and the findings that explain every change it makes.
+
+    Some repairs compose (a decoded `&quot;` leaves a stray-spaced quote that
+    the spacing rules then re-attach); iterating makes `fix` idempotent. Each
+    later pass's edits are reported too, folded into the finding whose output
+    they touch or as findings of their own (ExplainedFix): a repeat that
+    shows only once `the the` is one word (`to the the market to the market`)
+    is deleted as part of that finding, which says so, never silently.
+    `recheck` is the pipeline's (this module imports no checks).
+    """
+    applied = select_edits(findings, min_confidence)
+    explained = ExplainedFix(text, findings, applied)
+    if explained.text == text:
+        return text, findings
+    for _ in range(MAX_FIX_PASSES - 1):
+        edits = select_edits(recheck(explained.text), min_confidence)
+        if not edits:
+            break
+        before = explained.text
+        explained.apply(edits)
+        if explained.text == before:
+            break
+    return explained.text, explained.findings
 
 
 def select_edits(findings: Iterable[Finding], min_confidence: float = 0.9) -> list[Finding]:

@@ -15,7 +15,7 @@ from typing import Iterable
 
 from mtqa import langid
 from mtqa.findings import Document, DocumentResult, Finding, Severity, TextUnit
-from mtqa.fix import ExplainedFix, select_edits
+from mtqa.fix import fix_text
 from mtqa.rules import CHECKS, DOCUMENT_SCORERS, RULES, CheckContext, load_checks, matches
 from mtqa.spans import SpanReach
 
@@ -120,7 +120,6 @@ def check_document(document: Document, options: Options | None = None) -> Docume
     return result
 
 
-MAX_FIX_PASSES = 4
 DETECTION_SAMPLE_CHARS = 20000
 
 
@@ -143,35 +142,15 @@ def _as_mechanically_fixed(document: Document, options: Options) -> str:
 def fix_unit(
     unit: TextUnit, findings: list[Finding], language: str | None, options: Options
 ) -> tuple[str, list[Finding]]:
-    """Apply accepted edits, then re-check the result until nothing changes;
-    the fixed text and the findings that explain every change it makes (not
-    yet located: check_document places them in the file once).
-
-    Some repairs compose (a decoded `&quot;` leaves a stray-spaced quote that
-    the spacing rules then re-attach); iterating makes `fix` idempotent. Each
-    later pass's edits are reported too, folded into the finding whose output
-    they touch or as findings of their own (fix.ExplainedFix): a repeat that
-    shows only once `the the` is one word (`to the the market to the market`)
-    is deleted as part of that finding, which says so, never silently. Later
-    passes run only the mechanical rules that fix: the model's suggestions
-    were weighed in the first pass, and flag-only rules (language) cannot
-    change the text.
-    """
-    applied = select_edits(findings, options.min_confidence)
-    explained = ExplainedFix(unit.text, findings, applied)
-    if explained.text == unit.text:
-        return unit.text, findings
+    """The unit fixed (fix.fix_text), its later passes re-checked with the
+    mechanical rules that can change text: the model's suggestions were
+    weighed in the first pass, and flag-only rules (language) change nothing."""
     mechanical = replace(options, use_model=False)
-    for _ in range(MAX_FIX_PASSES - 1):
-        again = check_unit(replace(unit, text=explained.text), language, mechanical, locate=False, fixing_only=True)
-        edits = select_edits(again, options.min_confidence)
-        if not edits:
-            break
-        before = explained.text
-        explained.apply(edits)
-        if explained.text == before:
-            break
-    return explained.text, explained.findings
+    return fix_text(
+        unit.text, findings, options.min_confidence,
+        recheck=lambda text: check_unit(replace(unit, text=text), language, mechanical, locate=False,
+                                        fixing_only=True),
+    )
 
 
 def check_unit(

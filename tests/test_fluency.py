@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from mtqa.fluency import ModelUnavailable, cache, candidates, sources
-from mtqa.fluency.candidates import Edit
+from mtqa.fluency.candidates import SentenceEdit
 from mtqa.fluency.scorer import ScoredText, TokenScore
 from mtqa.fluency.words import word_scores, word_spans
 
@@ -100,9 +100,9 @@ def test_deletion_takes_one_adjacent_space():
 def test_swaps_of_meaning_bearing_function_words_are_never_auto_applied():
     from mtqa.fluency.review import _changes_reference_or_relation as changes_meaning
 
-    def edit(sentence: str, old: str, new: str) -> candidates.Edit:
+    def edit(sentence: str, old: str, new: str) -> candidates.SentenceEdit:
         start = sentence.index(old)
-        return candidates.Edit(start, start + len(old), new)
+        return candidates.SentenceEdit(start, start + len(old), new)
 
     pointed = "From the pier you can see that wreck below."
     assert changes_meaning(pointed, edit(pointed, "that", "the"), "en")  # which wreck

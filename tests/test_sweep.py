@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from mtqa.fluency import grammar, sweep
-from mtqa.fluency.candidates import Edit
+from mtqa.fluency.candidates import SentenceEdit
 from mtqa.fluency.words import word_spans
 
 
@@ -53,14 +53,14 @@ def test_grammar_never_edits_names_or_numbers():
 
 def test_error_kinds_of_insertions_and_deletions():
     sentence = "They were able attend the meeting."
-    assert grammar.error_kind(Edit(15, 15, "to ", kind="insert"), sentence, "en") == "function-word"
-    assert grammar.error_kind(Edit(22, 22, "the ", kind="insert"), sentence, "en") == "article"
-    assert grammar.error_kind(Edit(22, 26, "", kind="delete"), sentence, "en") == "article"
+    assert grammar.error_kind(SentenceEdit(15, 15, "to ", kind="insert"), sentence, "en") == "function-word"
+    assert grammar.error_kind(SentenceEdit(22, 22, "the ", kind="insert"), sentence, "en") == "article"
+    assert grammar.error_kind(SentenceEdit(22, 26, "", kind="delete"), sentence, "en") == "article"
 
 
 def test_select_keeps_separate_edits_and_the_best_of_neighbours():
     def found(word, gain):
-        return sweep.SweepEdit(Edit(word * 5, word * 5 + 3, "x"), word, "agreement", 3.0, gain)
+        return sweep.SweepEdit(SentenceEdit(word * 5, word * 5 + 3, "x"), word, "agreement", 3.0, gain)
 
     chosen = sweep.select([found(3, 9.0), found(4, 7.0), found(10, 6.5)])
     assert [(f.word, f.gain) for f in chosen] == [(3, 9.0), (10, 6.5)]

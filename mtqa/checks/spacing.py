@@ -20,7 +20,7 @@ import re
 from typing import Iterable, Iterator
 
 from mtqa.checks.spacing_lang import Profile, profile_for
-from mtqa.checks.spacing_pairs import Edit, brackets, curly_quotes, paragraphs, straight_quotes
+from mtqa.checks.spacing_pairs import SpacingEdit, brackets, curly_quotes, paragraphs, straight_quotes
 from mtqa.findings import Finding, TextUnit
 from mtqa.rules import DISPLAY_ONLY, SAFE, CheckContext, Example, Rule, define_rule, make_finding, register_check
 from mtqa.spans import ClaimedSpans
@@ -231,7 +231,7 @@ def check_spacing(unit: TextUnit, context: CheckContext) -> Iterator[Finding]:
     tokenized = [span for span, signs in traced if signs >= 2]
     starts = frozenset(start for start, _ in tokenized)
     pairs = _has_pairs(text)
-    sources: list[Iterable[Edit]] = [
+    sources: list[Iterable[SpacingEdit]] = [
         _join_markers(text) if "@" in text else (),
         _clitics(text, language, tokenized),
         straight_quotes(text, spans, profile, starts) if '"' in text else (),
@@ -294,7 +294,7 @@ def _inside(position: int, spans: list[tuple[int, int]]) -> bool:
     return index >= 0 and spans[index][0] <= position < spans[index][1]
 
 
-def _clitics(text: str, language: str, tokenized: list[tuple[int, int]]) -> Iterator[Edit]:
+def _clitics(text: str, language: str, tokenized: list[tuple[int, int]]) -> Iterator[SpacingEdit]:
     """`do n't` -> `don't`, `it 's` -> `it's`, `l' homme` -> `l'homme`."""
     if "'" not in text and "\u2019" not in text:
         return
@@ -306,7 +306,7 @@ def _clitics(text: str, language: str, tokenized: list[tuple[int, int]]) -> Iter
                 continue
             if clitic[1:] == "t" and before not in "nN":
                 continue  # `'t` only follows n: hadn 't, won 't
-            yield Edit(
+            yield SpacingEdit(
                 "tokenized-contraction",
                 match.start(),
                 match.end(1),
@@ -315,7 +315,7 @@ def _clitics(text: str, language: str, tokenized: list[tuple[int, int]]) -> Iter
             )
     if language != "fr":  # clean text never spaces an apostrophe on both sides
         for match in _SPACED_CLITIC.finditer(text):
-            yield Edit(
+            yield SpacingEdit(
                 "tokenized-contraction",
                 match.start(1),
                 match.end(2),
@@ -323,7 +323,7 @@ def _clitics(text: str, language: str, tokenized: list[tuple[int, int]]) -> Iter
                 "Possessive split by spaces around the apostrophe",
             )
         for match in _SPACED_NAME.finditer(text):
-            yield Edit(
+            yield SpacingEdit(
                 "tokenized-contraction",
                 match.start(2),
                 match.end(2),
@@ -332,7 +332,7 @@ def _clitics(text: str, language: str, tokenized: list[tuple[int, int]]) -> Iter
             )
     for start, end in tokenized:
         for match in _SPLIT_ELISION.finditer(text, start, end):
-            yield Edit(
+            yield SpacingEdit(
                 "tokenized-contraction",
                 match.start(1),
                 match.end(1),
@@ -342,7 +342,7 @@ def _clitics(text: str, language: str, tokenized: list[tuple[int, int]]) -> Iter
     elision = _ELISION.get(language)
     if elision is not None:
         for match in elision.finditer(text):
-            yield Edit(
+            yield SpacingEdit(
                 "tokenized-contraction",
                 match.start(1),
                 match.end(2),
@@ -351,7 +351,7 @@ def _clitics(text: str, language: str, tokenized: list[tuple[int, int]]) -> Iter
             )
 
 
-def _single_quotes(text: str, spans: list[tuple[int, int]]) -> Iterator[Edit]:
+def _single_quotes(text: str, spans: list[tuple[int, int]]) -> Iterator[SpacingEdit]:
     """A `'` with spaces on both sides is a tokenizer's: `' old monastery '`, `animals ' fats`.
 
     Clean text never spaces a single quote on both sides, so these pair
@@ -381,24 +381,24 @@ def _single_quotes(text: str, spans: list[tuple[int, int]]) -> Iterator[Edit]:
                 before_close = close_index
                 while before_close > after_open and text[before_close - 1] == " ":
                     before_close -= 1
-                yield Edit("quote-inner", open_index, after_open, "'", "Space after the opening quotation mark")
+                yield SpacingEdit("quote-inner", open_index, after_open, "'", "Space after the opening quotation mark")
                 if before_close > after_open:
-                    yield Edit("quote-inner", before_close, close_index + 1, "'",
+                    yield SpacingEdit("quote-inner", before_close, close_index + 1, "'",
                                "Space before the closing quotation mark")
         elif len(marks) == 1:
             index = marks[0]
             if index >= 2 and text[index - 1] == " " and text[index - 2] in "sSxzZ" and index + 1 < end:
-                yield Edit("quote-inner", index - 1, index + 1, "'", "Possessive apostrophe split from its word")
+                yield SpacingEdit("quote-inner", index - 1, index + 1, "'", "Possessive apostrophe split from its word")
 
 
-def _tokenized_times(text: str, tokenized: list[tuple[int, int]]) -> Iterator[Edit]:
+def _tokenized_times(text: str, tokenized: list[tuple[int, int]]) -> Iterator[SpacingEdit]:
     """`11 : 07` -> `11:07` where a tokenizer split the clock time."""
     for start, end in tokenized:
         for match in _SPLIT_TIME.finditer(text, start, end):
-            yield Edit("before-punctuation", match.start(1), match.end(1), ":", "Clock time split by spaces")
+            yield SpacingEdit("before-punctuation", match.start(1), match.end(1), ":", "Clock time split by spaces")
 
 
-def _before_punctuation(text: str, profile: Profile, tokenized: list[tuple[int, int]]) -> Iterator[Edit]:
+def _before_punctuation(text: str, profile: Profile, tokenized: list[tuple[int, int]]) -> Iterator[SpacingEdit]:
     """`word ,` -> `word,` unless the language spaces that mark (French `mot :`)."""
     for match in _BEFORE.finditer(text):
         start = match.start()
@@ -447,29 +447,29 @@ def _before_punctuation(text: str, profile: Profile, tokenized: list[tuple[int, 
         if mark == "." and _ABBREVIATION.search(text, max(0, start - 24), start):
             kind = "tokenized-abbreviation"
         shown = text[start + len(match.group()) - len(run) : mark_end]
-        yield Edit(kind, start, mark_end, shown, f"Space before {shown!r}")
+        yield SpacingEdit(kind, start, mark_end, shown, f"Space before {shown!r}")
 
 
-def _inverted(text: str) -> Iterator[Edit]:
+def _inverted(text: str) -> Iterator[SpacingEdit]:
     """`¿ Qué?` -> `¿Qué?`."""
     if "\u00bf" not in text and "\u00a1" not in text:
         return
     for match in _INVERTED.finditer(text):
-        yield Edit("after-opening", match.start(1), match.end(2), match.group(1), f"Space after {match.group(1)!r}")
+        yield SpacingEdit("after-opening", match.start(1), match.end(2), match.group(1), f"Space after {match.group(1)!r}")
 
 
 _JOIN_MARKER = re.compile(r"(?<=\w) ?@([-,./])@ ?(?=\w)")
 
 
-def _join_markers(text: str) -> Iterator[Edit]:
+def _join_markers(text: str) -> Iterator[SpacingEdit]:
     """`well @-@ known` -> `well-known`: Moses' `-a` splits hyphens (and
     separators inside numbers) into ` @-@ `, which only its detokenizer undoes."""
     for match in _JOIN_MARKER.finditer(text):
-        yield Edit("tokenized-join", match.start(), match.end(), match.group(1),
+        yield SpacingEdit("tokenized-join", match.start(), match.end(), match.group(1),
                    f"Tokenizer join marker @{match.group(1)}@")
 
 
-def _currency(text: str, traced: list[tuple[int, int]]) -> Iterator[Edit]:
+def _currency(text: str, traced: list[tuple[int, int]]) -> Iterator[SpacingEdit]:
     """English writes `$5`, `€5` and `5%` with no space.
 
     `5 %` is also ISO style, which some English writers follow; only in a
@@ -482,17 +482,17 @@ def _currency(text: str, traced: list[tuple[int, int]]) -> Iterator[Edit]:
             symbol = prefix.start() if prefix else symbol
         if symbol and (text[symbol - 1].isalnum() or text[symbol - 1] in "$_"):
             continue  # part of a word or code
-        yield Edit(
+        yield SpacingEdit(
             "currency", symbol, match.end(1), text[symbol : match.start(1)], "Space after the currency symbol"
         )
     if "%" in text and traced:
         for match in _PERCENT.finditer(text):
             if not match.start() or not text[match.start() - 1].isdigit() or not _inside(match.start(), traced):
                 continue
-            yield Edit("currency", match.start(1), match.end(), "%", "Space before % (English writes 5%)")
+            yield SpacingEdit("currency", match.start(1), match.end(), "%", "Space before % (English writes 5%)")
 
 
-def _cjk_inner(text: str, spans: list[tuple[int, int]]) -> Iterator[Edit]:
+def _cjk_inner(text: str, spans: list[tuple[int, int]]) -> Iterator[SpacingEdit]:
     """Chinese and Japanese have no spaces between words; word-segmented MT output does.
 
     Clean text uses an occasional space too (between headline parts, in a
@@ -517,9 +517,9 @@ def _cjk_inner(text: str, spans: list[tuple[int, int]]) -> Iterator[Edit]:
             for match in gaps:
                 left, right = text[match.start() - 1], text[match.end()]
                 if _joins(left, right):
-                    yield Edit("cjk-inner", match.start(), match.end(), "", "Space in word-segmented CJK text")
+                    yield SpacingEdit("cjk-inner", match.start(), match.end(), "", "Space in word-segmented CJK text")
                 elif match.end() - match.start() > 1:
-                    yield Edit("cjk-inner", match.start(), match.end(), " ", "Run of spaces in segmented CJK text")
+                    yield SpacingEdit("cjk-inner", match.start(), match.end(), " ", "Run of spaces in segmented CJK text")
 
 
 def _joins(left: str, right: str) -> bool:
@@ -532,7 +532,7 @@ def _joins(left: str, right: str) -> bool:
     return left.isdigit() and right == "%"
 
 
-def _cjk_punctuation(text: str) -> Iterator[Edit]:
+def _cjk_punctuation(text: str) -> Iterator[SpacingEdit]:
     """`首相は 「延長しない」 と` -> `首相は「延長しない」と`: full-width brackets carry their own space.
 
     Not “ ”: Chinese writers often space them off from Latin words
@@ -542,10 +542,10 @@ def _cjk_punctuation(text: str) -> Iterator[Edit]:
     if " " not in text:
         return
     for match in _CJK_PUNCT_SPACE.finditer(text):
-        yield Edit("cjk-inner", match.start(), match.end(), "", "Space next to full-width punctuation")
+        yield SpacingEdit("cjk-inner", match.start(), match.end(), "", "Space next to full-width punctuation")
 
 
-def _missing_after(text: str, profile: Profile) -> Iterator[Edit]:
+def _missing_after(text: str, profile: Profile) -> Iterator[SpacingEdit]:
     """`word,word` -> `word, word`; `end.Next` -> `end. Next` (letters only, not URLs)."""
     if profile.cjk:
         return
@@ -555,7 +555,7 @@ def _missing_after(text: str, profile: Profile) -> Iterator[Edit]:
         token = _token_around(text, match.start())
         if _looks_technical(token):
             continue
-        yield Edit(
+        yield SpacingEdit(
             "missing-after-punctuation",
             match.start(1),
             match.end(1),
@@ -574,7 +574,7 @@ def _missing_after(text: str, profile: Profile) -> Iterator[Edit]:
             continue  # `ул.Горького`, `u.Test`: abbreviations
         if not (after[0].isupper() and after[1:].islower()):
             continue  # `ASP.NET`, `Node.JS`
-        yield Edit("missing-after-punctuation", position, position + 1, ". ", "No space after the period")
+        yield SpacingEdit("missing-after-punctuation", position, position + 1, ". ", "No space after the period")
 
 
 def _token_around(text: str, position: int) -> str:
@@ -591,7 +591,7 @@ def _looks_technical(token: str) -> bool:
     return any(sign in token for sign in ("/", "@", "www", "://", "_", "=", "#")) or any(ch.isdigit() for ch in token)
 
 
-def _double_spaces(text: str) -> Iterator[Edit]:
+def _double_spaces(text: str) -> Iterator[SpacingEdit]:
     """Runs of spaces inside a sentence: `on the  occupied`.
 
     Not after a sentence (two spaces there are a typing convention), not
@@ -621,7 +621,7 @@ def _double_spaces(text: str) -> Iterator[Edit]:
             left, right = line[match.start(1) - 1], line[match.end(1)]
             if not (left.isalnum() or left == ",") or not (right.islower() or right.isdigit()):
                 continue
-            yield Edit(
+            yield SpacingEdit(
                 "double-space",
                 base + match.start(1),
                 base + match.end(1),

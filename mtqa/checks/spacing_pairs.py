@@ -9,7 +9,7 @@ worse than a missed one. Unpaired marks are reported (no fix), except where
 news style leaves them open on purpose: a quotation that runs on into the
 next paragraph, which then opens again with a quote mark.
 
-Functions return `Edit`s; `mtqa.checks.spacing` turns them into findings.
+Functions return `SpacingEdit`s; `mtqa.checks.spacing` turns them into findings.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ _SAME_BRACKET = {"\uff08": "(", "\uff09": ")"}
 
 
 @dataclass(frozen=True)
-class Edit:
+class SpacingEdit:
     """A repair (replacement is a string) or a flag (replacement is None)."""
 
     kind: str
@@ -135,7 +135,7 @@ class _Neighbours:
 
 def straight_quotes(
     text: str, spans: list[tuple[int, int]], profile: Profile, tokenized: frozenset[int] = frozenset()
-) -> Iterator[Edit]:
+) -> Iterator[SpacingEdit]:
     """Repair `" text "` to `"text"` by pairing straight double quotes.
 
     In a tokenized paragraph an odd quote is read the way a detokenizer
@@ -181,7 +181,7 @@ def straight_quotes(
             yield from _inner_spaces(text, open_mark.index, close_mark.index, "quote-inner", "quotation marks")
 
 
-def _tokenized_odd_quotes(text: str, marks: list[_Mark], start: int, end: int) -> Iterator[Edit]:
+def _tokenized_odd_quotes(text: str, marks: list[_Mark], start: int, end: int) -> Iterator[SpacingEdit]:
     if any(m.open_like or m.close_like for m in marks[1:-1]):
         return  # a tokenizer leaves spaces on both sides; a mark with one-sided context is typed text
     last = marks[-1]
@@ -204,7 +204,7 @@ def _opens_after_prefix(text: str, index: int, end: int) -> bool:
 
 def _unpaired(
     text: str, marks: list[_Mark], number: int, neighbours: _Neighbours, previous_open: bool
-) -> tuple[Edit | None, bool]:
+) -> tuple[SpacingEdit | None, bool]:
     """Flag an odd quote unless news style explains it; also say if we end open.
 
     A unit of one paragraph may be a sentence of a longer quotation, so its
@@ -225,7 +225,7 @@ def _unpaired(
         culprit = first
     else:
         culprit = next((m for m in marks if not (m.open_like or m.close_like)), last)
-    edit = Edit(
+    edit = SpacingEdit(
         "unbalanced-quote",
         culprit.index,
         culprit.index + 1,
@@ -235,19 +235,19 @@ def _unpaired(
     return edit, False
 
 
-def _inner_spaces(text: str, open_index: int, close_index: int, kind: str, what: str) -> Iterator[Edit]:
+def _inner_spaces(text: str, open_index: int, close_index: int, kind: str, what: str) -> Iterator[SpacingEdit]:
     """Edits removing spaces just inside a matched pair (never emptying it)."""
     after_open = _space_after(text, open_index, close_index)
     if after_open > open_index + 1 and after_open < close_index:
         mark = text[open_index]
-        yield Edit(kind, open_index, after_open, mark, f"Space after the opening {what}")
+        yield SpacingEdit(kind, open_index, after_open, mark, f"Space after the opening {what}")
     before_close = _space_before(text, close_index, open_index + 1)
     if before_close < close_index and before_close > after_open:
         mark = text[close_index]
-        yield Edit(kind, before_close, close_index + 1, mark, f"Space before the closing {what}")
+        yield SpacingEdit(kind, before_close, close_index + 1, mark, f"Space before the closing {what}")
 
 
-def curly_quotes(text: str, spans: list[tuple[int, int]], profile: Profile) -> Iterator[Edit]:
+def curly_quotes(text: str, spans: list[tuple[int, int]], profile: Profile) -> Iterator[SpacingEdit]:
     """Pair the language's typographic quotes; repair inner spaces, flag strays."""
     if not profile.quotes:
         return
@@ -302,7 +302,7 @@ def curly_quotes(text: str, spans: list[tuple[int, int]], profile: Profile) -> I
         culprits = [] if excused_close else stray_closers
         culprits += [] if excused_open else stack
         for index in sorted(culprits):
-            yield Edit(
+            yield SpacingEdit(
                 "unbalanced-quote",
                 index,
                 index + 1,
@@ -323,7 +323,7 @@ def _toggle_pairs(text: str, indices: list[int], start: int, end: int) -> list[t
     return [(a.index, b.index) for a, b in zip(marks[0::2], marks[1::2])]
 
 
-def brackets(text: str, spans: list[tuple[int, int]], tokenized: frozenset[int] = frozenset()) -> Iterator[Edit]:
+def brackets(text: str, spans: list[tuple[int, int]], tokenized: frozenset[int] = frozenset()) -> Iterator[SpacingEdit]:
     """Repair `( text )` to `(text)`; flag brackets that pair with nothing.
 
     In a tokenized paragraph (`tokenized` holds paragraph starts) even an
@@ -365,7 +365,7 @@ def brackets(text: str, spans: list[tuple[int, int]], tokenized: frozenset[int] 
             stack = [index for index in stack if index < last_close]
         strays.extend(stack)
         for index in sorted(strays):
-            yield Edit(
+            yield SpacingEdit(
                 "unbalanced-bracket",
                 index,
                 index + 1,
@@ -380,17 +380,17 @@ def brackets(text: str, spans: list[tuple[int, int]], tokenized: frozenset[int] 
 
 def _attach(
     text: str, index: int, start: int, end: int, *, left: bool, kind: str = "bracket-inner"
-) -> Iterator[Edit]:
+) -> Iterator[SpacingEdit]:
     """Join a tokenizer-spaced mark to its word: `word )` -> `word)`, `( word` -> `(word`."""
     mark = text[index]
     if left:
         gap = _space_before(text, index, start)
         if start < gap < index:
-            yield Edit(kind, gap, index + 1, mark, f"Space before {mark!r}")
+            yield SpacingEdit(kind, gap, index + 1, mark, f"Space before {mark!r}")
     else:
         gap = _space_after(text, index, end)
         if index + 1 < gap < end:
-            yield Edit(kind, index, gap, mark, f"Space after {mark!r}")
+            yield SpacingEdit(kind, index, gap, mark, f"Space after {mark!r}")
 
 
 def _loose_brackets(text: str, start: int, end: int) -> set[int]:

@@ -81,7 +81,7 @@ def tense(word: str) -> str | None:
 
 
 @dataclass(frozen=True, order=True)
-class Edit:
+class SentenceEdit:
     """Replace sentence[start:end] with `replacement` (insertions have start == end)."""
 
     start: int
@@ -136,14 +136,14 @@ def generate(
     index: int,
     language: str | None,
     predicted: dict[int, list[str]] | None = None,
-) -> list[Edit]:
+) -> list[SentenceEdit]:
     """Candidate edits around words[index] (and the word before it).
 
     `predicted[i]` holds the model's top next-word guesses at word i's position;
     they enter as substitutes for function words and as insertions.
     """
     predicted = predicted or {}
-    edits: set[Edit] = set()
+    edits: set[SentenceEdit] = set()
     for position in sorted(set(predicted) | {index - 1, index}):
         if position < 0 or position > index:
             continue
@@ -156,33 +156,33 @@ def generate(
         for members in classes_of(word, language):
             for other in members:
                 if other != word.lower():
-                    edits.add(Edit(start, end, match_case(other, word)))
+                    edits.add(SentenceEdit(start, end, match_case(other, word)))
         if position < index - 1:
             # The head of the phrase before a flagged word (`will` in `will no
             # plans`, `withdraw` in `withdraw its dissatisfaction`): its
             # class mates (above) or, for a verb, the usual support verbs.
             if not function and word.isalpha():
                 for form in _support_forms(word, language):
-                    edits.add(Edit(start, end, form, kind="collocation", content=True))
+                    edits.add(SentenceEdit(start, end, form, kind="collocation", content=True))
             continue
         if function and not negation:  # a negation is meaning: never dropped
             edits.add(_deletion(sentence, start, end))
         elif _inflected(word, sentence, start, language):
             for form in verb_forms(word, language):
-                edits.add(Edit(start, end, form, kind="verb-form"))
+                edits.add(SentenceEdit(start, end, form, kind="verb-form"))
         for guess in predicted.get(position, []):
             # The model's guesses enter only as function words: a guessed
             # content word would change what the sentence says.
             if not _WORDLIKE.match(guess) or guess.lower() == word.lower() or not is_function_word(guess, language):
                 continue
             if function and not negation:
-                edits.add(Edit(start, end, match_case(guess, word), kind="model"))
-            edits.add(Edit(start, start, guess + " ", kind="insert"))
+                edits.add(SentenceEdit(start, end, match_case(guess, word), kind="model"))
+            edits.add(SentenceEdit(start, start, guess + " ", kind="insert"))
         if position not in predicted:
             # Without the model's guesses, try the usual missing words. With
             # them, the guesses are the insertions: far fewer to rescore.
             for inserted in INSERTIONS.get(base_language(language), ()):
-                edits.add(Edit(start, start, inserted + " ", kind="insert"))
+                edits.add(SentenceEdit(start, start, inserted + " ", kind="insert"))
     return sorted(edits)
 
 
@@ -207,13 +207,13 @@ def _support_forms(word: str, language: str | None) -> list[str]:
     return [f for f in forms if f != lowered]
 
 
-def _deletion(sentence: str, start: int, end: int) -> Edit:
+def _deletion(sentence: str, start: int, end: int) -> SentenceEdit:
     """Delete a word with one of its neighbouring spaces."""
     if end < len(sentence) and sentence[end] == " ":
-        return Edit(start, end + 1, "", kind="delete")
+        return SentenceEdit(start, end + 1, "", kind="delete")
     if start > 0 and sentence[start - 1] == " ":
-        return Edit(start - 1, end, "", kind="delete")
-    return Edit(start, end, "", kind="delete")
+        return SentenceEdit(start - 1, end, "", kind="delete")
+    return SentenceEdit(start, end, "", kind="delete")
 
 
 def match_case(word: str, model: str) -> str:

@@ -23,7 +23,7 @@ clearly prefers. Names and numbers are never edited.
 
 from __future__ import annotations
 
-from mtqa.fluency.candidates import FUNCTION_WORDS, Edit, base_language, is_protected, match_case
+from mtqa.fluency.candidates import FUNCTION_WORDS, SentenceEdit, base_language, is_protected, match_case
 
 # Classes whose members MT confuses with each other, per language. A word's
 # substitutes are the other members of its classes (kinds as in the module doc).
@@ -128,30 +128,30 @@ def substitutions(word: str, language: str | None) -> list[tuple[str, str]]:
     return [(match_case(other, word), kind) for other, kind in found.items()]
 
 
-def edits_at(sentence: str, words: list[tuple[int, int]], index: int, language: str | None) -> list[Edit]:
+def edits_at(sentence: str, words: list[tuple[int, int]], index: int, language: str | None) -> list[SentenceEdit]:
     """The grammar's edits at words[index]: substitutions of the word, its
-    deletion, and insertions before it. `Edit.kind` names the error kind."""
+    deletion, and insertions before it. `SentenceEdit.kind` names the error kind."""
     base = base_language(language)
     start, end = words[index]
     word = sentence[start:end]
     if is_protected(word) or not word.isalpha() and "'" not in word:
         return []
-    edits: list[Edit] = []
+    edits: list[SentenceEdit] = []
     for replacement, kind in substitutions(word, language):
-        edits.append(Edit(start, end, replacement, kind=kind))
+        edits.append(SentenceEdit(start, end, replacement, kind=kind))
     lowered = word.lower()
     if lowered in DELETABLE.get(base, ()) and index + 1 < len(words):
         space_after = end < len(sentence) and sentence[end] == " "
-        edits.append(Edit(start, end + 1 if space_after else end, "", kind="delete"))
+        edits.append(SentenceEdit(start, end + 1 if space_after else end, "", kind="delete"))
     previous = sentence[words[index - 1][0] : words[index - 1][1]].lower() if index > 0 else ""
     if start > 0 and sentence[start - 1] == " ":
         for inserted in INSERTABLE.get(base, ()):
             if inserted != lowered and inserted != previous:
-                edits.append(Edit(start, start, inserted + " ", kind="insert"))
+                edits.append(SentenceEdit(start, start, inserted + " ", kind="insert"))
     return edits
 
 
-def error_kind(edit: Edit, sentence: str, language: str | None) -> str:
+def error_kind(edit: SentenceEdit, sentence: str, language: str | None) -> str:
     """The error kind an edit repairs, for findings and the recall bench: an
     inserted or deleted article is an `article` error, any other inserted or
     deleted word a `function-word` one."""

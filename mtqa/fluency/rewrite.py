@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass
 
 from mtqa.fluency import continuation
-from mtqa.fluency.candidates import Edit, tense
+from mtqa.fluency.candidates import SentenceEdit, tense
 from mtqa.fluency.continuation import Rewrite
 from mtqa.fluency.scorer import LanguageModelScorer, ScoredText
 
@@ -30,7 +30,7 @@ MAX_CANDIDATES = 24
 
 @dataclass
 class Ranked:
-    edit: Edit
+    edit: SentenceEdit
     text: str  # the whole rewritten sentence
     gain: float  # summed log-prob of rewrite minus original (nats)
 
@@ -72,7 +72,7 @@ def rank(
     scorer: LanguageModelScorer,
     sentence: str,
     original: ScoredText,
-    edits: list[Edit],
+    edits: list[SentenceEdit],
     *,
     window: tuple[int, int] | None = None,
     keep: int = 3,
@@ -90,7 +90,7 @@ def rank(
     kept them), and compared with the original's tokens from the same point
     (equal to the difference of whole-sentence sums).
     """
-    unique: dict[str, Edit] = {}
+    unique: dict[str, SentenceEdit] = {}
     for edit in sorted(edits, key=lambda e: (KIND_ORDER.get(e.kind, 9), e)):
         text = edit.apply(sentence)
         if text != sentence and text not in unique:
@@ -128,8 +128,8 @@ def rank(
 
 
 def _most_expected(
-    scorer: LanguageModelScorer, original: ScoredText, texts: list[str], edits: list[Edit]
-) -> list[Edit]:
+    scorer: LanguageModelScorer, original: ScoredText, texts: list[str], edits: list[SentenceEdit]
+) -> list[SentenceEdit]:
     """The FIRST_TOKEN_KEEP edits (giving `texts`) whose first new token the
     model expected most; edits it cannot judge that way (no kept state) are
     all kept."""
@@ -150,7 +150,7 @@ def _gain(candidate: ScoredText, original: ScoredText, cut: int, per_token: floa
     return candidate.logprob - sum(t.logprob for t in kept) - removed * per_token
 
 
-def _tense_penalty(sentence: str, edit: Edit) -> float:
+def _tense_penalty(sentence: str, edit: SentenceEdit) -> float:
     before = tense(sentence[edit.start : edit.end])
     after = tense(edit.replacement)
     return TENSE_CHANGE_PENALTY if before and after and before != after else 0.0

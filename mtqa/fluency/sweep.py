@@ -24,7 +24,7 @@ import math
 from dataclasses import dataclass
 
 from mtqa.fluency import continuation, grammar
-from mtqa.fluency.candidates import Edit, base_language
+from mtqa.fluency.candidates import SentenceEdit, base_language
 from mtqa.fluency.scorer import LanguageModelScorer, ScoredText
 from mtqa.fluency.words import WordScore
 
@@ -70,7 +70,7 @@ SEPARATION = 2  # words between two edits proposed in one sentence
 class SweepEdit:
     """One verified edit: where, what, how sure."""
 
-    edit: Edit
+    edit: SentenceEdit
     word: int  # index of the word it edits (or inserts before)
     kind: str  # error kind (grammar.error_kind)
     screen: float  # first-token gain (nats)
@@ -88,7 +88,7 @@ class SweepEdit:
 
 def screen(
     scorer: LanguageModelScorer, scored: ScoredText, words: list[WordScore], language: str | None
-) -> list[tuple[Edit, int, float]]:
+) -> list[tuple[SentenceEdit, int, float]]:
     """(edit, word index, first-token gain) of the grammar's edits the model
     prefers by SCREEN_GAIN, from the states the detection pass kept for every
     word; best first, at most MAX_PER_SENTENCE."""
@@ -96,7 +96,7 @@ def screen(
 
     sentence = scored.text
     spans = [(w.start, w.end) for w in words]
-    sites: list[tuple[Edit, int, int, int]] = []  # edit, word, state index, new token id
+    sites: list[tuple[SentenceEdit, int, int, int]] = []  # edit, word, state index, new token id
     for index in range(1, len(words)):
         token_index = words[index].token_index
         if token_index not in scored.states:
@@ -127,7 +127,7 @@ def screen(
     return found[:MAX_PER_SENTENCE]
 
 
-def _first_new_token(scorer, edit: Edit, sentence: str, spans, index: int) -> int | None:
+def _first_new_token(scorer, edit: SentenceEdit, sentence: str, spans, index: int) -> int | None:
     """The token the model sees first where the edit begins."""
     if edit.kind == "delete":
         if index + 1 >= len(spans):
@@ -138,7 +138,7 @@ def _first_new_token(scorer, edit: Edit, sentence: str, spans, index: int) -> in
 
 def verify(
     scorer: LanguageModelScorer,
-    candidates: list[tuple[ScoredText, list[WordScore], Edit, int, float, str | None]],
+    candidates: list[tuple[ScoredText, list[WordScore], SentenceEdit, int, float, str | None]],
 ) -> list[SweepEdit | None]:
     """Gain of every candidate from its edit to WINDOW_AFTER words after it,
     with the sentence's whole left context, all in a few batches
