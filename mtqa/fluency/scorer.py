@@ -449,7 +449,11 @@ def load(spec: ModelSpec) -> LanguageModelScorer:
     try:
         import torch
 
-        tokenizer = AutoTokenizer.from_pretrained(location)
+        from pathlib import Path
+
+        from mtqa.fluency.tokenizer import RustTokenizer
+
+        tokenizer = RustTokenizer.load(Path(location)) or AutoTokenizer.from_pretrained(location)
         model = AutoModelForCausalLM.from_pretrained(location, dtype=getattr(torch, dtype))
     except Exception as error:  # transformers raises OSError, ValueError, KeyError...
         first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
