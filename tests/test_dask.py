@@ -99,3 +99,13 @@ def test_an_unreachable_scheduler_is_a_clear_error(mtqa_cli, tmp_path):
     assert result.returncode == 2
     assert b"cannot reach the Dask scheduler" in result.stderr and b"Traceback" not in result.stderr
 
+
+
+def test_fix_on_a_local_cluster_writes_the_serial_output(mtqa_cli, tmp_path):
+    export = tmp_path / "clean.jsonl"
+    export.write_text("\n".join(line for line in export_lines(200) if line not in HOSTILE_LINES) + "\n",
+                      encoding="utf-8")
+    serial = mtqa_cli("fix", "--no-model", "--jobs", "1", str(export))
+    on_dask = mtqa_cli("fix", "--no-model", "--scheduler", "local", "--jobs", "2", str(export))
+    assert on_dask.returncode == serial.returncode == 0
+    assert on_dask.stdout == serial.stdout and len(on_dask.stdout.splitlines()) == 200
