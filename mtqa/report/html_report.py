@@ -163,7 +163,8 @@ def _finding_card(doc_index: int, key: int, result: DocumentResult, finding: Fin
     applies = " \u00b7 mtqa fix applies it" if accepted else ""
     parts.append(
         f'<p class="fmeta">Flagged {flagged} \u00b7 {visible(finding.category)} \u00b7 '
-        f"confidence {finding.confidence:.2f} \u00b7 {visible(finding.origin)}{applies}</p>"
+        f"confidence {finding.confidence:.2f} \u00b7 {visible(finding.origin)} \u00b7 "
+        f"{visible(finding.applicability)}{applies}</p>"
     )
     if finding.suggestions:
         name = f"c-{doc_index}-{key}"

@@ -62,7 +62,7 @@ def print_document(console: Console, result: DocumentResult, context: ReportCont
         if finding.suggestions:
             shown = f"{_visible(finding.text)!r} → " + " | ".join(repr(_visible(s)) for s in finding.suggestions[:3])
             label = "fix" if is_applied(finding, context.min_confidence) else "suggest"
-            extra = "" if finding.origin == "rule" else f" (confidence {finding.confidence:.2f})"
+            extra = "" if finding.origin == "rule" else f" (confidence {finding.confidence:.2f}, {finding.applicability})"
             console.print(Text(f"    {label}: {shown}{extra}", style="green"), soft_wrap=True)
     if result.scores:
         scores = ", ".join(f"{k}={v:.3f}" for k, v in sorted(result.scores.items()))
