@@ -57,9 +57,9 @@ def connect(address: str, workers: int | None = None, options: Options | None = 
     if address == "local":
         from mtqa.pool import available_cores
 
-        cluster = distributed.LocalCluster(n_workers=workers or available_cores(), threads_per_worker=1,
-                                           processes=True, dashboard_address=None)
-        client = distributed.Client(cluster)
+        # a client that starts its own LocalCluster closes it with itself
+        client = distributed.Client(n_workers=workers or available_cores(), threads_per_worker=1,
+                                    processes=True, dashboard_address=None)
     else:
         try:
             client = distributed.Client(address, timeout="10s")
