@@ -94,8 +94,8 @@ class WorkerPool:
 
     A worker whose check was stopped (time limit) or died comes back only
     after a warm-up check in its fresh process (the model loaded again), so
-    the next request it takes pays no load; meanwhile the others serve.
-    `on_rewarm(worker)` is told when a worker starts and ends that."""
+    the next request it takes pays no load; meanwhile the others serve
+    (`rewarming` counts the workers doing that, for /health)."""
 
     def __init__(self, count: int, limit: float | None, threads: int | None) -> None:
         self.workers = [CheckWorker(limit, threads) for _ in range(count)]
@@ -103,6 +103,7 @@ class WorkerPool:
         for worker in self.workers:
             self._free.put(worker)
         self.rewarming = 0
+        self._counting = threading.Lock()
         self.warm_up: tuple[Document, Options] | None = None
 
     def run(self, document: Document, options: Options) -> DocumentResult:
@@ -113,7 +114,8 @@ class WorkerPool:
             if self.warm_up is None:
                 self._free.put(worker)
             else:
-                self.rewarming += 1
+                with self._counting:
+                    self.rewarming += 1
                 threading.Thread(target=self._rewarm, args=(worker,), daemon=True, name="mtqa-rewarm").start()
             raise
         except BaseException:
@@ -147,7 +149,8 @@ class WorkerPool:
         except Exception:
             pass  # the next request on it starts the process again and reports what fails
         finally:
-            self.rewarming -= 1
+            with self._counting:
+                self.rewarming -= 1
             self._free.put(worker)
 
     def close(self) -> None:
