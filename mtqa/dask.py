@@ -19,15 +19,13 @@ package as the client.
 
 from __future__ import annotations
 
-import itertools
-import os
 import uuid
-from collections import deque
 from typing import Any, Iterable, Iterator
 
 from mtqa.errors import MtqaError
 from mtqa.findings import Document, DocumentResult
 from mtqa.pipeline import Options, check_document
+from mtqa.pool import batches, in_order
 
 # A partition closes at this much text or this many documents (one task
 # each): big enough that scheduling costs little next to the checks, small
@@ -37,7 +35,6 @@ PARTITION_CHARS = 1_000_000
 PARTITION_DOCUMENTS = 2_000
 MODEL_PARTITION_DOCUMENTS = 8
 IN_FLIGHT_PER_WORKER = 4
-SCHEDULER_ENV = "MTQA_SCHEDULER"
 
 
 def _distributed():
@@ -109,15 +106,16 @@ def check_documents_on(client, documents: Iterable[Document], options: Options) 
     at most IN_FLIGHT_PER_WORKER partitions per worker ahead of the reader."""
     run = uuid.uuid4().hex[:12]
     workers = max(1, len(client.scheduler_info().get("workers", {})))
-    pending: deque[tuple[list[Document], Any]] = deque()
-    for index, partition in enumerate(partitions(documents, options)):
+    limit = MODEL_PARTITION_DOCUMENTS if options.use_model else PARTITION_DOCUMENTS
+    numbered = enumerate(batches(documents, max_chars=PARTITION_CHARS, max_documents=limit))
+
+    def submit(item: tuple[int, list[Document]]):
+        index, partition = item
         # an explicit key per partition: a retried task is the same task, its result taken once
-        future = client.submit(check_partition, partition, options, key=f"mtqa-check-{run}-{index}", pure=False)
-        pending.append((partition, future))
-        while len(pending) >= workers * IN_FLIGHT_PER_WORKER:
-            yield from _collect(*pending.popleft())
-    while pending:
-        yield from _collect(*pending.popleft())
+        return client.submit(check_partition, partition, options, key=f"mtqa-check-{run}-{index}", pure=False)
+
+    yield from in_order(numbered, submit, lambda item, future: _collect(item[1], future),
+                        workers * IN_FLIGHT_PER_WORKER)
 
 
 def _collect(partition: list[Document], future) -> Iterator[DocumentResult]:
@@ -128,26 +126,6 @@ def _collect(partition: list[Document], future) -> Iterator[DocumentResult]:
     for document, result in zip(partition, results):
         result.document = document
         yield result
-
-
-def partitions(documents: Iterable[Document], options: Options) -> Iterator[list[Document]]:
-    """Whole documents, grouped up to PARTITION_CHARS of text (or the document limit)."""
-    limit = MODEL_PARTITION_DOCUMENTS if options.use_model else PARTITION_DOCUMENTS
-    partition: list[Document] = []
-    size = 0
-    for document in documents:
-        partition.append(document)
-        size += sum(len(unit.text) for unit in document.units)
-        if size >= PARTITION_CHARS or len(partition) >= limit:
-            yield partition
-            partition, size = [], 0
-    if partition:
-        yield partition
-
-
-def scheduler_address(option: str | None) -> str | None:
-    """--scheduler, else MTQA_SCHEDULER, else None (no Dask)."""
-    return option or os.environ.get(SCHEDULER_ENV) or None
 
 
 # -- for pipelines that already use Dask -------------------------------------------
@@ -170,7 +148,7 @@ def _check_records(records: Iterable[Any], options: Options) -> list[dict[str, A
     from mtqa.formats.jsonl import record_document
 
     out = []
-    for number, record in zip(itertools.count(1), records):
+    for number, record in enumerate(records, start=1):
         result = check_document(record_document(record, "bag", number, options.language), options)
         out.append(result.to_json())
     return out
@@ -215,4 +193,4 @@ def result_meta():
 
 
 __all__ = ["LoadModel", "check_bag", "check_documents_on", "check_frame", "check_partition", "connect",
-           "partitions", "result_meta", "scheduler_address"]
+           "result_meta"]

@@ -16,6 +16,7 @@ from typing import Iterable
 from mtqa import langid
 from mtqa.findings import Document, DocumentResult, Finding, Severity, TextUnit
 from mtqa.fix import fix_text
+from mtqa.languages import rule_language
 from mtqa.rules import CHECKS, DOCUMENT_SCORERS, RULES, CheckContext, load_checks, matches
 from mtqa.spans import SpanReach
 
@@ -159,6 +160,7 @@ def check_unit(
     """The findings of every enabled rule on one unit. `fixing_only`: only
     rules that can change the text (fix's later passes: a flag-only rule
     cannot)."""
+    language = rule_language(language)
     context = CheckContext(
         language=language, document_language=language, rule_options=options.rule_options, model=options.model
     )

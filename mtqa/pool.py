@@ -22,12 +22,13 @@ What a serial run guarantees holds here too:
 
 from __future__ import annotations
 
+import itertools
 import os
 import queue
 import threading
 from collections import deque
 from concurrent.futures import Future
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator, TypeVar
 
 from mtqa.check_worker import CheckWorker, WorkerCrashed
 from mtqa.findings import Document, DocumentResult
@@ -68,13 +69,7 @@ def check_documents(
                 yield check_document(document, options)
         return
     with CheckPool(jobs, threads=threads) as pool:
-        yield from pool.map(_chain(first, second, iterator), options)
-
-
-def _chain(first: Document, second: Document, rest: Iterator[Document]) -> Iterator[Document]:
-    yield first
-    yield second
-    yield from rest
+        yield from pool.map(itertools.chain((first, second), iterator), options)
 
 
 class CheckPool:
@@ -107,13 +102,9 @@ class CheckPool:
     def map(self, documents: Iterable[Document], options: Options) -> Iterator[DocumentResult]:
         """Results of `documents` in their order, at most
         IN_FLIGHT_PER_WORKER batches per worker ahead of the reader."""
-        pending: deque[Future] = deque()
-        for batch in batches(documents, per_document=options.use_model):
-            pending.append(self._submit(batch, options))
-            while len(pending) >= self.jobs * IN_FLIGHT_PER_WORKER:
-                yield from pending.popleft().result()
-        while pending:
-            yield from pending.popleft().result()
+        grouped = batches(documents, max_chars=BATCH_CHARS, max_documents=1 if options.use_model else BATCH_DOCUMENTS)
+        yield from in_order(grouped, lambda batch: self._submit(batch, options),
+                            lambda _batch, future: future.result(), self.jobs * IN_FLIGHT_PER_WORKER)
 
     def _submit(self, batch: list[Document], options: Options) -> Future:
         future: Future = Future()
@@ -146,19 +137,43 @@ class CheckPool:
                 for document, (status, value) in zip(batch, replies)]
 
 
-def batches(documents: Iterable[Document], *, per_document: bool) -> Iterator[list[Document]]:
-    """Documents grouped up to BATCH_CHARS of text or BATCH_DOCUMENTS each
-    (one each when `per_document`: model checks take seconds a document)."""
+def batches(documents: Iterable[Document], *, max_chars: int, max_documents: int) -> Iterator[list[Document]]:
+    """Whole documents in order, grouped until a group holds `max_chars` of
+    text or `max_documents` documents (the pool's batches, Dask's partitions)."""
     batch: list[Document] = []
     size = 0
     for document in documents:
         batch.append(document)
         size += sum(len(unit.text) for unit in document.units)
-        if per_document or size >= BATCH_CHARS or len(batch) >= BATCH_DOCUMENTS:
+        if size >= max_chars or len(batch) >= max_documents:
             yield batch
             batch, size = [], 0
     if batch:
         yield batch
+
+
+Batch = TypeVar("Batch")
+Handle = TypeVar("Handle")
+Result = TypeVar("Result")
+
+
+def in_order(
+    work: Iterable[Batch],
+    submit: Callable[[Batch], Handle],
+    collect: Callable[[Batch, Handle], Iterable[Result]],
+    window: int,
+) -> Iterator[Result]:
+    """`submit` each piece of work, and yield what `collect` makes of it in
+    the order of the work, with at most `window` pieces submitted and not
+    yet collected: results stream in input order, and memory stays bounded
+    however long the input (the pool's processes and Dask share this)."""
+    pending: deque[tuple[Batch, Handle]] = deque()
+    for piece in work:
+        pending.append((piece, submit(piece)))
+        while len(pending) >= window:
+            yield from collect(*pending.popleft())
+    while pending:
+        yield from collect(*pending.popleft())
 
 
 def _failed(document: Document, message: str) -> DocumentResult:
@@ -167,4 +182,4 @@ def _failed(document: Document, message: str) -> DocumentResult:
                           findings=[], fixed_units=[], error=message, units=list(document.units), document=document)
 
 
-__all__ = ["CheckPool", "available_cores", "batches", "check_documents"]
+__all__ = ["CheckPool", "available_cores", "batches", "check_documents", "in_order"]

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator
 
 from mtqa.findings import Document, Finding, Severity, TextUnit
-from mtqa.languages import rule_language
 
 
 @dataclass
@@ -76,7 +75,8 @@ class Rule:
         return self.fix != DISPLAY_ONLY
 
     def applies_to(self, language: str | None) -> bool:
-        return not self.languages or language is None or rule_language(language) in self.languages
+        """`language` as mtqa.languages.rule_language gives it (check_unit normalises it once)."""
+        return not self.languages or language is None or language in self.languages
 
     def to_json(self) -> dict:
         """The rule table entry of `mtqa rules --format json` and GET /rules."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import difflib
 
-from mtqa.rules import RULES, Example, Rule, iter_rules
+from mtqa.rules import RULES, Example, Rule, iter_rules, load_checks
 
 README_START = "<!-- rules table: written by scripts/rules_table.py from the registry; do not edit -->"
 README_END = "<!-- end of rules table -->"
@@ -20,7 +20,7 @@ FIX_LABELS = {
 
 def find_rule(rule_id: str) -> Rule:
     """The rule with this id; KeyError naming the closest ids when there is none."""
-    list(iter_rules())  # loads the checks
+    load_checks()
     if rule_id in RULES:
         return RULES[rule_id]
     close = difflib.get_close_matches(rule_id, list(RULES), n=3, cutoff=0.5)

@@ -189,10 +189,10 @@ def test_ctrl_c_stops_every_worker_and_leaves_no_half_written_report(tmp_path):
 
 def test_batches_group_small_records_and_send_model_checks_one_by_one():
     docs = documents(200)
-    grouped = list(pool.batches(docs, per_document=False))
+    grouped = list(pool.batches(docs, max_chars=pool.BATCH_CHARS, max_documents=pool.BATCH_DOCUMENTS))
     assert [d for batch in grouped for d in batch] == docs
     assert all(len(batch) <= pool.BATCH_DOCUMENTS for batch in grouped) and len(grouped) < 10
-    assert [len(batch) for batch in pool.batches(docs[:5], per_document=True)] == [1] * 5
+    assert [len(batch) for batch in pool.batches(docs[:5], max_chars=pool.BATCH_CHARS, max_documents=1)] == [1] * 5
 
 
 def test_one_document_or_one_job_never_starts_a_process(monkeypatch):

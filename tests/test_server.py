@@ -163,25 +163,35 @@ def served_by_two():
     yield from _serve("--workers", "2")
 
 
-def test_a_check_past_the_time_limit_is_stopped_and_health_answers_meanwhile(served):
-    # 1.8 MB of mojibake: a linear but long check (many seconds), past the 2 s limit
-    slow_body = {"text": "cafÃ© " * 300_000, "lang": "en"}
+# 1.8 MB of mojibake: a linear but long check (many seconds), past the 2 s limit
+SLOW_BODY = {"text": "cafÃ© " * 300_000, "lang": "en"}
+
+
+def _while_a_slow_check_runs(base: str, action, name: str):
+    """Start the slow check, run `action()` while it runs; (action's answer,
+    the slow check's answer, the order in which the two were answered)."""
     events: list[str] = []
     outcome: dict = {}
 
     def slow() -> None:
-        outcome["slow"] = _call(served + "/check", slow_body)
+        outcome["slow"] = _call(base + "/check", SLOW_BODY)
         events.append("slow answered")
 
     worker = threading.Thread(target=slow)
     worker.start()
     time.sleep(0.5)  # the slow check is running
-    status, health = _call(served + "/health", timeout=30)
-    events.append("health answered")
+    answer = action()
+    events.append(f"{name} answered")
     worker.join(120)
+    return answer, outcome["slow"], events
+
+
+def test_a_check_past_the_time_limit_is_stopped_and_health_answers_meanwhile(served):
+    (status, health), slow, events = _while_a_slow_check_runs(
+        served, lambda: _call(served + "/health", timeout=30), "health")
     assert status == 200 and health["ready"] is True
     assert events == ["health answered", "slow answered"]  # not queued behind the check
-    code, payload = outcome["slow"]
+    code, payload = slow
     assert code == 503
     assert payload["time_limit_s"] == 2 and "time limit" in payload["error"]
     # the service goes on: the next check runs in a fresh check process
@@ -207,23 +217,12 @@ def test_a_stalled_body_is_answered_408_and_the_service_goes_on(served):
 
 def test_with_two_workers_a_slow_check_holds_one_and_the_other_serves(served_by_two):
     assert _call(served_by_two + "/health")[1]["workers"] == 2
-    slow_body = {"text": "cafÃ© " * 300_000, "lang": "en"}  # past the 2 s limit
-    events: list[str] = []
-    outcome: dict = {}
-
-    def slow() -> None:
-        outcome["slow"] = _call(served_by_two + "/check", slow_body)
-        events.append("slow answered")
-
-    worker = threading.Thread(target=slow)
-    worker.start()
-    time.sleep(0.5)  # the slow check holds one worker
-    code, payload = _call(served_by_two + "/check", {"text": "He went to the the market.", "lang": "en"})
-    events.append("quick answered")
-    worker.join(120)
+    (code, payload), slow, events = _while_a_slow_check_runs(  # the slow check holds one worker
+        served_by_two,
+        lambda: _call(served_by_two + "/check", {"text": "He went to the the market.", "lang": "en"}), "quick")
     assert code == 200 and payload["summary"]["by_rule"] == {"repetition.doubled-word": 1}
     assert events == ["quick answered", "slow answered"]  # one worker: it would wait for the slow one
-    assert outcome["slow"][0] == 503
+    assert slow[0] == 503
     # both workers serve again afterwards
     answers = []
     threads = [threading.Thread(target=lambda: answers.append(_call(served_by_two + "/check", {
