@@ -81,7 +81,8 @@ def main() -> int:
 
     captured: list = []
     if args.dump:
-        sweep.MARGIN, sweep.KIND_MARGIN, sweep.LANGUAGE_MARGINS = -1e9, {}, {}
+        sweep.margin_for = lambda kind, language, behind=False: -1e9  # margins off: every verified edit
+        sweep.anomaly_margin = lambda kind, language: -1e9
         real_verify = sweep.verify
 
         def recording(scorer, candidates):
@@ -100,12 +101,15 @@ def main() -> int:
         proposals = review_module.review(text, language, args.model)
         if args.dump:
             anomaly = [dict(start=p.start, end=p.end, suggestion=(p.suggestions or [None])[0],
-                            edit=p.context.get("edit"), gain=p.context.get("gain"))
+                            edit=p.context.get("edit"), gain=p.context.get("gain"), anomaly=round(p.anomaly, 3),
+                            fluency=p.context.get("sentence_fluency"))
                        for p in proposals if "screen" not in p.context]
             # The sweep is verified at every word; review drops what overlaps
             # the anomaly path's proposal (review._sweep), and so does the dump.
             sweep_found = [dict(start=f.edit.start, end=f.edit.end, replacement=f.edit.replacement, word=f.word,
-                                kind=f.kind, screen=round(f.screen, 3), gain=round(f.gain, 3))
+                                kind=f.kind, screen=round(f.screen, 3), right=round(f.right, 3),
+                                excess=round(f.excess, 3), fluency=round(f.fluency, 3),
+                                gain=round(f.gain, 3))
                            for f in captured if f is not None
                            and not any(a["start"] < max(f.edit.end, f.edit.start + 1) + 1
                                        and f.edit.start < a["end"] + 1 for a in anomaly)]

@@ -54,8 +54,8 @@ class SentenceAnalysis:
     words: list[WordScore]
     anomalies: list[int] = field(default_factory=list)  # indices into words
     scores: list[float] = field(default_factory=list)  # anomaly score per word
-    # The grammar edits the model prefers at their word (sweep.screen): (edit,
-    # word index, first-token gain), offsets relative to the sentence.
+    # The grammar edits worth verifying (sweep.Screened), offsets relative to
+    # the sentence.
     screened: list = field(default_factory=list)
     # Those of them that cleared their margin (sweep.SweepEdit, offsets
     # relative to the sentence); None where the sweep did not run.
@@ -113,7 +113,7 @@ def analyse(
         scores = anomaly_scores(words, language)
         if len(words) < MIN_WORDS:
             scores = [min(score, 0.0) for score in scores]
-        screened = sweep.screen(scorer, result, words, language) if screen and len(words) >= MIN_WORDS else []
+        screened = sweep.screen(scorer, result, words, language, scores) if screen and len(words) >= MIN_WORDS else []
         result.states = _states_near_rewrites(result, words, scores)
         anomalies = [i for i, score in enumerate(scores) if score >= FLAG_THRESHOLD]
         analyses.append(SentenceAnalysis(start, end, result, words, anomalies, scores, screened))

@@ -30,7 +30,9 @@ from mtqa.fluency.candidates import FUNCTION_WORDS, SentenceEdit, base_language,
 SUBSTITUTES: dict[str, dict[str, tuple[tuple[str, ...], ...]]] = {
     "en": {
         "aux": (("has", "have", "had", "will", "would", "is", "are", "was", "were", "does", "do", "did",
-                 "can", "could"),),
+                 "can", "could"),
+                ("don't", "doesn't", "didn't", "won't"), ("isn't", "aren't", "wasn't", "weren't"),
+                ("hasn't", "haven't", "hadn't")),
         "pronoun": (("it", "he", "she", "they"), ("its", "his", "her", "their"), ("it", "him", "her", "them")),
         "preposition": (FUNCTION_WORDS["en"]["preposition"],),
         "article": (("the", "a", "an"),),
@@ -58,7 +60,8 @@ SUBSTITUTES: dict[str, dict[str, tuple[tuple[str, ...], ...]]] = {
 }
 # English agreement: a verb's other number is made by its -s ending (the
 # model rejects non-words), and these irregular pairs.
-EN_AGREEMENT = (("is", "are"), ("was", "were"), ("has", "have"), ("does", "do"))
+EN_AGREEMENT = (("is", "are"), ("was", "were"), ("has", "have"), ("does", "do"), ("isn't", "aren't"),
+                ("wasn't", "weren't"), ("hasn't", "haven't"), ("doesn't", "don't"))
 # Words with an -s ending (or none) that no verb or noun shares with a
 # number partner: stripping or adding the -s makes another word (`theirs` ->
 # `their`, `always` -> `alway`) or a non-word, and costs a verification each.

@@ -130,8 +130,8 @@ def _verify_screened(scorer: LanguageModelScorer, analyses: list[detect.Sentence
     candidates, owners = [], []
     for analysis in analyses:
         analysis.swept = []
-        for edit, index, gain in analysis.screened:
-            candidates.append((analysis.scored, analysis.words, edit, index, gain, language))
+        for screened in analysis.screened:
+            candidates.append((analysis.scored, analysis.words, screened, language))
             owners.append(analysis)
     for analysis, found in zip(owners, sweep.verify(scorer, candidates) if candidates else []):
         if found is not None:
@@ -202,7 +202,7 @@ def _sweep(scorer, analyses, language: str | None) -> list[Proposal]:
             if taken is None or not (taken.start < end + 1 and start < taken.end + 1)
         ]
         for best in sweep.select(found):
-            alternatives = sorted((f for f in found if f.word == best.word), key=lambda f: -f.gain)
+            alternatives = sorted((f for f in found if f.word == best.word), key=lambda f: -f.preference)
             proposals.append(_sweep_proposal(scorer, analysis, best, alternatives, language))
     return proposals
 
@@ -322,6 +322,8 @@ def _propose(scorer, analysis, sentence, index, language) -> Proposal | None:
     lo = words[max(0, index - 4)].start
     hi = words[min(len(words) - 1, index + 2)].end
     ranked = rewrite.rank(scorer, sentence, analysis.scored, edits, window=(lo, hi))
+    if ranked and ranked[0].gain < sweep.anomaly_margin(ranked[0].edit.kind, language):
+        ranked = []  # the best rewrite is of a kind the model does not judge well enough here
     if not ranked:
         if anomaly < detect.BARE_FLAG_THRESHOLD:
             return None

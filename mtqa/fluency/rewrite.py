@@ -123,7 +123,7 @@ def rank(
         for edit, text, result in zip(finalists, texts, rescored)
     ]
     ranked = [r for r in ranked if r.gain >= (CONTENT_MARGIN if r.edit.content else FUNCTION_PROPOSE)]
-    ranked.sort(key=lambda r: (-(r.gain - _tense_penalty(sentence, r.edit)), r.edit.content))
+    ranked.sort(key=lambda r: (-(r.gain - tense_penalty(sentence, r.edit)), r.edit.content))
     return ranked[:keep]
 
 
@@ -150,7 +150,8 @@ def _gain(candidate: ScoredText, original: ScoredText, cut: int, per_token: floa
     return candidate.logprob - sum(t.logprob for t in kept) - removed * per_token
 
 
-def _tense_penalty(sentence: str, edit: SentenceEdit) -> float:
+def tense_penalty(sentence: str, edit: SentenceEdit) -> float:
+    """Ranking cost of an edit that changes the tense (TENSE_CHANGE_PENALTY)."""
     before = tense(sentence[edit.start : edit.end])
     after = tense(edit.replacement)
     return TENSE_CHANGE_PENALTY if before and after and before != after else 0.0
