@@ -85,6 +85,30 @@ def test_errors_at_their_own_word_are_found_and_repaired(gemma):
 
 
 @pytest.mark.model
+def test_an_error_that_shows_only_in_the_next_word_is_found(gemma):
+    """`the council will` reads fine; `will no objection` does not. The model
+    cannot prefer `had` where `will` stands, so only right-hand evidence (the
+    anomalous next word) lets the edit in."""
+    from mtqa.fluency.review import review
+
+    text = "Officials said the council will no objection to the new route if residents are consulted."
+    (proposal,) = review(text, "en", "gemma3-270m")
+    assert text[proposal.start : proposal.end] == "will"
+    assert proposal.suggestions[0] in ("has", "had")
+    assert proposal.context["screen"] < sweep.SCREEN_GAIN
+
+
+def test_kinds_without_a_calibrated_margin_are_never_proposed():
+    """Calibration switched some kinds off per language: their margin is
+    infinite, so no gain makes them a finding."""
+    off = sweep.SweepEdit(SentenceEdit(4, 7, "der"), 1, "function-word", 1.0, 50.0, "de", right=9.0)
+    assert off.behind and not off.accepted
+    assert sweep.margin_for("word-pair", "de") == float("inf")
+    unknown = sweep.SweepEdit(SentenceEdit(4, 7, "ist"), 1, "agreement", 5.0, 50.0, "pt")
+    assert unknown.margin == sweep.margin_for("agreement", "de")  # the most cautious language's
+
+
+@pytest.mark.model
 def test_meaning_changing_repairs_are_suggested_not_applied(gemma):
     from mtqa.fluency.review import review
 

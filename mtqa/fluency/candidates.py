@@ -66,12 +66,17 @@ SUPPORT_VERBS: dict[str, tuple[tuple[str, str, str], ...]] = {
     "fr": (("exprimer", "exprime", "exprimait"), ("montrer", "montre", "montrait"), ("faire", "fait", "faisait"),
            ("prendre", "prend", "prenait"), ("donner", "donne", "donnait")),
 }
-PAST = {"was", "were", "had", "did", "would", "could", "might", "should"}
-PRESENT = {"is", "are", "am", "has", "have", "does", "do", "will", "can", "shall", "may", "must"}
+# Auxiliaries by tense: English, German and French (French `a` is left out:
+# it is also the English article).
+PAST = {"was", "were", "had", "did", "would", "could", "might", "should",
+        "war", "waren", "hatte", "hatten", "wurde", "wurden", "était", "étaient", "avait", "avaient"}
+PRESENT = {"is", "are", "am", "has", "have", "does", "do", "will", "can", "shall", "may", "must",
+           "ist", "sind", "hat", "haben", "wird", "werden", "est", "sont", "ont"}
 
 
 def tense(word: str) -> str | None:
-    """Coarse English tense of a verb form, for preferring tense-keeping fixes."""
+    """Coarse tense of a verb form (English forms, de/fr auxiliaries), for
+    preferring tense-keeping fixes."""
     lowered = word.lower()
     if lowered in PAST or (lowered.endswith("ed") and len(lowered) > 4):
         return "past"

@@ -6,6 +6,7 @@ only turns its proposals into findings, so the checks never import torch.
 
 from __future__ import annotations
 
+import math
 import re
 from collections import OrderedDict
 from dataclasses import dataclass, field, replace
@@ -318,7 +319,10 @@ def _propose(scorer, analysis, sentence, index, language) -> Proposal | None:
     }
     positions = [(w.start, w.end) for w in words]
     predicted = {i: detect.predicted_words(scorer, analysis, i) for i in _edit_positions(words, index, language)}
-    edits = candidates.generate(sentence, positions, index, language, predicted)
+    edits = [
+        edit for edit in candidates.generate(sentence, positions, index, language, predicted)
+        if math.isfinite(sweep.anomaly_margin(edit.kind, language))  # kinds that are off cost no scoring
+    ]
     lo = words[max(0, index - 4)].start
     hi = words[min(len(words) - 1, index + 2)].end
     ranked = rewrite.rank(scorer, sentence, analysis.scored, edits, window=(lo, hi))
@@ -384,6 +388,4 @@ def _word_bounds(text: str, start: int, end: int) -> tuple[int, int]:
 
 def _bare_confidence(anomaly: float) -> float:
     """A flag without a rewrite: likelihood it is a real error, capped low."""
-    import math
-
     return min(0.6, 1.0 / (1.0 + math.exp(-(anomaly - detect.BARE_FLAG_THRESHOLD))))

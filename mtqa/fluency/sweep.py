@@ -55,10 +55,14 @@ WINDOW_AFTER = 3  # words after the edit scored (its effect on what follows)
 # Calibrated on calibration lines only (bench/fluency_recall.py --split
 # calibration --per-kind 30 --dump for the damaged sentences, --per-kind 0
 # --clean 1100 for untouched ones, then scripts/calibrate_sweep.py
-# --max-alarms 0.28 per language): the greedy descent lowers, from "all off",
+# --max-alarms 0.1 per language): the greedy descent lowers, from "all off",
 # the margin that adds the most recall per false alarm while the alarms on
-# untouched sentences stay under 0.28 per 1,000 words, the anomaly path's
-# (review._attempt) included. Lines: en 0-1999, de 0-1499, fr 0-999 of
+# untouched sentences stay under 0.1 per 1,000 words, the anomaly path's
+# (review._attempt) included. The budget is a third of the 0.3 target: with
+# 0.28 on calibration, held-out news drew 1.20 (en) and 0.53 (de) alarms per
+# 1,000 words, a handful of alarms in tens of thousands of words being a
+# noisy estimate, and the calibration lines' text unlike the held-out one.
+# Lines: en 0-1999, de 0-1499, fr 0-999 of
 # ../shared/data/clean-news/<lang>.original.txt; figures in README.md.
 #
 # The same table holds the anomaly path's margins (`anomaly:KIND`, on the gain
@@ -67,14 +71,16 @@ WINDOW_AFTER = 3  # words after the edit scored (its effect on what follows)
 # English collocations are set by hand: calibration held two (one real, 13.8
 # nats; one false alarm, 8.6), and 9 is the lowest margin above the alarm.
 LANGUAGE_MARGINS: dict[str, dict[str, float]] = {
-    # en: 225 damaged, 23,131 untouched words: recall 50.7%, restored 47.1%, 0.26 alarms/1k
-    "en": {"agreement": 4.0, "article": 6.5, "aux": 8.0, "aux/behind": 9.0, "function-word": 8.0,
+    # en: 225 damaged, 23,131 untouched words: recall 44.4%, restored 40.9%, 0.09 alarms/1k
+    "en": {"agreement": 8.0, "article": 6.5, "aux": 8.0, "aux/behind": 9.0, "function-word": 8.0,
            "preposition": 11.0, "preposition/behind": 7.0, "pronoun": 6.0, "word-pair": 5.0,
            "anomaly:substitute": 9.0, "anomaly:insert": 6.0, "anomaly:model": 12.0, "anomaly:collocation": 9.0},
-    # de: 157 damaged, 18,935 untouched words: recall 24.2%, restored 21.7%, 0.26 alarms/1k
-    "de": {"agreement": 4.0, "aux": 5.0, "article": 12.0, "article/behind": 8.0, "preposition": 10.0,
-           "preposition/behind": 9.0, "anomaly:substitute": 6.0, "anomaly:insert": 10.0, "anomaly:model": 9.0},
-    "fr": {},
+    # de: 157 damaged, 18,935 untouched words: recall 20.4%, restored 18.5%, 0.05 alarms/1k
+    "de": {"agreement": 4.0, "aux": 6.0, "article/behind": 8.0, "preposition": 10.0, "preposition/behind": 11.0,
+           "anomaly:substitute": 9.0, "anomaly:insert": 10.0, "anomaly:model": 9.0},
+    # fr: 169 damaged, 17,340 untouched words: recall 33.7%, restored 33.1%, 0.06 alarms/1k
+    "fr": {"agreement": 4.0, "article": 12.0, "article/behind": 12.0, "aux": 7.0, "aux/behind": 4.0,
+           "preposition": 10.0, "preposition/behind": 10.0, "anomaly:substitute": 11.0, "anomaly:insert": 7.0},
 }
 FALLBACK_LANGUAGE = "de"  # languages without margins of their own get the most cautious ones
 
