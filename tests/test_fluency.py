@@ -317,13 +317,15 @@ def test_rewrites_in_a_garbled_sentence_are_suggested_not_applied(gemma):
     # shown to the editor but never applied on its own, however large its gain.
     import mtqa
 
-    text = (
-        "The minister of transports told what the bridge will no be finished in spring "
-        "because lacks of money for builders of him."
-    )
+    from mtqa.fluency.review import FLUENT_SENTENCE, GARBLED_CONFIDENCE_CAP
+
+    text = ("Minister of transports told what the bridge will no be finished because dozens of builders "
+            "was without money since of him.")
     result = mtqa.check(text, "en", use_model=True, select=["fluency.awkward"])
     assert result.findings, "expected a rewrite suggestion"
-    assert all(f.suggestions and f.confidence < 0.9 for f in result.findings)
+    for finding in result.findings:
+        assert finding.suggestions and finding.context["sentence_fluency"] < FLUENT_SENTENCE
+        assert finding.confidence <= GARBLED_CONFIDENCE_CAP
     assert result.fixed_text == text
 
 

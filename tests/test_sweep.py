@@ -33,13 +33,16 @@ def test_grammar_proposes_the_repair_of_each_error_kind():
 
 
 def test_english_agreement_edits_only_words_with_a_number_partner():
-    def agreement(word: str) -> list[str]:
-        return [other for other, kind in grammar.substitutions(word, "en") if kind == "agreement"]
+    def number(word: str) -> list[tuple[str, str]]:
+        return [(other, kind) for other, kind in grammar.substitutions(word, "en")
+                if kind in ("agreement", "number")]
 
-    assert agreement("says") == ["say"] and agreement("report") == ["reports"]
-    assert agreement("was") == ["were"] and agreement("Homes") == ["Home"]
+    # irregular auxiliaries are `agreement`; an -s ending, verb or noun alike, is `number`
+    assert number("was") == [("were", "agreement")] and number("Has") == [("Have", "agreement")]
+    assert number("says") == [("say", "number")] and number("report") == [("reports", "number")]
+    assert number("Homes") == [("Home", "number")] and number("cities") == [("city", "number")]
     for word in ("theirs", "hers", "ours", "always", "news", "quickly", "these", "those", "about", "into"):
-        assert agreement(word) == [], word
+        assert number(word) == [], word
 
 
 def test_grammar_never_edits_names_or_numbers():

@@ -5,8 +5,11 @@ only at the most surprising one. For each word it asks this module for the
 edits a post-editor makes to MT at that spot, by error kind:
 
 - `aux`: another auxiliary or modal (`will no intention` -> `has`);
-- `agreement`: the other number of a verb or auxiliary (`homes was` ->
-  `were`, `the agency say` -> `says`);
+- `agreement`: the other number of an auxiliary or irregular verb (`homes
+  was` -> `were`, `they has` -> `have`);
+- `number`: an English word's other number by its -s ending (`the agency
+  say` -> `says`, `rubbing alcohols`): a noun's number is often a choice, not
+  an error, so it has a margin of its own (off in English today);
 - `pronoun`: `she`/`he` for an institution -> `it`, `his`/`her` -> `its`;
 - `preposition`: another preposition (`depends from` -> `on`, `able for`);
 - `article`: another article or case form (`der Plan` -> `den`, `sa plan`),
@@ -58,8 +61,8 @@ SUBSTITUTES: dict[str, dict[str, tuple[tuple[str, ...], ...]]] = {
         "pronoun": (("il", "elle"), ("ils", "elles"), ("son", "sa", "ses", "leur")),
     },
 }
-# English agreement: a verb's other number is made by its -s ending (the
-# model rejects non-words), and these irregular pairs.
+# English agreement: these irregular pairs (`agreement`); any other word's
+# other number is made by its -s ending (`number`; the model rejects non-words).
 EN_AGREEMENT = (("is", "are"), ("was", "were"), ("has", "have"), ("does", "do"), ("isn't", "aren't"),
                 ("wasn't", "weren't"), ("hasn't", "haven't"), ("doesn't", "don't"))
 # Words with an -s ending (or none) that no verb or noun shares with a
@@ -89,24 +92,34 @@ WORD_PAIRS: dict[str, tuple[tuple[str, str], ...]] = {
 }
 
 
-def _english_agreement(word: str) -> list[str]:
+def _english_agreement(word: str) -> list[tuple[str, str]]:
+    """(other number, kind) of an English word: the irregular pairs are
+    `agreement`, the -s ending `number` (verbs and nouns alike: the spelling
+    cannot tell them apart)."""
     lowered = word.lower()
     for a, b in EN_AGREEMENT:
         if lowered == a:
-            return [b]
+            return [(b, "agreement")]
         if lowered == b:
-            return [a]
+            return [(a, "agreement")]
+    other = _other_number(lowered)
+    return [(other, "number")] if other else []
+
+
+def _other_number(lowered: str) -> str | None:
+    """The word with its -s ending added or taken off; None for words
+    without a number partner."""
     if not lowered.isalpha() or len(lowered) < 4 or lowered in EN_NO_NUMBER or lowered.endswith("ly"):
-        return []
+        return None
     if any(lowered in words for words in FUNCTION_WORDS["en"].values()):
-        return []  # function words have their own classes above
+        return None  # function words have their own classes above
     if lowered.endswith("ies") and len(lowered) > 4:
-        return [lowered[:-3] + "y"]
+        return lowered[:-3] + "y"
     if lowered.endswith(("ches", "shes", "sses", "xes")):
-        return [lowered[:-2]]
+        return lowered[:-2]
     if lowered.endswith("s") and not lowered.endswith(("ss", "us", "is")):
-        return [lowered[:-1]]
-    return [lowered + "s"]
+        return lowered[:-1]
+    return lowered + "s"
 
 
 def substitutions(word: str, language: str | None) -> list[tuple[str, str]]:
@@ -115,8 +128,8 @@ def substitutions(word: str, language: str | None) -> list[tuple[str, str]]:
     lowered = word.lower()
     found: dict[str, str] = {}
     if base == "en":
-        for other in _english_agreement(word):
-            found.setdefault(other, "agreement")
+        for other, kind in _english_agreement(word):
+            found.setdefault(other, kind)
     for kind, classes in SUBSTITUTES.get(base, {}).items():
         for members in classes:
             if lowered in members:
