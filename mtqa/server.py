@@ -30,7 +30,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, PlainTextResponse
+from fastapi.responses import JSONResponse, PlainTextResponse, StreamingResponse
 from pydantic import BaseModel, Field, ValidationError
 from starlette.concurrency import run_in_threadpool
 
@@ -41,7 +41,7 @@ from mtqa.findings import Document, DocumentResult, TextUnit, without_lone_surro
 from mtqa.formats.jsonl import iter_documents
 from mtqa.options import validated
 from mtqa.pipeline import Options, check_document
-from mtqa.report.json_report import envelope
+from mtqa.report.json_report import document_json, envelope
 from mtqa.rules import iter_rules
 
 MAX_TEXT_CHARS = 2_000_000
@@ -159,6 +159,7 @@ class WorkerPool:
 
 
 MAX_BODY_BYTES = 4 * MAX_TEXT_CHARS + 65536  # a /check body: the text, JSON-escaped, and the options
+STREAMED_JSONL = "application/x-ndjson"  # the Accept value that streams /check/jsonl
 MAX_JSONL_BYTES = 64 * 1024 * 1024  # a /check/jsonl export; larger archives go through the CLI
 BODY_IDLE_SECONDS = 10.0  # the longest wait for the next piece of a body (mtqa serve --body-timeout)
 
@@ -314,19 +315,42 @@ def create_app(
         document = Document(id=request.id, units=[TextUnit(text=request.text)], language=request.lang)
         return (await run_in_threadpool(run, document, options_for(request))).fixed_text
 
-    @app.post("/check/jsonl")
-    async def check_jsonl(request: Request) -> JSONResponse:
-        """A CMS export as the body (one JSON object a line); bad lines get an error."""
+    @app.post("/check/jsonl", response_model=None)
+    async def check_jsonl(request: Request) -> JSONResponse | StreamingResponse:
+        """A CMS export as the body (one JSON object a line); bad lines get an error.
+
+        With `Accept: application/x-ndjson` the answer streams one result
+        record a line (the CLI's `--format jsonl`), each as soon as it is
+        checked, so a client can process a large export as it goes; otherwise
+        one JSON envelope when all are done."""
         body = await read_body(request, MAX_JSONL_BYTES, body_timeout)
 
+        def check_one(document: Document) -> DocumentResult:
+            return run(document, options_for(CheckRequest(text="", lang=document.language)))
+
+        if STREAMED_JSONL in request.headers.get("accept", ""):
+            return StreamingResponse(_streamed(body, check_one), media_type=STREAMED_JSONL)
+
         def run_all() -> list[DocumentResult]:
-            return [
-                run(document, options_for(CheckRequest(text="", lang=document.language)))
-                for document in iter_documents(io.BytesIO(body), "body", base.language)
-            ]
+            return [check_one(document) for document in iter_documents(io.BytesIO(body), "body", base.language)]
 
         results = await run_in_threadpool(run_all)  # off the event loop: /health stays responsive
         return JSONResponse(envelope(results))
+
+    async def _streamed(body: bytes, check_one):
+        """Result lines as the records are checked. Once streaming, a status
+        code can no longer say that one record timed out: its line carries the
+        error instead, and the next record is checked."""
+        documents = iter_documents(io.BytesIO(body), "body", base.language)
+        finished = object()
+        while (document := await run_in_threadpool(next, documents, finished)) is not finished:
+            try:
+                result = await run_in_threadpool(check_one, document)
+            except (CheckTimeout, WorkerCrashed, MtqaError) as error:
+                result = DocumentResult(id=document.id, language=document.language,
+                                        source_language=document.source_language, findings=[],
+                                        fixed_units=[unit.text for unit in document.units], error=str(error))
+            yield json.dumps(document_json(result), ensure_ascii=False) + "\n"
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_request: Request, error: RequestValidationError) -> JSONResponse:

@@ -46,6 +46,19 @@ def test_jsonl_batch_reports_bad_lines_and_goes_on(client: TestClient) -> None:
     assert payload["summary"]["errors"] == 1
 
 
+def test_jsonl_export_streams_one_result_line_per_record_when_asked(client: TestClient) -> None:
+    body = (b'{"id": "1", "text": "It&apos;s late."}\n{oops\n'
+            b'{"id": "3", "text": "He went to the the market.", "lang": "en"}\n')
+    response = client.post("/check/jsonl", content=body, headers={"Accept": "application/x-ndjson"})
+    assert response.status_code == 200 and response.headers["content-type"].startswith("application/x-ndjson")
+    lines = [json.loads(line) for line in response.text.splitlines()]
+    assert [line["id"] for line in lines] == ["1", "body:2", "3"]
+    assert lines[0]["fixed_text"] == "It's late." and "not valid JSON" in lines[1]["error"]
+    assert [f["rule"] for f in lines[2]["findings"]] == ["repetition.doubled-word"]
+    # the same records as the envelope's documents
+    assert lines == client.post("/check/jsonl", content=body).json()["documents"]
+
+
 def test_bad_requests_are_rejected_clearly(client: TestClient) -> None:
     assert client.post("/check", json={"lang": "en"}).status_code == 422
     response = client.post("/check", json={"text": "x", "lang": "klingon"})
@@ -131,6 +144,12 @@ def _call(url: str, body: dict | None = None, timeout: float = 120) -> tuple[int
         return error.code, json.loads(error.read())
 
 
+def _call_streamed(url: str, body: bytes, timeout: float = 120) -> tuple[int, list[dict]]:
+    request = urllib.request.Request(url, data=body, headers={"Accept": "application/x-ndjson"})
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        return response.status, [json.loads(line) for line in response.read().splitlines()]
+
+
 def _serve(*extra: str):
     port = _free_port()
     process = subprocess.Popen(
@@ -198,6 +217,15 @@ def test_a_check_past_the_time_limit_is_stopped_and_health_answers_meanwhile(ser
     code, payload = _call(served + "/check", {"text": "He went to the the market.", "lang": "en"})
     assert code == 200
     assert payload["summary"]["by_rule"] == {"repetition.doubled-word": 1}
+
+
+def test_a_streamed_export_reports_a_record_past_the_time_limit_and_goes_on(served):
+    export = (json.dumps({"id": "slow", **SLOW_BODY}) + "\n"
+              + json.dumps({"id": "next", "text": "He went to the the market.", "lang": "en"}) + "\n").encode()
+    code, lines = _call_streamed(served + "/check/jsonl", export)
+    assert code == 200 and [line["id"] for line in lines] == ["slow", "next"]
+    assert "time limit" in lines[0]["error"] and lines[0]["fixed_text"] == SLOW_BODY["text"]
+    assert [f["rule"] for f in lines[1]["findings"]] == ["repetition.doubled-word"]
 
 
 def test_a_stalled_body_is_answered_408_and_the_service_goes_on(served):
