@@ -26,7 +26,7 @@ import queue
 import threading
 from contextlib import asynccontextmanager
 from dataclasses import replace
-from typing import Any
+from typing import Any, AsyncIterator, Callable
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -337,7 +337,7 @@ def create_app(
         results = await run_in_threadpool(run_all)  # off the event loop: /health stays responsive
         return JSONResponse(envelope(results))
 
-    async def _streamed(body: bytes, check_one):
+    async def _streamed(body: bytes, check_one: Callable[[Document], DocumentResult]) -> AsyncIterator[str]:
         """Result lines as the records are checked. Once streaming, a status
         code can no longer say that one record timed out: its line carries the
         error instead, and the next record is checked."""
