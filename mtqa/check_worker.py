@@ -120,13 +120,7 @@ class CheckWorker:
         command = list(self.command)
         if self.threads is not None:
             command += ["--threads", str(self.threads)]
-        # A session of its own: a terminal's Ctrl-C reaches the parent only,
-        # which stops its children. In the parent's group, a child still
-        # importing (before it ignores SIGINT) died of it, and the run was
-        # reported as a crashed check (exit 2) rather than interrupted (130).
-        # A child whose parent is gone reads EOF and ends.
-        self._process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0,
-                                         start_new_session=True)
+        self._process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0)
 
     def _stop(self) -> None:
         process, self._process = self._process, None
@@ -175,8 +169,8 @@ def main(argv: list[str] | None = None) -> int:
         from mtqa.fluency.scorer import set_threads
 
         set_threads(int(arguments[1]))
-    # The parent decides what stops (it kills its children): a SIGINT sent to
-    # this process anyway must not kill it mid-reply with a traceback.
+    # Ctrl-C reaches the whole process group: the parent decides what stops
+    # (it kills its children), so the child does not die mid-reply with a traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     requests = os.fdopen(os.dup(0), "rb", buffering=0)
     replies = os.fdopen(os.dup(1), "wb", buffering=0)

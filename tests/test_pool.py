@@ -168,6 +168,9 @@ def test_ctrl_c_stops_every_worker_and_leaves_no_half_written_report(tmp_path):
         [sys.executable, "-m", "mtqa", "check", "--no-model", "--jobs", "2", "--format", "jsonl",
          "-o", str(report), str(export)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, start_new_session=True,
+        # As from a terminal: a CI job started in the background inherits
+        # SIGINT ignored, and Python then never raises KeyboardInterrupt.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     parent = psutil.Process(process.pid)
     deadline = time.monotonic() + 60
@@ -178,7 +181,7 @@ def test_ctrl_c_stops_every_worker_and_leaves_no_half_written_report(tmp_path):
     time.sleep(0.5)
     os.killpg(process.pid, signal.SIGINT)  # what a terminal's Ctrl-C sends: the whole group
     _, stderr = process.communicate(timeout=60)
-    assert process.returncode == 130, stderr.decode(errors="replace")[-2000:]
+    assert process.returncode == 130, stderr.decode(errors="replace")[-500:]
     assert b"Traceback" not in stderr
     assert b"interrupted" in stderr
     assert not report.exists()
@@ -209,19 +212,3 @@ def test_jobs_must_be_positive(mtqa_cli, tmp_path):
     article.write_text("The talks resumed.\n", encoding="utf-8")
     result = mtqa_cli("check", "--no-model", "--jobs", "0", str(article))
     assert result.returncode == 2 and b"--jobs" in result.stderr and b"Traceback" not in result.stderr
-
-
-def test_a_terminal_ctrl_c_reaches_the_parent_only():
-    # Ctrl-C goes to the terminal's whole process group. A child in it that
-    # was still importing (before it ignores SIGINT) died, and the run exited
-    # 2 as a crashed check instead of 130 as interrupted.
-    from mtqa.check_worker import CheckWorker
-
-    worker = CheckWorker(limit=None)
-    try:
-        worker.run(Document(id="a", units=[TextUnit(text="Fine text here.")], language="en"), Options())
-        child = worker._process
-        assert child is not None and child.poll() is None
-        assert os.getpgid(child.pid) != os.getpgid(0)
-    finally:
-        worker.close()
