@@ -183,6 +183,13 @@ class DocumentResult:
     units: list[TextUnit] = field(default_factory=list)
     document: "Document | None" = None
 
+    @classmethod
+    def failed(cls, document: "Document", message: str) -> "DocumentResult":
+        """The result of a document that could not be checked (unreadable,
+        timed out, its check process died): an error record, so the run exits 2."""
+        return cls(id=document.id, language=document.language, source_language=document.source_language,
+                   findings=[], fixed_units=[], error=message, units=list(document.units), document=document)
+
     @property
     def original_text(self) -> str:
         return "\n".join(unit.text for unit in self.units)

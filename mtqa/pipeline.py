@@ -78,15 +78,7 @@ def check_document(document: Document, options: Options | None = None) -> Docume
     """Check every unit of a document; never raises for bad text."""
     options = options or Options()
     if document.error is not None:
-        return DocumentResult(
-            id=document.id,
-            language=document.language,
-            source_language=document.source_language,
-            findings=[],
-            fixed_units=[],
-            error=document.error,
-            document=document,
-        )
+        return DocumentResult.failed(document, document.error)
     load_checks()
     language = options.language or document.language or detect_language(_as_mechanically_fixed(document, options))
     findings: list[Finding] = []

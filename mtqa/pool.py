@@ -131,9 +131,9 @@ class CheckPool:
             if self._closing.is_set():
                 raise
             if len(batch) == 1:
-                return [_failed(batch[0], str(crash))]
+                return [DocumentResult.failed(batch[0], str(crash))]
             return [self._check(worker, [document], options)[0] for document in batch]
-        return [value if status == "ok" else _failed(document, value)
+        return [value if status == "ok" else DocumentResult.failed(document, value)
                 for document, (status, value) in zip(batch, replies)]
 
 
@@ -174,12 +174,6 @@ def in_order(
             yield from collect(*pending.popleft())
     while pending:
         yield from collect(*pending.popleft())
-
-
-def _failed(document: Document, message: str) -> DocumentResult:
-    """The result of a document that could not be checked: an error, so the run exits 2."""
-    return DocumentResult(id=document.id, language=document.language, source_language=document.source_language,
-                          findings=[], fixed_units=[], error=message, units=list(document.units), document=document)
 
 
 __all__ = ["CheckPool", "available_cores", "batches", "check_documents", "in_order"]

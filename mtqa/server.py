@@ -41,7 +41,7 @@ from mtqa.findings import Document, DocumentResult, TextUnit, without_lone_surro
 from mtqa.formats.jsonl import iter_documents
 from mtqa.options import validated
 from mtqa.pipeline import Options, check_document
-from mtqa.report.json_report import document_json, envelope
+from mtqa.report.json_report import envelope, jsonl_line
 from mtqa.rules import iter_rules
 
 MAX_TEXT_CHARS = 2_000_000
@@ -347,10 +347,8 @@ def create_app(
             try:
                 result = await run_in_threadpool(check_one, document)
             except (CheckTimeout, WorkerCrashed, MtqaError) as error:
-                result = DocumentResult(id=document.id, language=document.language,
-                                        source_language=document.source_language, findings=[],
-                                        fixed_units=[unit.text for unit in document.units], error=str(error))
-            yield json.dumps(document_json(result), ensure_ascii=False) + "\n"
+                result = DocumentResult.failed(document, str(error))
+            yield jsonl_line(result)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_request: Request, error: RequestValidationError) -> JSONResponse:

@@ -27,6 +27,12 @@ def render_json(results: list[DocumentResult], context: ReportContext) -> str:
     return json.dumps(envelope(results), ensure_ascii=False, indent=2) + "\n"
 
 
+def jsonl_line(result: DocumentResult) -> str:
+    """One document's record as a line of `--format jsonl` (and of the
+    streamed /check/jsonl answer)."""
+    return json.dumps(document_json(result), ensure_ascii=False) + "\n"
+
+
 @register("jsonl")
 def render_jsonl(results: list[DocumentResult], context: ReportContext) -> str:
-    return "".join(json.dumps(document_json(r), ensure_ascii=False) + "\n" for r in results)
+    return "".join(jsonl_line(r) for r in results)
