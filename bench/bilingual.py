@@ -10,6 +10,9 @@ pair, read while building the rules; `evaluation`: the rest, never tuned on):
 - errors put into the references: a number of the source changed in the
   target, a link or placeholder altered, the target replaced by its source;
   the share caught at the right target span;
+- articles of 5 consecutive lines: alarms of the omission and addition
+  rules on them as they are, and one sentence dropped from each (caught when
+  an omission's target span holds the place it stood);
 - findings per 1,000 words on each system's output, with a sample.
 
 Targets counted in words as split on whitespace (characters / 2 for zh, ja).
@@ -66,6 +69,37 @@ def alter_a_token(source: str, target: str, rng: random.Random):
     return target[: token.start] + altered + target[token.end :], (token.start, token.start + len(altered))
 
 
+WINDOW = 5  # consecutive lines joined into one multi-sentence unit
+
+
+def windows(sources: list[str], references: list[str], lines: range, source_language: str,
+            target_language: str) -> list[tuple[str, str]]:
+    """Consecutive lines joined into articles of WINDOW segments (no space
+    between them in Chinese and Japanese), source and reference."""
+    def joiner(language: str) -> str:
+        return "" if language in ("zh", "ja") else " "
+
+    chosen = [index for index in lines if index < len(references)]
+    return [(joiner(source_language).join(sources[i] for i in chosen[k:k + WINDOW]),
+             joiner(target_language).join(references[i] for i in chosen[k:k + WINDOW]))
+            for k in range(0, len(chosen) - WINDOW + 1, WINDOW)]
+
+
+def drop_a_sentence(target: str, rng: random.Random) -> tuple[str, int] | None:
+    """The target without one of its sentences, and where it stood."""
+    from mtqa.segment import sentences
+
+    spans = sentences(target)
+    if len(spans) < 2:
+        return None
+    index = rng.randrange(len(spans))
+    dropped = spans[index]
+    if index + 1 < len(spans):
+        return target[: dropped.start] + target[spans[index + 1].start :], dropped.start
+    text = target[: dropped.start].rstrip()
+    return text, len(text)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", choices=["dev", "evaluation"], default="evaluation")
@@ -79,10 +113,13 @@ def main() -> int:
     import mtqa
 
     pairs = [p.strip() for p in args.pairs.split(",") if p.strip()] or sorted(p.name for p in DATA.iterdir())
-    totals = {"clean_words": 0.0, "clean_alarms": 0, "numbers": [0, 0], "tokens": [0, 0], "copies": [0, 0]}
+    totals = {"clean_words": 0.0, "clean_alarms": 0, "numbers": [0, 0], "tokens": [0, 0], "copies": [0, 0],
+              "dropped": [0, 0], "article_words": 0.0, "article_alarms": 0}
     print(f"split {args.split} (dev: lines 0-{DEV_LINES - 1} of each pair; evaluation: the rest)")
+    print(f"articles: {WINDOW} consecutive lines joined; alarms/1k of the omission and addition rules on them, "
+          "and one sentence dropped from each")
     print(f"{'pair':7s} {'lines':>6s} {'alarms/1k':>9s} {'numbers':>12s} {'tokens':>10s} {'copies':>10s}"
-          f" {'MT findings/1k':>24s}")
+          f" {'art. alarms':>11s} {'dropped':>9s} {'MT findings/1k':>24s}")
     samples: list[str] = []
     began = time.perf_counter()
     for pair in pairs:
@@ -93,7 +130,7 @@ def main() -> int:
         lines = range(0, DEV_LINES) if args.split == "dev" else range(DEV_LINES, len(sources))
         rng = random.Random(args.seed)
         clean_words, clean_alarms = 0.0, 0
-        caught = {"numbers": [0, 0], "tokens": [0, 0], "copies": [0, 0]}
+        caught = {"numbers": [0, 0], "tokens": [0, 0], "copies": [0, 0], "dropped": [0, 0]}
         for index in lines:
             if index >= len(references):
                 break
@@ -123,6 +160,21 @@ def main() -> int:
                 got = findings(mtqa.check, source, source, target_language, source_language)
                 caught["copies"][1] += 1
                 caught["copies"][0] += any(f.rule == "bilingual.untranslated" for f in got)
+        article_words, article_alarms = 0.0, 0
+        for source, reference in windows(sources, references, lines, source_language, target_language):
+            article_words += words(reference, target_language)
+            found = [f for f in findings(mtqa.check, reference, source, target_language, source_language)
+                     if f.rule in ("bilingual.omission", "bilingual.addition")]
+            article_alarms += len(found)
+            for f in found[:1]:
+                if len([x for x in samples if x.startswith(pair + " article")]) < args.examples:
+                    samples.append(f"{pair} article: {f.rule} {f.text[:60]!r} {f.message}")
+            damaged = drop_a_sentence(reference, rng)
+            if damaged is not None:
+                text, gap = damaged
+                got = findings(mtqa.check, text, source, target_language, source_language)
+                caught["dropped"][1] += 1
+                caught["dropped"][0] += any(f.rule == "bilingual.omission" and f.start <= gap <= f.end for f in got)
         mt_cells = []
         for system in sorted(folder.glob(f"mt.*.{target_language}")):
             outputs = system.read_text(encoding="utf-8").splitlines()
@@ -139,6 +191,8 @@ def main() -> int:
             mt_cells.append(f"{system.name.split('.')[1]} {1000 * mt_found / max(1, mt_words):.2f}")
         totals["clean_words"] += clean_words
         totals["clean_alarms"] += clean_alarms
+        totals["article_words"] += article_words
+        totals["article_alarms"] += article_alarms
         for kind in caught:
             totals[kind][0] += caught[kind][0]
             totals[kind][1] += caught[kind][1]
@@ -148,11 +202,14 @@ def main() -> int:
 
         print(f"{pair:7s} {len(lines):6d} {1000 * clean_alarms / max(1, clean_words):9.2f} "
               f"{share(caught['numbers']):>12s} {share(caught['tokens']):>10s} {share(caught['copies']):>10s} "
+              f"{1000 * article_alarms / max(1, article_words):11.2f} {share(caught['dropped']):>9s} "
               f"{', '.join(mt_cells):>24s}")
     print(f"\nall pairs: {1000 * totals['clean_alarms'] / max(1, totals['clean_words']):.2f} alarms per 1,000 "
-          f"reference words ({totals['clean_alarms']} in {totals['clean_words']:.0f}); caught: numbers "
+          f"reference words ({totals['clean_alarms']} in {totals['clean_words']:.0f}); caught: "
           + ", ".join(f"{k} {100 * totals[k][0] / max(1, totals[k][1]):.0f}% of {totals[k][1]}"
-                      for k in ("numbers", "tokens", "copies"))
+                      for k in ("numbers", "tokens", "copies", "dropped"))
+          + f"; articles: {1000 * totals['article_alarms'] / max(1, totals['article_words']):.2f} omission and "
+          f"addition alarms per 1,000 words ({totals['article_alarms']} in {totals['article_words']:.0f})"
           + f"; {time.perf_counter() - began:.0f} s")
     for line in samples:
         print("  " + line)

@@ -49,8 +49,18 @@ def test_a_changed_number_is_found_at_the_target_and_names_the_source():
 def test_missing_and_added_numbers():
     found = bilingual("Die Polizei nahm Menschen fest.", "de", "Police arrested 21 people.", "en")
     assert found == [("bilingual.number", "", "21")]
-    found = bilingual("Police arrested 21 people on 3 streets.", "en", "Die Polizei nahm 21 Menschen fest.", "de")
-    assert found == [("bilingual.number", "3", None)]
+    found = bilingual("Police arrested 21 people on 13 streets.", "en", "Die Polizei nahm 21 Menschen fest.", "de")
+    assert found == [("bilingual.number", "13", None)]
+
+
+def test_a_lone_small_number_is_the_translators_wording_but_a_changed_one_is_reported():
+    # `a fortnight` is `２週間` (two weeks): a lone one-digit number, not reported
+    assert bilingual("選挙まで２週間を切った。", "ja", "The elections are less than a fortnight away.", "en") == []
+    # one number changed into another is reported, however small, `1` included
+    assert bilingual("Die Armee verlor 2 Panzer.", "de", "The army lost 1 tank.", "en") == [
+        ("bilingual.number", "2", "1")]
+    assert bilingual("Die Armee verlor 4 Panzer.", "de", "The army lost 3 tanks.", "en") == [
+        ("bilingual.number", "4", "3")]
 
 
 def test_links_and_placeholders():

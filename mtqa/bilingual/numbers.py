@@ -35,6 +35,13 @@ _TIME = re.compile(
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[^\W\d_]+")
+# Dates written with digits: `12.12.19`, `01.09.2004`, `12/12/2019`, `2022-04-03`, and a month with its
+# year (`4.2022`): each part is a number of its own, which the other side may write in another order.
+_DATE = re.compile(
+    r"(?<![\d.,/-])(?:(?P<first>\d{1,2})(?P<sign>[./-])(?P<second>\d{1,2})(?P=sign)(?P<third>\d{4}|\d{2})"
+    r"|(?P<iso_year>\d{4})-(?P<iso_month>\d{2})-(?P<iso_day>\d{2})"
+    r"|(?P<month>\d{1,2})\.(?P<year>(?:19|20)\d{2}))(?![\d.,/-]?\d)"
+)
 
 
 _ENTITY_BEFORE = re.compile(r"&\s?(?:amp;\s?)*#\s?[xX]?$")
@@ -132,12 +139,22 @@ def numbers(text: str, language: str | None) -> list[Number]:
         values = frozenset({_time(hour24, minute), float(hour24), written})
         found.append(Number(match.start(), match.end(), match.group(), values))
         taken.append(match.span())
-    next_time = 0  # times and numbers both come in text order: one pass over each
+    for match in _DATE.finditer(text):
+        if any(start < match.end() and match.start() < end for start, end in taken):
+            continue
+        for group in ("first", "second", "third", "iso_year", "iso_month", "iso_day", "month", "year"):  # `12.12.19` is `12/12/19`; `01.09.2004` is `1 September 2004`
+            if match.group(group) is not None:
+                part = match.group(group)
+                found.append(Number(match.start(group), match.end(group), part,
+                                    frozenset({float(int(digits_of(part)))})))
+        taken.append(match.span())
+    taken.sort()
+    next_time = 0  # times, dates and numbers all come in text order: one pass over each
     for match in _NUMBER.finditer(text):
         while next_time < len(taken) and taken[next_time][1] <= match.start():
             next_time += 1
         if next_time < len(taken) and taken[next_time][0] <= match.start():
-            continue  # part of a clock time
+            continue  # part of a clock time or a date
         if _ENTITY_BEFORE.search(text, max(0, match.start() - 8), match.start()):
             continue  # `&#39;`, `& # 39;`: a character reference, no number (the entity rules report it)
         values = _values(match.group(), decimal)
@@ -154,7 +171,8 @@ def numbers(text: str, language: str | None) -> list[Number]:
 
 def spelled_values(text: str, language: str | None) -> list[float]:
     """Values of the numbers written without digits: small numbers spelled
-    out, month names next to a number (`12 May`, `Mai 2022`), Roman numerals
+    out, month names next to a number (`12 May`, `Mai 2022`) or capitalised
+    (`from March to June` for `3至6月`; not the verb `may`), Roman numerals
     (`XVII` century) and Chinese / Japanese numerals (`第二`, `十二月`)."""
     base = rule_language(language) or ""
     words = _spelled(base)
@@ -164,7 +182,7 @@ def spelled_values(text: str, language: str | None) -> list[float]:
         word = match.group().casefold()
         if word in words:
             found.append(words[word])
-        elif word in months and _next_to_a_number(text, match.start(), match.end()):
+        elif word in months and (match.group()[0].isupper() or _next_to_a_number(text, match.start(), match.end())):
             found.append(months[word])
         elif _ROMAN.fullmatch(match.group()):
             found.append(float(_roman(match.group())))

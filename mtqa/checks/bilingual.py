@@ -16,6 +16,9 @@ tools (Xbench, Okapi CheckMate, pofilter) check the same things.
 - `bilingual.untranslated`: the target is the source, unchanged (three words
   or more, letters in them).
 - `bilingual.empty`: the source has text and the target has none.
+- `bilingual.omission` / `bilingual.addition`: a source sentence with no
+  translation, a target sentence with no source, from a length alignment of
+  the sentences (mtqa/bilingual/omissions.py).
 
 All flag only: what the translation should say is the translator's call.
 """
@@ -27,6 +30,7 @@ from collections import Counter, defaultdict, deque
 from typing import Iterator
 
 from mtqa.bilingual import numbers as number_reading
+from mtqa.bilingual import omissions
 from mtqa.bilingual import tokens as token_reading
 from mtqa.findings import Finding, TextUnit
 from mtqa.rules import DISPLAY_ONLY, CheckContext, Example, define_rule, make_finding, register_check
@@ -99,11 +103,65 @@ define_rule(
     ],
 )
 
+define_rule(
+    "bilingual.omission",
+    category="Accuracy/Omission",
+    severity="major",
+    description="A sentence of the source has no translation (found by aligning sentences by length, "
+    "names and numbers).",
+    why="A dropped sentence is invisible in the translation alone: the article reads well and says less.",
+    fix=DISPLAY_ONLY,
+    examples=[
+        Example("The council met on Monday. It will meet again in March.",
+                source="Der Rat tagte am Montag. Nach stundenlanger Debatte verabschiedete er das umstrittene "
+                       "Haushaltsgesetz mit knapper Mehrheit. Er tagt im März wieder.", source_lang="de"),
+        Example("La police a fermé la rue. Les habitants ont été évacués dans la nuit.", lang="fr",
+                source="The police closed the street. A gas pipe had burst under the old market hall on Sunday "
+                       "afternoon, the fire brigade said. Residents were evacuated during the night.",
+                source_lang="en"),
+    ],
+    clean=[
+        Example("The council met on Monday. After hours of debate it passed the disputed budget law by a "
+                "narrow majority. It will meet again in March.",
+                source="Der Rat tagte am Montag. Nach stundenlanger Debatte verabschiedete er das umstrittene "
+                       "Haushaltsgesetz mit knapper Mehrheit. Er tagt im März wieder.", source_lang="de"),
+        Example("The council met on Monday and, after hours of debate, passed the disputed budget law.",
+                source="Der Rat tagte am Montag. Nach stundenlanger Debatte verabschiedete er das "
+                       "umstrittene Haushaltsgesetz.", source_lang="de"),
+    ],
+)
+define_rule(
+    "bilingual.addition",
+    category="Accuracy/Addition",
+    severity="major",
+    description="A sentence of the translation has no counterpart in the source.",
+    why="Text the source does not have was made up by the MT system (a hallucination) or pasted from "
+    "elsewhere.",
+    fix=DISPLAY_ONLY,
+    examples=[
+        Example("The council met on Monday. The mayor, who was re-elected last year with a large majority, "
+                "did not attend the session. It will meet again in March.",
+                source="Der Rat tagte am Montag. Er tagt im März wieder.", source_lang="de"),
+        Example("La police a fermé la rue. Selon les pompiers, une conduite de gaz avait éclaté sous "
+                "l'ancienne halle dimanche après-midi. Les habitants ont été évacués dans la nuit.", lang="fr",
+                source="The police closed the street. Residents were evacuated during the night.",
+                source_lang="en"),
+    ],
+    clean=[
+        Example("The council met on Monday. It will meet again in March.",
+                source="Der Rat tagte am Montag. Er tagt im März wieder.", source_lang="de"),
+        Example("The council met on Monday. It passed the budget. It will meet again in March.",
+                source="Der Rat tagte am Montag und verabschiedete den Haushalt. Er tagt im März wieder.",
+                source_lang="de"),
+    ],
+)
+
 MIN_COPY_WORDS = 3
 _WORDS = re.compile(r"[^\W\d_]+")
 
 
-@register_check("bilingual.number", "bilingual.token", "bilingual.untranslated", "bilingual.empty")
+@register_check("bilingual.number", "bilingual.token", "bilingual.untranslated", "bilingual.empty",
+                "bilingual.omission", "bilingual.addition")
 def check_bilingual(unit: TextUnit, context: CheckContext) -> Iterator[Finding]:
     source = unit.source
     if not source or not source.strip():
@@ -118,6 +176,25 @@ def check_bilingual(unit: TextUnit, context: CheckContext) -> Iterator[Finding]:
         return  # its numbers and tokens are the source's, trivially
     yield from _numbers(unit, source, context)
     yield from _tokens(unit, source)
+    yield from _gaps(unit, source, context)
+
+
+def _gaps(unit: TextUnit, source: str, context: CheckContext) -> Iterator[Finding]:
+    for gap in omissions.gaps(source, unit.text, unit.source_lang, context.language):
+        if gap.kind == "omission":
+            assert gap.source is not None
+            where = "here" if gap.start == gap.end else "around here (the lengths leave the place open)"
+            yield _with_source(make_finding(
+                "bilingual.omission", unit, gap.start, gap.end,
+                f"The source's sentence {_quote(gap.source.text)} has no translation {where}",
+            ), gap.source.start, gap.source.end, source)
+        else:
+            yield make_finding("bilingual.addition", unit, gap.start, gap.end,
+                               "This sentence has no counterpart in the source")
+
+
+def _quote(text: str, limit: int = 60) -> str:
+    return repr(text if len(text) <= limit else text[: limit - 1].rstrip() + "…")
 
 
 def _word_count(text: str) -> float:
@@ -166,15 +243,24 @@ def _numbers(unit: TextUnit, source: str, context: CheckContext) -> Iterator[Fin
     extra = [number for index, number in enumerate(found)
              if index not in used and not _spelled_out(number, source_spelled)]
     # A lone `1` comes and goes with the article (`a month later`, `1か月後`).
-    missing = [n for n in missing if number_reading.digits_of(n.text) != "1"]
-    extra = [n for n in extra if number_reading.digits_of(n.text) != "1"]
-    if len(missing) == 1 and len(extra) == 1:
+    not_one_missing = [n for n in missing if number_reading.digits_of(n.text) != "1"]
+    not_one_extra = [n for n in extra if number_reading.digits_of(n.text) != "1"]
+    if len(not_one_missing) == 1 and len(not_one_extra) == 1:
+        missing, extra = not_one_missing, not_one_extra
+    if len(missing) == 1 and len(extra) == 1:  # one number changed: `33` became `34`, `1` became `2`
         was, now = missing[0], extra[0]
         yield _with_source(make_finding(
             "bilingual.number", unit, now.start, now.end,
             f"Number {now.text!r} where the source has {was.text!r}", [was.text],
         ), was.start, was.end, source)
         return
+    # A lone small number is as often a translator's way of putting it as
+    # an error (`over 6 decades` -> `more than sixty years`, `24/7` -> `rund um die
+    # Uhr`, `a fortnight` -> `2週間`): only a number that changed into another,
+    # and lone numbers of two digits or more, are reported.
+    # The same for the number of a code or name (`COVID-19` is `新冠`, `G7` is `Большая семерка`).
+    extra = [n for n in not_one_extra if not _small(n) and not _in_a_code(unit.text, n)]
+    missing = [n for n in not_one_missing if not _small(n) and not _in_a_code(source, n)]
     for number in extra:
         yield make_finding("bilingual.number", unit, number.start, number.end,
                            f"Number {number.text!r} is not in the source")
@@ -182,6 +268,20 @@ def _numbers(unit: TextUnit, source: str, context: CheckContext) -> Iterator[Fin
         yield _with_source(make_finding(
             "bilingual.number", unit, 0, 0, f"The source's number {number.text!r} is missing from the translation",
         ), number.start, number.end, source)
+
+
+def _small(number: number_reading.Number) -> bool:
+    """A number written with one digit (`7`, `５`)."""
+    digits = number_reading.digits_of(number.text)
+    return len(digits) == 1
+
+
+_LETTER_BEFORE = re.compile(r"[^\W\d_]-?$")
+
+
+def _in_a_code(text: str, number: number_reading.Number) -> bool:
+    """Whether the number is written onto letters (`COVID-19`, `G7`, `MH17`)."""
+    return bool(_LETTER_BEFORE.search(text, max(0, number.start - 2), number.start))
 
 
 def _spelled_out(number: number_reading.Number, spelled: Counter) -> bool:

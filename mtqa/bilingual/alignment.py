@@ -1,0 +1,248 @@
+"""Sentence alignment of a translation with its source, by length (Gale &
+Church, 1993), to find sentences dropped or added.
+
+A sentence's translation is about `c` times as long as the sentence (in
+characters, spaces left out), with a variance that grows with its length
+(`s2` per character); `c` and `s2` are measured per language pair on clean
+parallel text (mtqa/bilingual/length_model.json, from
+scripts/calibrate_lengths.py). The dynamic programme chooses between beads:
+one sentence for one (1-1), two merged into one (2-1, 1-2, 2-2), and a
+sentence with no counterpart (1-0, an omission; 0-1, an addition).
+
+A skip bead is charged `skip_penalty` nats on top of its prior, so that a
+reported omission or addition beats every way of merging it into a
+neighbour by that margin: merging and splitting are common in professional
+translation, dropping is not. The programme runs in a band around the
+diagonal, so its time grows linearly with the number of sentences.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Callable
+from pathlib import Path
+
+_MODEL = Path(__file__).with_name("length_model.json")
+_SPACE = re.compile(r"\s+")
+
+# Bead priors of Gale & Church (1993), table 5: 1-1 .89, 1-0 or 0-1 .0099,
+# 2-1 or 1-2 .089, 2-2 .011.
+_PRIORS = {(1, 1): 0.89, (1, 0): 0.0099 / 2, (0, 1): 0.0099 / 2, (2, 1): 0.089 / 2, (1, 2): 0.089 / 2,
+           (2, 2): 0.011, (3, 1): 0.002, (1, 3): 0.002}  # 3-1 and 1-3: added, rarer than 2-2
+BAND = 6  # sentences either side of the diagonal the path may stray
+
+
+@dataclass(frozen=True)
+class LengthModel:
+    """Target characters per source character, and variance per character."""
+
+    c: float
+    s2: float
+
+
+@dataclass(frozen=True)
+class Bead:
+    """Source sentences [source_start, source_end) aligned with target
+    sentences [target_start, target_end); one side empty for a skip."""
+
+    source_start: int
+    source_end: int
+    target_start: int
+    target_end: int
+
+
+def length(text: str) -> int:
+    """Characters without whitespace: comparable across scripts that do
+    and do not put spaces between words."""
+    return len(_SPACE.sub("", text))
+
+
+@lru_cache(maxsize=1)
+def _table() -> dict:
+    return json.loads(_MODEL.read_text(encoding="utf-8"))
+
+
+def model_for(source_language: str | None, target_language: str | None) -> LengthModel:
+    """The calibrated model of a pair; for a pair not calibrated, one made
+    of each language's density relative to English (characters per English
+    character), with twice the typical variance."""
+    table = _table()
+    pair = table["pairs"].get(f"{source_language}-{target_language}")
+    if pair:
+        return LengthModel(pair["c"], pair["s2"])
+    density = table["density"]
+    default = table["default_density"]
+    source_density = density.get(source_language or "", default)
+    target_density = density.get(target_language or "", default)
+    c = target_density / source_density
+    return LengthModel(c, table["fallback_s2_per_c"] * c)
+
+
+def match_cost(source_length: int, target_length: int, model: LengthModel) -> float:
+    """-log P(lengths | match) of Gale & Church: the two-sided tail of the
+    standardised length difference."""
+    mean = (source_length + target_length / model.c) / 2
+    delta = (target_length - source_length * model.c) / math.sqrt(max(mean, 1.0) * model.s2)
+    tail = math.erfc(abs(delta) / math.sqrt(2))  # 2 * (1 - Phi(|delta|))
+    return -math.log(max(tail, 1e-300))
+
+
+class _Side:
+    """One text's sentences as the programme reads them: prefix sums of
+    the lengths, and the anchors of every run of up to three sentences
+    (merged once, when first asked for)."""
+
+    def __init__(self, lengths: list[int], anchors: list[Counter] | None) -> None:
+        self.count = len(lengths)
+        self.prefix = [0]
+        for value in lengths:
+            self.prefix.append(self.prefix[-1] + value)
+        self.anchors = anchors if anchors and any(anchors) else None
+        self._runs: dict[tuple[int, int], Counter] = {}
+
+    def length(self, start: int, end: int) -> int:
+        return self.prefix[end] - self.prefix[start]
+
+    def run(self, start: int, end: int) -> Counter:
+        assert self.anchors is not None
+        if end - start == 1:
+            return self.anchors[start]
+        key = (start, end)
+        merged = self._runs.get(key)
+        if merged is None:
+            merged = Counter()
+            for counts in self.anchors[start:end]:
+                merged.update(counts)
+            self._runs[key] = merged
+        return merged
+
+    def reversed(self) -> "_Side":
+        lengths = [self.prefix[i + 1] - self.prefix[i] for i in range(self.count)][::-1]
+        return _Side(lengths, self.anchors[::-1] if self.anchors else None)
+
+
+def unmatched(left: Counter, right: Counter) -> int:
+    """Anchors on one side and not on the other, counted with repeats."""
+    if not left or not right:
+        return sum(left.values()) + sum(right.values())
+    common = sum(min(count, right[key]) for key, count in left.items() if key in right)
+    return sum(left.values()) + sum(right.values()) - 2 * common
+
+
+@dataclass
+class Alignment:
+    """The best bead sequence, and what is needed to ask how sure it is."""
+
+    beads: list[Bead]
+    cost: float
+    _forward: list[dict[int, float]]
+    _backward: Callable[[], list[dict[int, float]]]
+    _skip_costs: list[float]  # per source sentence: its 1-0 bead
+    source_count: int
+    target_count: int
+
+    def omission_places(self, source_index: int, target_index: int, within: float,
+                        reach: int = 2) -> list[tuple[int, int]]:
+        """(source sentence, target boundary) of every omission near source
+        sentence `source_index` and target boundary `target_index` (the
+        best alignment's) whose best full alignment costs at most `within`
+        nats more than the best: where the dropped sentence may have stood.
+        Neighbours of similar length make the place uncertain."""
+        n, m = self.source_count, self.target_count
+        backward = self._backward()
+        places = []
+        for k in range(max(0, source_index - reach), min(n, source_index + reach + 1)):
+            for j in range(max(0, target_index - BAND), min(m, target_index + BAND) + 1):
+                before = self._forward[k].get(j)
+                after = backward[n - k - 1].get(m - j)
+                if before is None or after is None:
+                    continue
+                if before + self._skip_costs[k] + after <= self.cost + within:
+                    places.append((k, j))
+        return places
+
+
+def align(source_lengths: list[int], target_lengths: list[int], model: LengthModel,
+          skip_penalty: float = 0.0, source_anchors: list[Counter] | None = None,
+          target_anchors: list[Counter] | None = None, anchor_weight: float = 0.0) -> Alignment:
+    """The cheapest bead sequence from the start of both to the end of both.
+
+    With anchors (per sentence, the names and numbers both texts contain),
+    a bead also pays `anchor_weight` for each anchor it leaves unmatched:
+    length alone cannot tell which of two sentences of similar length was
+    dropped, the name or number they carry can."""
+    source, target = _Side(source_lengths, source_anchors), _Side(target_lengths, target_anchors)
+    n, m = source.count, target.count
+    priors = [(di, dj, -math.log(p) + (skip_penalty if 0 in (di, dj) else 0.0)) for (di, dj), p in _PRIORS.items()]
+    forward, back = _programme(source, target, priors, model, anchor_weight)
+    backward: list[list[dict[int, float]]] = []
+
+    def backward_costs() -> list[dict[int, float]]:  # only asked for when there is an omission
+        if not backward:
+            backward.append(_programme(source.reversed(), target.reversed(), priors, model, anchor_weight)[0])
+        return backward[0]
+
+    skip_prior = next(cost for di, dj, cost in priors if (di, dj) == (1, 0))
+    skip_costs = [skip_prior + (anchor_weight * sum(source.anchors[i].values()) if source.anchors else 0.0)
+                  for i in range(n)]
+    end = forward[n].get(m)
+    if end is None:  # outside the band: cannot happen with the end forced in, kept for safety
+        return Alignment([Bead(0, n, 0, m)], 0.0, forward, backward_costs, skip_costs, n, m)
+    beads: list[Bead] = []
+    i, j = n, m
+    while i or j:
+        di, dj = back[i][j]
+        beads.append(Bead(i - di, i, j - dj, j))
+        i, j = i - di, j - dj
+    beads.reverse()
+    return Alignment(beads, end, forward, backward_costs, skip_costs, n, m)
+
+
+def _programme(source: _Side, target: _Side, priors: list[tuple[int, int, float]], model: LengthModel,
+               anchor_weight: float) -> tuple[list[dict[int, float]], list[dict[int, tuple[int, int]]]]:
+    """Cheapest cost of aligning the first i source and j target sentences,
+    for every (i, j) in the band (row i: {j: cost}), with the last bead of each."""
+    n, m = source.count, target.count
+    anchored = anchor_weight and (source.anchors is not None or target.anchors is not None)
+    empty: Counter = Counter()
+    cost: list[dict[int, float]] = [{} for _ in range(n + 1)]
+    back: list[dict[int, tuple[int, int]]] = [{} for _ in range(n + 1)]
+    cost[0][0] = 0.0
+    for i in range(n + 1):
+        centre = i * m / n if n else 0
+        low, high = max(0, int(centre) - BAND), min(m, int(math.ceil(centre)) + BAND)
+        if i == n:
+            high = m
+        row, row_back = cost[i], back[i]
+        for j in range(low, high + 1):
+            if i == 0 and j == 0:
+                continue
+            best, best_step = math.inf, None
+            for di, dj, prior in priors:
+                if di > i or dj > j:
+                    continue
+                previous = cost[i - di].get(j - dj)
+                if previous is None:
+                    continue
+                total = previous + prior
+                if di and dj:
+                    total += match_cost(source.length(i - di, i), target.length(j - dj, j), model)
+                if anchored:
+                    left = source.run(i - di, i) if di and source.anchors else empty
+                    right = target.run(j - dj, j) if dj and target.anchors else empty
+                    if left or right:
+                        total += anchor_weight * unmatched(left, right)
+                if total < best:
+                    best, best_step = total, (di, dj)
+            if best_step is not None:
+                row[j] = best
+                row_back[j] = best_step
+    return cost, back
+
+
+__all__ = ["Alignment", "Bead", "LengthModel", "align", "length", "match_cost", "model_for", "unmatched"]

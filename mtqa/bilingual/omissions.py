@@ -1,0 +1,284 @@
+"""Sentences of the source with no translation, and sentences of the
+translation with no source, from the length alignment
+(mtqa/bilingual/alignment.py).
+
+Only sentences long enough for their length to be evidence are reported:
+a two-word sentence dropped changes the length less than a translator's
+freedom does. Names and numbers both texts contain anchor the alignment,
+so that of two sentences of similar length the right one is named.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+
+from mtqa.bilingual.alignment import LengthModel, align, length, match_cost, model_for, unmatched
+from mtqa.segment import Span, sentences
+
+SKIP_PENALTY = -1.0  # nats added to a skip bead's prior (calibrated on WMT22 lines 0-499)
+ANCHOR_WEIGHT = 2.0  # nats per name or number a bead leaves unmatched
+UNCERTAINTY = 2.0  # nats: other places of an omission about as likely as the best
+MIN_DEVIATION = 1.0  # standard deviations of the length model
+NEIGHBOURS = 2
+AGREEING_COST = 3.0  # nats: lengths within about two standard deviations
+MARGIN = 3  # agreeing sentences the alignment still looks at, either side of what does not agree
+MIN_SKIPPED_CHARACTERS = 20  # without whitespace; CJK counts each character twice (denser script)
+
+_ANCHOR = re.compile(r"\d+|[^\W\d_]*[A-Z][^\W\d_]+")
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A sentence on one side with nothing on the other. `kind` is
+    `omission` (a source sentence; [start, end) of the target is where its
+    translation would stand: empty when the place is clear, the
+    neighbouring sentences it may have been dropped between when their
+    lengths leave it open) or `addition` (a target sentence)."""
+
+    kind: str
+    source: Span | None
+    target: Span | None
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The calibrated thresholds, as one value (bench and calibration
+    scripts vary them)."""
+
+    skip_penalty: float = SKIP_PENALTY
+    min_characters: int = MIN_SKIPPED_CHARACTERS
+    anchor_weight: float = ANCHOR_WEIGHT
+    uncertainty: float = UNCERTAINTY
+    min_deviation: float = MIN_DEVIATION
+
+
+def gaps(source: str, target: str, source_language: str | None, target_language: str | None,
+         settings: Settings = Settings()) -> list[Gap]:
+    """The omissions and additions of one unit.
+
+    Paragraphs first: where source and target have as many, they pair in
+    order (translators keep paragraphs), and sentences are aligned within
+    each pair, which keeps the alignment small. Where the counts differ,
+    the paragraphs are aligned like sentences: a paragraph with no
+    counterpart is one omission or addition, and the sentences of the
+    paragraphs that do align are aligned in turn."""
+    source_paragraphs, target_paragraphs = _paragraphs(source, target)
+    if not source_paragraphs or not target_paragraphs:
+        return []  # nothing against something: bilingual.empty's case
+    model = model_for(source_language, target_language)
+    if len(source_paragraphs) == len(target_paragraphs):
+        # A pair whose lengths agree closely (half of `min_deviation`) hides no skip that would pass it.
+        groups = [([p], [q]) for p, q in zip(source_paragraphs, target_paragraphs)
+                  if abs(_surplus(length(p.text), length(q.text), model)) >= settings.min_deviation / 2]
+        found: list[Gap] = []
+    else:
+        groups, found = _paragraph_groups(source, target, source_paragraphs, target_paragraphs, model,
+                                          source_language, target_language, settings)
+    for source_group, target_group in groups:
+        found.extend(_sentence_gaps(
+            [s for p in source_group for s in _sentences(source, p)],
+            [t for p in target_group for t in _sentences(target, p)],
+            model, source_language, target_language, settings))
+    found.sort(key=lambda gap: (gap.start, gap.end))
+    return found
+
+
+def _paragraphs(source: str, target: str) -> tuple[list[Span], list[Span]]:
+    """Paragraphs as blank lines separate them where both texts have blank
+    lines (hard-wrapped text), else as lines."""
+    blank = bool(_BLANK_LINE.search(source)) and bool(_BLANK_LINE.search(target))
+    splitter = _BLANK_LINE if blank else _LINE_BREAK
+    return _split(source, splitter), _split(target, splitter)
+
+
+_BLANK_LINE = re.compile(r"\n[^\S\n]*\n\s*")
+_LINE_BREAK = re.compile(r"\n\s*")
+
+
+def _split(text: str, separator: re.Pattern) -> list[Span]:
+    spans, start = [], 0
+    for match in separator.finditer(text):
+        if text[start:match.start()].strip():
+            spans.append(Span(start, match.start(), text[start:match.start()]))
+        start = match.end()
+    if text[start:].strip():
+        spans.append(Span(start, len(text), text[start:]))
+    return spans
+
+
+def _paragraph_groups(source: str, target: str, source_paragraphs: list[Span], target_paragraphs: list[Span],
+                      model: LengthModel, source_language: str | None, target_language: str | None,
+                      settings: Settings) -> tuple[list[tuple[list[Span], list[Span]]], list[Gap]]:
+    """Paragraphs aligned; the groups that align, and the paragraphs
+    that have no counterpart."""
+    found = _sentence_gaps(source_paragraphs, target_paragraphs, model, source_language, target_language,
+                           settings, keep_beads=True)
+    groups: list[tuple[list[Span], list[Span]]] = []
+    gaps_found: list[Gap] = []
+    for item in found:
+        if isinstance(item, Gap):
+            gaps_found.append(item)
+        else:
+            groups.append(item)
+    return groups, gaps_found
+
+
+def _sentence_gaps(source_sentences: list[Span], target_sentences: list[Span], model: LengthModel,
+                   source_language: str | None, target_language: str | None, settings: Settings,
+                   keep_beads: bool = False) -> list:
+    """Omissions and additions among sentences (or paragraphs) in order.
+    A skip is reported only where the text around it (the skip and
+    `NEIGHBOURS` beads either side) is shorter (an omission) or longer (an
+    addition) than its source predicts by `min_deviation` standard
+    deviations: where the lengths add up, the alignment only lacked a bead
+    for one sentence split in three. With `keep_beads`, the aligned groups
+    are returned too, as (source spans, target spans)."""
+    skip_penalty, min_characters, anchor_weight = (settings.skip_penalty, settings.min_characters,
+                                                   settings.anchor_weight)
+    uncertainty, min_deviation = settings.uncertainty, settings.min_deviation
+    if len(source_sentences) < 2 and len(target_sentences) < 2:
+        return [(source_sentences, target_sentences)] if keep_beads else []
+    source_lengths = [length(s.text) for s in source_sentences]
+    target_lengths = [length(t.text) for t in target_sentences]
+    source_anchors = [_anchors(s.text) for s in source_sentences]
+    target_anchors = [_anchors(t.text) for t in target_sentences]
+    source_anchors, target_anchors = (_shared(source_anchors, target_anchors),
+                                      _shared(target_anchors, source_anchors))
+    head, tail = _agreeing_ends(source_lengths, target_lengths, source_anchors, target_anchors, model)
+    n, m = len(source_lengths), len(target_lengths)
+    if head + tail >= max(n, m):  # sentence for sentence, every pair agrees
+        return [([s], [t]) for s, t in zip(source_sentences, target_sentences)] if keep_beads else []
+    low = max(0, head - MARGIN)
+    source_high, target_high = n - max(0, tail - MARGIN), m - max(0, tail - MARGIN)
+    alignment = align(source_lengths[low:source_high], target_lengths[low:target_high], model, skip_penalty,
+                      source_anchors[low:source_high], target_anchors[low:target_high], anchor_weight)
+    found: list = []
+    if keep_beads:
+        found.extend(([s], [t]) for s, t in zip(source_sentences[:low], target_sentences[:low]))
+        found.extend(([s], [t]) for s, t in zip(source_sentences[source_high:], target_sentences[target_high:]))
+    for index, bead in enumerate(alignment.beads):
+        is_omission = bead.target_start == bead.target_end
+        if not is_omission and bead.source_start != bead.source_end:
+            if keep_beads:
+                found.append((source_sentences[low + bead.source_start:low + bead.source_end],
+                              target_sentences[low + bead.target_start:low + bead.target_end]))
+            continue
+        around = alignment.beads[max(0, index - NEIGHBOURS):index + NEIGHBOURS + 1]
+        surplus = _surplus(sum(sum(source_lengths[low + b.source_start:low + b.source_end]) for b in around),
+                           sum(sum(target_lengths[low + b.target_start:low + b.target_end]) for b in around),
+                           model)
+        if is_omission:
+            sentence = source_sentences[low + bead.source_start]
+            if _weight(sentence.text, source_language) < min_characters or surplus > -min_deviation:
+                continue
+            places = alignment.omission_places(bead.source_start, bead.target_start, uncertainty)
+            boundaries = [low + j for _, j in places] or [low + bead.target_start]
+            first, last = min(boundaries), max(boundaries)
+            start = _boundary(target_sentences, first)
+            end = target_sentences[last - 1].end if last > first else start
+            found.append(Gap("omission", sentence, None, start, end))
+        else:
+            sentence = target_sentences[low + bead.target_start]
+            if _weight(sentence.text, target_language) < min_characters or surplus < min_deviation:
+                continue
+            found.append(Gap("addition", None, sentence, sentence.start, sentence.end))
+    return found
+
+
+# Sentence ends the splitter leaves alone, as informal text writes them: a
+# sentence begun in lower case (`your mail. for quality`), a missing space
+# (`an oxymoron.These`). A translator mends them, so a source split
+# without them would seem to have lost sentences.
+_LOOSE_END = re.compile(r"(?<=[^\W\d_]{3}[.!?])\s+(?=[^\W\d_])|(?<=[a-z]{2}[.!?])(?=[A-Z][a-z])")
+_NOT_AN_END = re.compile(r"\b(?:etc|approx|incl|esp|resp|bzw|usw|vgl|ggf|evtl|inkl|env|cf|vs|ca|No|Nr)\.$",
+                         re.IGNORECASE)
+
+
+def _sentences(text: str, paragraph: Span) -> list[Span]:
+    """Sentences of a paragraph for alignment, with offsets in `text`:
+    segment.sentences, split further at the informal ends of `_LOOSE_END`."""
+    spans: list[Span] = []
+    for piece in sentences(paragraph.text):
+        sentence = Span(paragraph.start + piece.start, paragraph.start + piece.end, piece.text)
+        start = sentence.start
+        for match in _LOOSE_END.finditer(sentence.text):
+            end = sentence.start + match.start()
+            if _NOT_AN_END.search(text, start, end) or end <= start:
+                continue
+            spans.append(Span(start, end, text[start:end]))
+            start = sentence.start + match.end()
+        spans.append(Span(start, sentence.end, text[start:sentence.end]))
+    return spans
+
+
+def _agreeing_ends(source_lengths: list[int], target_lengths: list[int], source_anchors: list[Counter],
+                   target_anchors: list[Counter], model: LengthModel) -> tuple[int, int]:
+    """How many sentences at the start, and at the end, pair one for one
+    with lengths and anchors that agree: the alignment need not look at
+    them (it runs on what lies between, with a margin), which keeps a long
+    article that lost one sentence cheap."""
+    def agree(i: int, j: int) -> bool:
+        return (match_cost(source_lengths[i], target_lengths[j], model) <= AGREEING_COST
+                and unmatched(source_anchors[i], target_anchors[j]) == 0)
+
+    n, m = len(source_lengths), len(target_lengths)
+    head = 0
+    while head < min(n, m) and agree(head, head):
+        head += 1
+    tail = 0
+    while tail < min(n, m) - head and agree(n - 1 - tail, m - 1 - tail):
+        tail += 1
+    return head, tail
+
+
+def _surplus(source_length: int, target_length: int, model: LengthModel) -> float:
+    """How much longer the target is than its source predicts, in standard
+    deviations (negative: shorter)."""
+    mean = max((source_length + target_length / model.c) / 2, 1.0)
+    return (target_length - model.c * source_length) / math.sqrt(mean * model.s2)
+
+
+def _boundary(target_sentences: list[Span], index: int) -> int:
+    """Where target sentence `index` starts; the end of the last after the last."""
+    return target_sentences[index].start if index < len(target_sentences) else target_sentences[-1].end
+
+
+def _anchors(text: str) -> Counter:
+    """Names and numbers of a sentence, read loosely: digit runs without
+    leading zeros (`94,5` and `94.5` agree), capitalised Latin-script words
+    by their first five letters without accents (`Camille` and `Camilla`,
+    `Jordánska` and `Jordan` agree: inflection changes endings)."""
+    found: Counter = Counter()
+    for token in _ANCHOR.findall(text):
+        if token[0].isdigit():
+            found[token.lstrip("0") or "0"] += 1
+        else:
+            plain = unicodedata.normalize("NFKD", token).encode("ascii", "ignore").decode().casefold()
+            if len(plain) >= 3:
+                found[plain[:5]] += 1
+    return found
+
+
+def _shared(sentence_anchors: list[Counter], other: list[Counter]) -> list[Counter]:
+    """Each sentence's anchors that the other text also has somewhere: the
+    ones a translation keeps (a German noun is capitalised and translated,
+    a name is kept)."""
+    elsewhere: Counter = Counter()
+    for counts in other:
+        elsewhere.update(counts)
+    return [Counter({key: count for key, count in counts.items() if key in elsewhere})
+            for counts in sentence_anchors]
+
+
+def _weight(text: str, language: str | None) -> int:
+    dense = language in ("zh", "ja", "ko")
+    return length(text) * (2 if dense else 1)
+
+
+__all__ = ["Gap", "gaps"]

@@ -1,0 +1,114 @@
+"""Sentences dropped from or added to a translation, found by aligning it
+with its source (mtqa/bilingual/omissions.py). Articles written for these
+tests."""
+
+from __future__ import annotations
+
+import mtqa
+from mtqa.bilingual.alignment import model_for
+from mtqa.bilingual.omissions import gaps
+
+SOURCE = ("Die Stadt Mainz hat am Montag ein neues Verkehrskonzept vorgestellt. "
+          "Bürgermeister Klaus Weber sagte, der Autoverkehr in der Altstadt solle bis 2030 halbiert werden. "
+          "Dafür sollen 40 Kilometer neue Radwege entstehen. "
+          "Die Opposition kritisierte die Pläne als zu teuer und warf der Verwaltung vor, die Händler nicht "
+          "gefragt zu haben. "
+          "Der Stadtrat stimmt im Mai ab.")
+TARGET = ("On Monday the city of Mainz presented a new traffic plan. "
+          "Mayor Klaus Weber said car traffic in the old town should be halved by 2030. "
+          "To that end, 40 kilometres of new cycle paths are to be built. "
+          "The opposition criticised the plans as too expensive and accused the administration of not "
+          "having consulted shopkeepers. "
+          "The city council votes in May.")
+
+
+def omissions(target: str, source: str = SOURCE) -> list[tuple[str, str, str | None]]:
+    result = mtqa.check(target, "en", source=source, source_lang="de", select=["bilingual"])
+    return [(f.rule, f.text, f.source_text) for f in result.findings]
+
+
+def test_a_faithful_article_is_clean():
+    assert omissions(TARGET) == []
+
+
+def test_a_dropped_sentence_is_named_and_placed_where_it_stood():
+    dropped = "The opposition criticised the plans as too expensive and accused the administration of not " \
+              "having consulted shopkeepers. "
+    target = TARGET.replace(dropped, "")
+    result = mtqa.check(target, "en", source=SOURCE, source_lang="de", select=["bilingual"])
+    (finding,) = result.findings
+    assert finding.rule == "bilingual.omission"
+    assert finding.source_text.startswith("Die Opposition kritisierte")
+    place = target.index("The city council")
+    assert finding.start <= place <= finding.end  # at the gap (or the neighbours the lengths leave open)
+    assert SOURCE[finding.source_start:finding.source_end] == finding.source_text
+
+
+def test_a_dropped_first_or_last_sentence_is_found():
+    first = TARGET.split(". ", 1)[1]
+    assert [rule for rule, _, _ in omissions(first)] == ["bilingual.omission"]
+    last = TARGET[: TARGET.index(" The opposition")]
+    source = SOURCE[: SOURCE.index(" Der Stadtrat")]
+    ((rule, text, source_text),) = omissions(last, source)
+    assert (rule, text) == ("bilingual.omission", "")
+    assert source_text.startswith("Die Opposition kritisierte")
+
+
+def test_two_sentences_merged_into_one_are_no_omission():
+    merged = TARGET.replace("2030. To that end, 40 kilometres", "2030, for which 40 kilometres")
+    assert omissions(merged) == []
+
+
+def test_a_made_up_sentence_is_an_addition():
+    added = TARGET.replace("The city council votes in May.",
+                           "Critics fear that the shops of the old town will lose a third of their customers "
+                           "within a year. The city council votes in May.")
+    ((rule, text, _),) = omissions(added)
+    assert rule == "bilingual.addition"
+    assert text.startswith("Critics fear")
+
+
+def test_a_dropped_paragraph_of_an_article_is_one_omission():
+    source = "\n\n".join([SOURCE, "Die Polizei sperrte am Abend die Rheinbrücke, nachdem ein Lastwagen "
+                                  "liegen geblieben war. Verletzt wurde niemand.", "Weitere Berichte folgen."])
+    target = "\n\n".join([TARGET, "Further reports will follow."])
+    result = mtqa.check(target, "en", source=source, source_lang="de", select=["bilingual"])
+    (finding,) = result.findings
+    assert finding.rule == "bilingual.omission"
+    assert finding.source_text.startswith("Die Polizei sperrte")
+    assert finding.start == finding.end == target.index("\n\nFurther") or finding.start <= target.index(
+        "Further") <= finding.end
+
+
+def test_informal_sentence_ends_of_a_chat_source_are_no_additions():
+    source = "thanks for waiting. i sent you a new link to reset the password. please check your mail."
+    target = ("Danke fürs Warten. Ich habe Ihnen einen neuen Link zum Zurücksetzen des Passworts geschickt. "
+              "Bitte prüfen Sie Ihre E-Mails.")
+    assert mtqa.check(target, "de", source=source, source_lang="en", select=["bilingual"]).findings == []
+
+
+def test_names_and_numbers_tell_which_of_two_similar_sentences_was_dropped():
+    source = ("Der Verein Borussia Dortmund gewann am Samstag mit drei zu eins. "
+              "Der Verein Werder Bremen verlor am Sonntag mit null zu zwei. "
+              "Beide Spiele waren ausverkauft, und die Polizei meldete keine Zwischenfälle.")
+    target = ("Werder Bremen lost nil to two on Sunday. "
+              "Both matches were sold out, and the police reported no incidents.")
+    (gap,) = gaps(source, target, "de", "en")
+    assert gap.kind == "omission" and gap.source.text.startswith("Der Verein Borussia")
+    assert gap.start == 0
+
+
+def test_a_pair_that_was_never_calibrated_gets_a_model_from_each_languages_density():
+    calibrated = model_for("en", "de")
+    made_up = model_for("fr", "ja")
+    assert calibrated.c > 1  # German is longer than English
+    assert made_up.c < 1 and made_up.s2 > 0  # Japanese is denser than French
+
+
+def test_a_long_article_with_many_dropped_sentences_finds_each():
+    source = " ".join(f"Der Rat von Ort{i} tagte am Montag und beschloss {i} neue Regeln für die Stadt."
+                      for i in range(600))
+    target = " ".join(f"The council of Ort{i} met on Monday and passed {i} new rules for the city."
+                      for i in range(600) if i % 25)
+    found = gaps(source, target, "de", "en")
+    assert [g.source.text.split()[3] for g in found] == [f"Ort{i}" for i in range(0, 600, 25)]
