@@ -24,7 +24,7 @@ from rich.console import Console
 
 from mtqa import __version__
 from mtqa.config import Config, load_config
-from mtqa.errors import MtqaError
+from mtqa.errors import InputError, MtqaError
 from mtqa.findings import Document, DocumentResult, Severity
 from mtqa.fluency.cli import models_command
 from mtqa.formats import ReadOptions, format_for
@@ -91,6 +91,9 @@ def common_options(function):
         THREADS_OPTION,
         JOBS_OPTION,
         SCHEDULER_OPTION,
+        click.option("--source", "source_path", type=click.Path(dir_okay=False, path_type=Path),
+                     help="The original of ARTICLE (plain text, Markdown, HTML): checked against it."),
+        click.option("--source-lang", help="Language of --source (ISO 639-1). Default: detected."),
         click.option("--encoding", help="Decode input with this encoding instead of UTF-8."),
         click.option("--max-size", type=click.FloatRange(min=0.001), help="Largest document in MB (default 20)."),
         click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="mtqa.toml to use."),
@@ -160,18 +163,53 @@ def read_options(config: Config, lang: str | None, encoding: str | None, max_siz
     return ReadOptions(encoding=encoding, max_bytes=int(size_mb * 1024 * 1024), language=lang)
 
 
+def source_article(source_path: Path | None, source_lang: str | None, items: list[Input], input_format: str | None,
+                   read_opts: ReadOptions) -> tuple[Document, str | None] | None:
+    """The --source file, read (a clear error when it cannot be, or when it
+    is given with more than one ARTICLE)."""
+    if source_path is None:
+        if source_lang:
+            raise click.UsageError("--source-lang goes with --source")
+        return None
+    if len(items) != 1:
+        raise click.UsageError(f"--source is the original of one ARTICLE; {len(items)} inputs were given")
+    from mtqa.source_document import CARRY_THEIR_OWN, read_source
+
+    article_format = "jsonl" if is_jsonl(items[0], input_format) else format_for(items[0].name, input_format).name
+    if article_format in CARRY_THEIR_OWN:
+        raise click.UsageError(f"--source goes with a plain text, Markdown or HTML ARTICLE: {article_format} "
+                               "units carry their own source")
+
+    from mtqa.langid import normalise_language
+
+    try:
+        language = normalise_language(source_lang) if source_lang else None
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--source-lang") from None
+    try:
+        return read_source(source_path, read_opts, language), language
+    except InputError as error:
+        raise MtqaError(f"--source {error}") from None
+
+
 def iter_results(
     inputs: list[Input], input_format: str | None, read_opts: ReadOptions, options: Options,
     jobs: int | None = 1, threads: int | None = None, owners: deque | None = None, scheduler: str | None = None,
+    source: tuple[Document, str | None] | None = None,
 ) -> Iterator[DocumentResult]:
     """Every document of `inputs`, checked in order (on `jobs` processes;
     None: the cores available; or on the Dask cluster at `scheduler`).
     `owners`, when given, receives each document's input index as it is
-    read: the k-th result is then owners.popleft()'s."""
+    read: the k-th result is then owners.popleft()'s. `source`: the source
+    article (read_source) and its language, paired with the document."""
 
     def documents() -> Iterator[Document]:
         for index, item in enumerate(inputs):
             for document in read_documents(item, input_format, read_opts):
+                if source is not None:
+                    from mtqa.source_document import attach_source
+
+                    attach_source(document, *source)
                 if owners is not None:
                     owners.append(index)
                 yield document
@@ -214,7 +252,7 @@ def cli() -> None:
 def check(
     inputs, lang, input_format, select, extend_select, ignore, no_model, model_name, min_confidence, encoding,
     max_size, config_path, output_format, output, fail_on, baseline, write_baseline, quiet, threads=None, jobs=None,
-    scheduler=None,
+    scheduler=None, source_path=None, source_lang=None,
 ) -> None:
     """Check ARTICLE files (or - for stdin, or a directory) and report findings."""
     stderr = Console(stderr=True)
@@ -229,8 +267,9 @@ def check(
     read_opts = read_options(config, options.language, encoding, max_size)
     baseline_path = baseline or config.baseline
     stream_jsonl = output_format == "jsonl" and not baseline_path
+    source = source_article(source_path, source_lang, items, input_format, read_opts)
     results = _run_with_progress(items, input_format, read_opts, options, stream_jsonl, output, stderr, jobs, threads,
-                                 scheduler)
+                                 scheduler, source)
     if write_baseline:
         from mtqa.baseline import write_baseline as save_baseline
 
@@ -250,7 +289,7 @@ def check(
 
 
 def _run_with_progress(items, input_format, read_opts, options, stream_jsonl, output, stderr, jobs=1, threads=None,
-                       scheduler=None):
+                       scheduler=None, source=None):
     """Check everything; stream JSONL output line by line as results arrive
     (into a temp file renamed to --output at the end: an interrupted run
     leaves no half-written report)."""
@@ -261,7 +300,7 @@ def _run_with_progress(items, input_format, read_opts, options, stream_jsonl, ou
         handle = stack.enter_context(atomic_output(output)) if (stream_jsonl and output) else sys.stdout
         # closed on the way out (Ctrl-C too): that stops the pool's processes now
         checked = stack.enter_context(contextlib.closing(
-            iter_results(items, input_format, read_opts, options, jobs, threads, owners, scheduler)))
+            iter_results(items, input_format, read_opts, options, jobs, threads, owners, scheduler, source)))
         if show_progress:
             from rich.progress import Progress
 
@@ -335,6 +374,7 @@ def _print_terminal(console: Console, results, context, quiet: bool) -> None:
 def fix(
     inputs, lang, input_format, select, extend_select, ignore, no_model, model_name, min_confidence, encoding,
     max_size, config_path, output, in_place, backup_suffix, show_diff, threads=None, jobs=None, scheduler=None,
+    source_path=None, source_lang=None,
 ) -> None:
     """Write ARTICLE with the mechanical fixes (and confident model fixes) applied.
 
@@ -374,7 +414,8 @@ def fix(
             finished[index] = []
         return failures
 
-    checked = iter_results(items, input_format, read_opts, options, jobs, threads, owners, scheduler)
+    source = source_article(source_path, source_lang, items, input_format, read_opts)
+    checked = iter_results(items, input_format, read_opts, options, jobs, threads, owners, scheduler, source)
     with contextlib.closing(checked):  # closed on the way out (Ctrl-C too): stops the pool's processes now
         for result in checked:
             owner = owners.popleft()

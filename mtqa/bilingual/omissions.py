@@ -65,9 +65,8 @@ def gaps(source: str, target: str, source_language: str | None, target_language:
     Paragraphs first: where source and target have as many, they pair in
     order (translators keep paragraphs), and sentences are aligned within
     each pair, which keeps the alignment small. Where the counts differ,
-    the paragraphs are aligned like sentences: a paragraph with no
-    counterpart is one omission or addition, and the sentences of the
-    paragraphs that do align are aligned in turn."""
+    the sentences of the whole unit are aligned (a dropped paragraph is
+    then its sentences, each reported)."""
     source_paragraphs, target_paragraphs = _paragraphs(source, target)
     if not source_paragraphs or not target_paragraphs:
         return []  # nothing against something: bilingual.empty's case
@@ -77,9 +76,8 @@ def gaps(source: str, target: str, source_language: str | None, target_language:
         groups = [([p], [q]) for p, q in zip(source_paragraphs, target_paragraphs)
                   if abs(_surplus(length(p.text), length(q.text), model)) >= settings.min_deviation / 2]
         found: list[Gap] = []
-    else:
-        groups, found = _paragraph_groups(source, target, source_paragraphs, target_paragraphs, model,
-                                          source_language, target_language, settings)
+    else:  # a paragraph dropped, added, split or merged: the sentences of the whole unit are aligned
+        groups, found = [(source_paragraphs, target_paragraphs)], []
     for source_group, target_group in groups:
         found.extend(_sentence_gaps(
             [s for p in source_group for s in _sentences(source, p)],
@@ -112,38 +110,19 @@ def _split(text: str, separator: re.Pattern) -> list[Span]:
     return spans
 
 
-def _paragraph_groups(source: str, target: str, source_paragraphs: list[Span], target_paragraphs: list[Span],
-                      model: LengthModel, source_language: str | None, target_language: str | None,
-                      settings: Settings) -> tuple[list[tuple[list[Span], list[Span]]], list[Gap]]:
-    """Paragraphs aligned; the groups that align, and the paragraphs
-    that have no counterpart."""
-    found = _sentence_gaps(source_paragraphs, target_paragraphs, model, source_language, target_language,
-                           settings, keep_beads=True)
-    groups: list[tuple[list[Span], list[Span]]] = []
-    gaps_found: list[Gap] = []
-    for item in found:
-        if isinstance(item, Gap):
-            gaps_found.append(item)
-        else:
-            groups.append(item)
-    return groups, gaps_found
-
-
 def _sentence_gaps(source_sentences: list[Span], target_sentences: list[Span], model: LengthModel,
-                   source_language: str | None, target_language: str | None, settings: Settings,
-                   keep_beads: bool = False) -> list:
-    """Omissions and additions among sentences (or paragraphs) in order.
+                   source_language: str | None, target_language: str | None, settings: Settings) -> list[Gap]:
+    """Omissions and additions among sentences in order.
     A skip is reported only where the text around it (the skip and
     `NEIGHBOURS` beads either side) is shorter (an omission) or longer (an
     addition) than its source predicts by `min_deviation` standard
     deviations: where the lengths add up, the alignment only lacked a bead
-    for one sentence split in three. With `keep_beads`, the aligned groups
-    are returned too, as (source spans, target spans)."""
+    for one sentence split in three."""
     skip_penalty, min_characters, anchor_weight = (settings.skip_penalty, settings.min_characters,
                                                    settings.anchor_weight)
     uncertainty, min_deviation = settings.uncertainty, settings.min_deviation
     if len(source_sentences) < 2 and len(target_sentences) < 2:
-        return [(source_sentences, target_sentences)] if keep_beads else []
+        return []
     source_lengths = [length(s.text) for s in source_sentences]
     target_lengths = [length(t.text) for t in target_sentences]
     source_anchors = [_anchors(s.text) for s in source_sentences]
@@ -153,21 +132,15 @@ def _sentence_gaps(source_sentences: list[Span], target_sentences: list[Span], m
     head, tail = _agreeing_ends(source_lengths, target_lengths, source_anchors, target_anchors, model)
     n, m = len(source_lengths), len(target_lengths)
     if head + tail >= max(n, m):  # sentence for sentence, every pair agrees
-        return [([s], [t]) for s, t in zip(source_sentences, target_sentences)] if keep_beads else []
+        return []
     low = max(0, head - MARGIN)
     source_high, target_high = n - max(0, tail - MARGIN), m - max(0, tail - MARGIN)
     alignment = align(source_lengths[low:source_high], target_lengths[low:target_high], model, skip_penalty,
                       source_anchors[low:source_high], target_anchors[low:target_high], anchor_weight)
-    found: list = []
-    if keep_beads:
-        found.extend(([s], [t]) for s, t in zip(source_sentences[:low], target_sentences[:low]))
-        found.extend(([s], [t]) for s, t in zip(source_sentences[source_high:], target_sentences[target_high:]))
+    found: list[Gap] = []
     for index, bead in enumerate(alignment.beads):
         is_omission = bead.target_start == bead.target_end
         if not is_omission and bead.source_start != bead.source_end:
-            if keep_beads:
-                found.append((source_sentences[low + bead.source_start:low + bead.source_end],
-                              target_sentences[low + bead.target_start:low + bead.target_end]))
             continue
         around = alignment.beads[max(0, index - NEIGHBOURS):index + NEIGHBOURS + 1]
         surplus = _surplus(sum(sum(source_lengths[low + b.source_start:low + b.source_end]) for b in around),
@@ -244,6 +217,31 @@ def _surplus(source_length: int, target_length: int, model: LengthModel) -> floa
     return (target_length - model.c * source_length) / math.sqrt(mean * model.s2)
 
 
+def pair_pieces(source_pieces: list[str], target_pieces: list[str], source_language: str | None,
+                target_language: str | None) -> list[list[int]]:
+    """For each target piece (a paragraph, a block of a page), the source
+    pieces that translate it, by the length alignment. Source pieces that
+    align with several target pieces go to the first of them; source pieces
+    with no target piece go with the target piece before them (the first
+    when there is none), so that the sentence check of that piece reports
+    them as omitted."""
+    if len(source_pieces) == len(target_pieces):
+        return [[index] for index in range(len(target_pieces))]
+    if not target_pieces:
+        return []
+    model = model_for(source_language, target_language)
+    source_anchors = [_anchors(text) for text in source_pieces]
+    target_anchors = [_anchors(text) for text in target_pieces]
+    alignment = align([length(text) for text in source_pieces], [length(text) for text in target_pieces], model,
+                      SKIP_PENALTY, _shared(source_anchors, target_anchors), _shared(target_anchors, source_anchors),
+                      ANCHOR_WEIGHT)
+    owned: list[list[int]] = [[] for _ in target_pieces]
+    for bead in alignment.beads:
+        owner = bead.target_start if bead.target_end > bead.target_start else max(0, bead.target_start - 1)
+        owned[owner].extend(range(bead.source_start, bead.source_end))
+    return owned
+
+
 def _boundary(target_sentences: list[Span], index: int) -> int:
     """Where target sentence `index` starts; the end of the last after the last."""
     return target_sentences[index].start if index < len(target_sentences) else target_sentences[-1].end
@@ -281,4 +279,4 @@ def _weight(text: str, language: str | None) -> int:
     return length(text) * (2 if dense else 1)
 
 
-__all__ = ["Gap", "gaps"]
+__all__ = ["Gap", "Settings", "gaps", "pair_pieces"]

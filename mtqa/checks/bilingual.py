@@ -174,13 +174,26 @@ def check_bilingual(unit: TextUnit, context: CheckContext) -> Iterator[Finding]:
             make_finding("bilingual.untranslated", unit, 0, len(unit.text),
                          "The translation is the source, unchanged"), 0, len(source), source)
         return  # its numbers and tokens are the source's, trivially
-    yield from _numbers(unit, source, context)
-    yield from _tokens(unit, source)
-    yield from _gaps(unit, source, context)
+    gaps = omissions.gaps(source, unit.text, unit.source_lang, context.language)
+    # The numbers and links of a sentence reported as dropped are not missing twice over.
+    kept = _blanked(source, [gap.source for gap in gaps if gap.source is not None])
+    yield from _numbers(unit, kept, context)
+    yield from _tokens(unit, kept)
+    yield from _gaps(unit, source, gaps)
 
 
-def _gaps(unit: TextUnit, source: str, context: CheckContext) -> Iterator[Finding]:
-    for gap in omissions.gaps(source, unit.text, unit.source_lang, context.language):
+def _blanked(text: str, spans: list) -> str:
+    """`text` with the spans replaced by spaces (offsets kept)."""
+    if not spans:
+        return text
+    characters = list(text)
+    for span in spans:
+        characters[span.start:span.end] = " " * (span.end - span.start)
+    return "".join(characters)
+
+
+def _gaps(unit: TextUnit, source: str, gaps: list[omissions.Gap]) -> Iterator[Finding]:
+    for gap in gaps:
         if gap.kind == "omission":
             assert gap.source is not None
             where = "here" if gap.start == gap.end else "around here (the lengths leave the place open)"

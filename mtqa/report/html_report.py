@@ -159,6 +159,9 @@ def _finding_card(doc_index: int, key: int, result: DocumentResult, finding: Fin
         parts.append(f" \u00b7 unit {visible(finding.unit)}")
     parts.append("</span></div>")
     parts.append(f'<p class="message">{visible(finding.message)}</p>')
+    if finding.source_text:
+        parts.append(f'<p class="source">Source: <q lang="{esc(unit.source_lang or "")}">'
+                     f"{visible(finding.source_text)}</q></p>")
     flagged = "<em>insertion point</em>" if finding.start == finding.end else f"<code>{visible(finding.text)}</code>"
     applies = " \u00b7 mtqa fix applies it" if accepted else ""
     parts.append(

@@ -59,6 +59,8 @@ def print_document(console: Console, result: DocumentResult, context: ReportCont
         console.print(Text(f"    {finding.message}"), soft_wrap=True)
         unit_text = units.get(finding.unit, result.original_text)
         console.print(_context_line(unit_text, finding), soft_wrap=True)
+        if finding.source_text:
+            console.print(Text(f"    source: {_visible(finding.source_text)}", style="dim"), soft_wrap=True)
         if finding.suggestions:
             shown = f"{_visible(finding.text)!r} → " + " | ".join(repr(_visible(s)) for s in finding.suggestions[:3])
             label = "fix" if is_applied(finding, context.min_confidence) else "suggest"
