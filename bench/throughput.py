@@ -12,6 +12,9 @@ the same documents:
 Each measurement is repeated (default 3x) and the median is reported, since
 the machine is shared and noisy. Target: mtqa / ftfy <= 2.0.
 
+`--bilingual` measures what the bilingual rules add instead: WMT22
+references checked with and without their sources (target: at most 25 %).
+
 `--processes` measures whole processes instead, on a JSONL export of the same
 text (`--megabytes 20` for the issue-13 figure): `python -c` running
 ftfy.fix_text over every record, then `mtqa check --no-model --format jsonl`
@@ -89,7 +92,11 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=2, help="--processes: the parallel run's --jobs")
     parser.add_argument("--model", action="store_true", help="--processes: with the fluency model")
     parser.add_argument("--articles", type=int, default=200, help="--processes --model: articles to check")
+    parser.add_argument("--bilingual", action="store_true",
+                        help="WMT22 articles with their sources: the mechanical pass with and without the source")
     args = parser.parse_args()
+    if args.bilingual:
+        return bilingual(args)
     if not args.corpus.is_dir():
         print(f"skipped: {args.corpus} not found", file=sys.stderr)
         return 0
@@ -114,6 +121,49 @@ def main() -> int:
     print(f"ftfy.fix_text alone : {ftfy_s:7.2f} s  {size / 1e6 / ftfy_s:6.2f} MB/s")
     print(f"mtqa mechanical pass: {mtqa_s:7.2f} s  {size / 1e6 / mtqa_s:6.2f} MB/s")
     print(f"ratio mtqa / ftfy   : {mtqa_s / ftfy_s:7.2f}x  (target <= 2.0)")
+    return 0
+
+
+WMT22 = DATA.parent / "parallel" / "wmt22"
+
+
+def bilingual(args) -> int:
+    """What the bilingual rules add to the mechanical pass: WMT22 references
+    (lines 500 on of every pair) in articles of --lines-per-doc lines, checked
+    without and with their sources, in the same run."""
+    if not WMT22.is_dir():
+        print(f"skipped: {WMT22} not found", file=sys.stderr)
+        return 0
+    articles = []
+    for folder in sorted(WMT22.iterdir()):
+        source_language, target_language = folder.name.split("-")
+        sources = (folder / f"src.{source_language}").read_text(encoding="utf-8").splitlines()
+        references = (folder / f"ref.{target_language}").read_text(encoding="utf-8").splitlines()
+        for start in range(500, min(len(sources), len(references)) - args.lines_per_doc, args.lines_per_doc):
+            articles.append((target_language, source_language, "\n".join(references[start:start + args.lines_per_doc]),
+                             "\n".join(sources[start:start + args.lines_per_doc])))
+    size = sum(len(target.encode("utf-8")) for _, _, target, _ in articles)
+    print(f"{len(articles)} articles of {args.lines_per_doc} lines, {size / 1e6:.2f} MB of references, "
+          f"{args.repeat} repeats (median)")
+
+    def run(with_source: bool) -> float:
+        began = time.perf_counter()
+        for target_language, source_language, target, source in articles:
+            if with_source:
+                mtqa.check(target, target_language, source=source, source_lang=source_language, use_model=False)
+            else:
+                mtqa.check(target, target_language, use_model=False)
+        return time.perf_counter() - began
+
+    run(True)
+    alone, with_source = [], []
+    for _ in range(args.repeat):
+        alone.append(run(False))
+        with_source.append(run(True))
+    alone_s, with_s = statistics.median(alone), statistics.median(with_source)
+    print(f"mechanical pass           : {alone_s:7.2f} s")
+    print(f"mechanical + bilingual    : {with_s:7.2f} s")
+    print(f"the bilingual pass adds   : {100 * (with_s - alone_s) / alone_s:6.0f} %  (target <= 25 %)")
     return 0
 
 

@@ -18,6 +18,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Iterator
 
 from mtqa.languages import rule_language
 
@@ -116,6 +117,24 @@ def _values(token: str, decimal: str | None) -> frozenset[float]:
     return frozenset(readings)
 
 
+# Every pattern above starts with a digit that follows no digit: matches can
+# only begin where a run of digits does, so each is tried there alone (the
+# same matches as finditer, without trying every other position).
+_DIGIT_RUN = re.compile(r"(?<!\d)\d")
+
+
+def _at_runs(pattern: re.Pattern, text: str, runs: list[int]) -> Iterator[re.Match]:
+    """pattern.finditer(text), for a pattern whose matches start at `runs`."""
+    end = 0
+    for start in runs:
+        if start < end:
+            continue
+        match = pattern.match(text, start)
+        if match:
+            yield match
+            end = max(match.end(), start + 1)
+
+
 def numbers(text: str, language: str | None) -> list[Number]:
     """Every number written with digits. A clock time's values are its time
     of day and its hour, 12- and 24-hour (`2 pm` accounts for `14:00` and
@@ -123,7 +142,10 @@ def numbers(text: str, language: str | None) -> list[Number]:
     decimal = _decimal_sign(language)
     found: list[Number] = []
     taken: list[tuple[int, int]] = []
-    for match in _TIME.finditer(text):
+    runs = [match.start() for match in _DIGIT_RUN.finditer(text)]
+    if not runs:
+        return found
+    for match in _at_runs(_TIME, text, runs):
         if match.group("hour") is not None:
             hour = int(digits_of(match.group("hour")))
             minute = int(digits_of(match.group("minute") or "0"))
@@ -139,7 +161,7 @@ def numbers(text: str, language: str | None) -> list[Number]:
         values = frozenset({_time(hour24, minute), float(hour24), written})
         found.append(Number(match.start(), match.end(), match.group(), values))
         taken.append(match.span())
-    for match in _DATE.finditer(text):
+    for match in _at_runs(_DATE, text, runs):
         if any(start < match.end() and match.start() < end for start, end in taken):
             continue
         for group in ("first", "second", "third", "iso_year", "iso_month", "iso_day", "month", "year"):  # `12.12.19` is `12/12/19`; `01.09.2004` is `1 September 2004`
@@ -150,7 +172,7 @@ def numbers(text: str, language: str | None) -> list[Number]:
         taken.append(match.span())
     taken.sort()
     next_time = 0  # times, dates and numbers all come in text order: one pass over each
-    for match in _NUMBER.finditer(text):
+    for match in _at_runs(_NUMBER, text, runs):
         while next_time < len(taken) and taken[next_time][1] <= match.start():
             next_time += 1
         if next_time < len(taken) and taken[next_time][0] <= match.start():
@@ -178,14 +200,23 @@ def spelled_values(text: str, language: str | None) -> list[float]:
     words = _spelled(base)
     months = _months(base)
     found = []
-    for match in _WORD.finditer(text):
-        word = match.group().casefold()
+    lower_months: set[str] = set()
+    for written in _WORD.findall(text):
+        word = written.casefold()
         if word in words:
             found.append(words[word])
-        elif word in months and (match.group()[0].isupper() or _next_to_a_number(text, match.start(), match.end())):
-            found.append(months[word])
-        elif _ROMAN.fullmatch(match.group()):
-            found.append(float(_roman(match.group())))
+        elif word in months:
+            if written[0].isupper():
+                found.append(months[word])
+            else:
+                lower_months.add(written)
+        elif written[0] in _ROMAN_LETTERS and _ROMAN.fullmatch(written):
+            found.append(float(_roman(written)))
+    if lower_months and _DIGIT_RUN.search(text):  # lower-case month names count next to a number (`le 12 mai`)
+        for written in sorted(lower_months):
+            for match in re.finditer(r"(?<![^\W\d_])" + re.escape(written) + r"(?![^\W\d_])", text):
+                if _next_to_a_number(text, match.start(), match.end()):
+                    found.append(months[written.casefold()])
     for match in _CJK_NUMERAL.finditer(text):
         value = _cjk_value(match.group())
         if value is not None:
@@ -193,6 +224,7 @@ def spelled_values(text: str, language: str | None) -> list[float]:
     return found
 
 
+_ROMAN_LETTERS = frozenset("MDCLXVI")
 _ROMAN = re.compile(r"(?=[MDCLXVI]{2,})M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
 _ROMAN_VALUES = {"M": 1000, "D": 500, "C": 100, "L": 50, "X": 10, "V": 5, "I": 1}
 

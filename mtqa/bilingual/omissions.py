@@ -73,8 +73,10 @@ def gaps(source: str, target: str, source_language: str | None, target_language:
     model = model_for(source_language, target_language)
     if len(source_paragraphs) == len(target_paragraphs):
         # A pair whose lengths agree closely (half of `min_deviation`) hides no skip that would pass it.
+        # A sentence against a sentence has nothing to align either.
         groups = [([p], [q]) for p, q in zip(source_paragraphs, target_paragraphs)
-                  if abs(_surplus(length(p.text), length(q.text), model)) >= settings.min_deviation / 2]
+                  if (_MAY_HOLD_TWO.search(p.text) or _MAY_HOLD_TWO.search(q.text))
+                  and abs(_surplus(length(p.text), length(q.text), model)) >= settings.min_deviation / 2]
         found: list[Gap] = []
     else:  # a paragraph dropped, added, split or merged: the sentences of the whole unit are aligned
         groups, found = [(source_paragraphs, target_paragraphs)], []
@@ -95,6 +97,7 @@ def _paragraphs(source: str, target: str) -> tuple[list[Span], list[Span]]:
     return _split(source, splitter), _split(target, splitter)
 
 
+_MAY_HOLD_TWO = re.compile(r"[.!?…。！？][\"'”’»)\]]*\s*[^\s\"'”’»)\]]")  # an end of sentence before more text
 _BLANK_LINE = re.compile(r"\n[^\S\n]*\n\s*")
 _LINE_BREAK = re.compile(r"\n\s*")
 

@@ -13,14 +13,16 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-_TOKEN = re.compile(
-    r"(?P<url>(?:https?://|www\.)[^\s<>\"“”«»]+)"
-    r"|(?P<email>(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+)"
-    r"|(?P<placeholder>#[A-Z][A-Z0-9_]*#|\{\{\s*[\w.]+\s*\}\}|\{[\w.]*\}"
-    r"|(?<![\w%])%(?:\d+\$)?[-+0#]?\d*(?:\.\d+)?[sdifuxXeEgGc](?![^\W\d_])|%\([\w]+\)[sdif])"
-    r"|(?P<handle>(?<![\w@])@\w{2,})"
-    r"|(?P<hashtag>(?<![\w#&])#[^\W\d_]\w*)"
-)
+_URL = r"(?P<url>(?:https?://|www\.)[^\s<>\"“”«»]+)"
+_EMAIL = r"(?P<email>(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+)"
+_PLACEHOLDER = (r"(?P<placeholder>#[A-Z][A-Z0-9_]*#|\{\{\s*[\w.]+\s*\}\}|\{[\w.]*\}"
+                r"|(?<![\w%])%(?:\d+\$)?[-+0#]?\d*(?:\.\d+)?[sdifuxXeEgGc](?![^\W\d_])|%\([\w]+\)[sdif])")
+_HANDLE = r"(?P<handle>(?<![\w@])@\w{2,})"
+_HASHTAG = r"(?P<hashtag>(?<![\w#&])#[^\W\d_]\w*)"
+_TOKEN = re.compile("|".join((_URL, _EMAIL, _PLACEHOLDER, _HANDLE, _HASHTAG)))
+# Without `@` in the text there is no address or handle, and the address
+# pattern, tried at every word, is most of the cost.
+_TOKEN_WITHOUT_AT = re.compile("|".join((_URL, _PLACEHOLDER, _HASHTAG)))
 _TRAILING = ".,;:!?)]}'’\""  # punctuation that ends a sentence, not a link
 
 
@@ -32,10 +34,15 @@ class Token:
     text: str
 
 
+_MARKS = ("://", "www.", "@", "#", "{", "%")  # every token holds one of these
+
+
 def tokens(text: str) -> list[Token]:
     """The carried-over tokens of a text, in order."""
+    if not any(mark in text for mark in _MARKS):
+        return []  # most sentences: no need to run the pattern over them
     found = []
-    for match in _TOKEN.finditer(text):
+    for match in (_TOKEN if "@" in text else _TOKEN_WITHOUT_AT).finditer(text):
         kind = match.lastgroup or "url"
         start, end = match.span()
         if kind == "url":
