@@ -261,12 +261,17 @@ def _numbers(unit: TextUnit, source: str, context: CheckContext) -> Iterator[Fin
     if len(not_one_missing) == 1 and len(not_one_extra) == 1:
         missing, extra = not_one_missing, not_one_extra
     if len(missing) == 1 and len(extra) == 1:  # one number changed: `33` became `34`, `1` became `2`
-        was, now = missing[0], extra[0]
+        pairs = [(missing[0], extra[0])]
+    else:
+        pairs = _changed(missing, extra, len(source), len(unit.text))
+    for was, now in pairs:
         yield _with_source(make_finding(
             "bilingual.number", unit, now.start, now.end,
             f"Number {now.text!r} where the source has {was.text!r}", [was.text],
         ), was.start, was.end, source)
-        return
+    paired = {id(number) for pair in pairs for number in pair}
+    not_one_missing = [n for n in not_one_missing if id(n) not in paired]
+    not_one_extra = [n for n in not_one_extra if id(n) not in paired]
     # A lone small number is as often a translator's way of putting it as
     # an error (`over 6 decades` -> `more than sixty years`, `24/7` -> `rund um die
     # Uhr`, `a fortnight` -> `2週間`): only a number that changed into another,
@@ -281,6 +286,24 @@ def _numbers(unit: TextUnit, source: str, context: CheckContext) -> Iterator[Fin
         yield _with_source(make_finding(
             "bilingual.number", unit, 0, 0, f"The source's number {number.text!r} is missing from the translation",
         ), number.start, number.end, source)
+
+
+PAIRING_REACH = 0.2  # of the text's length: how far apart a changed number and its source may stand
+
+
+def _changed(missing: list, extra: list, source_length: int, target_length: int) -> list[tuple]:
+    """Numbers that changed into another among several unmatched ones: a
+    missing and a new number with as many digits, at about the same place
+    of their texts (the nearest within PAIRING_REACH)."""
+    pairs, free = [], list(extra)
+    for was in missing:
+        digits = len(re.sub(r"\D", "", number_reading.digits_of(was.text)))
+        place = was.start / max(1, source_length)
+        near = [(abs(now.start / max(1, target_length) - place), index) for index, now in enumerate(free)
+                if len(re.sub(r"\D", "", number_reading.digits_of(now.text))) == digits]
+        if near and min(near)[0] <= PAIRING_REACH:
+            pairs.append((was, free.pop(min(near)[1])))
+    return pairs
 
 
 def _small(number: number_reading.Number) -> bool:
