@@ -17,6 +17,7 @@ Only calibration lines may go in; the figures to report come from
 `bench/fluency_recall.py --split evaluation` afterwards.
 
     python scripts/calibrate_sweep.py DUMP.jsonl [DUMP2.jsonl ...] [--max-alarms 0.3]
+    python scripts/calibrate_sweep.py DUMP.jsonl --replay en   # the margins in use, on these dumps
 """
 
 from __future__ import annotations
@@ -93,8 +94,25 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("dumps", nargs="+", type=Path)
     parser.add_argument("--max-alarms", type=float, default=0.3)
+    parser.add_argument("--replay", metavar="LANG",
+                        help="only replay the margins in use for LANG (sweep.LANGUAGE_MARGINS) on the dumps")
     args = parser.parse_args()
     records = [json.loads(line) for path in args.dumps for line in path.open(encoding="utf-8")]
+    if args.replay:
+        sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+        from mtqa.fluency.sweep import LANGUAGE_MARGINS
+
+        in_use = LANGUAGE_MARGINS[args.replay]
+        result = evaluate(records, DUMPED_SCREEN, in_use, OFF)
+        print(f"margins in use for {args.replay}: recall {100 * result['recall']:.1f}%, restored "
+              f"{100 * result['restored']:.1f}%, alarms {result['alarms']:.2f}/1k on {result['words']} words, "
+              f"{result['damaged']} damaged")
+        for record in records:
+            if record["set"] == "clean":
+                for start, end, fixed in proposals(record, DUMPED_SCREEN, in_use, OFF):
+                    print(f"  alarm: {record['text'][max(0, start - 25):end + 25]!r} -> "
+                          f"{(fixed or '')[max(0, start - 25):end + 25]!r}")
+        return 0
     kinds = sorted({margin_key(f) for r in records for f in r["sweep"]}
                    | {anomaly_key(a) for r in records for a in r["anomaly"] if a["gain"] is not None})
     screen = DUMPED_SCREEN

@@ -5,4 +5,4 @@ One module per family; a module that needs optional heavy dependencies
 load torch.
 """
 
-from mtqa.checks import encoding, entities, spacing, repetition, language, bilingual, fluency  # noqa: F401
+from mtqa.checks import encoding, entities, spacing, repetition, language, bilingual, wording, fluency  # noqa: F401

@@ -1,0 +1,57 @@
+"""Calques and false friends of MT in English (mtqa/checks/wording.py):
+sentences written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+import mtqa
+
+
+def calques(text: str, lang: str = "en") -> list[tuple[str, list[str]]]:
+    return [(f.text, f.suggestions) for f in mtqa.check(text, lang, use_model=False, select=["wording"]).findings]
+
+
+@pytest.mark.parametrize("text, found, suggestion", [
+    ("The police informed that the road was closed.", "informed that", "said that"),
+    ("The ministry informs that the border is open.", "informs that", "says that"),
+    ("In the frame of the talks, both sides agreed to a ceasefire.", "In the frame of", "As part of"),
+    ("The patient has been on a respirator since three weeks.", "since three weeks", "for three weeks"),
+    ("They have been asking for new equipment since long.", "since long", "for a long time"),
+    ("The two delegations discussed about the border.", "discussed about", "discussed"),
+    ("The minister explained me that the plan had failed.", "explained me that", "explained to me that"),
+    ("She answered to the question without hesitation.", "answered to the question", "answered the question"),
+    ("He became a letter from the tax office.", "became a letter", "received a letter"),
+    ("Hundreds assisted at the funeral on Sunday.", "assisted at the funeral", "attended the funeral"),
+    ("Prices rose in the three last months.", "the three last", "the last three"),
+    ("Tourists made a photo of the bridge.", "made a photo", "took a photo"),
+    ("In the last time, prices have risen.", "In the last time", "Recently"),
+])
+def test_a_calque_is_found_with_the_english_idiom(text, found, suggestion):
+    assert calques(text) == [(found, [suggestion])]
+
+
+@pytest.mark.parametrize("text", [
+    "He was informed that the talks had failed.",
+    "A well-informed source said the talks had failed.",
+    "The reporters were not informed that the minister had left.",
+    "In that frame of mind, he resigned.",
+    "It is a matter of the frame of reference.",
+    "She has lived there since two years ago, and since 2019 in the city.",
+    "Since two years prior, the shrine has been closed.",
+    "Since longer warm-up times help, we wait.",
+    "The answer to the question is no.",
+    "The first three days were calm.",
+    "The fund eventually became a pension fund for all workers.",
+    "Nobody knows who made the photograph.",
+    "The talks were discussed in the last time slot of the day.",
+])
+def test_native_phrasings_are_not_calques(text):
+    assert calques(text) == []
+
+
+def test_only_english_text_is_checked_and_nothing_is_applied():
+    assert calques("Die Polizei informed that...", "de") == []
+    result = mtqa.check("The police informed that the road was closed.", "en", use_model=False)
+    assert "informed that" in result.fixed_text  # suggested, never applied
+    assert [f.applicability for f in result.findings if f.rule == "wording.calque"] == ["display-only"]
