@@ -200,3 +200,14 @@ def test_french_spacing_is_not_anglicised() -> None:
 def test_percent_space_is_kept_outside_english() -> None:
     for lang in ("de", "fr", "cs", "ru", "es"):
         assert "spacing.currency" not in rules("Der Wert stieg um 5 % , sagte er .", lang)
+
+
+def test_the_euro_sign_after_the_amount_moves_before_it_in_english():
+    # German and French order carried into English by MT (issue 10)
+    result = mtqa.check("Tickets cost 5 € and the guide 12,50 € more.", "en", use_model=False)
+    assert [(f.rule, f.text, f.suggestions) for f in result.findings] == [
+        ("spacing.currency", "5 €", ["€5"]), ("spacing.currency", "12,50 €", ["€12,50"])]
+    assert result.fixed_text == "Tickets cost €5 and the guide €12,50 more."
+    for clean in ("It costs €5 now.", "It costs 40 €/tyre online."):
+        assert mtqa.check(clean, "en", use_model=False).findings == []
+    assert mtqa.check("Le billet coûte 5 €.", "fr", use_model=False).findings == []

@@ -82,8 +82,8 @@ _rule(
 )
 _rule(
     "currency", PUNCTUATION, "minor",
-    "Space between a currency sign and its amount ($ 5, € 20), or before % in a paragraph with other "
-    "tokenizer spacing (English).",
+    "Space between a currency sign and its amount ($ 5, € 20), the euro sign after the amount (5 €), or "
+    "before % in a paragraph with other tokenizer spacing (English).",
     "English writes $5 and 5%; the space is a tokenizer's. (`5 %` alone is ISO style and is left alone.)",
     [Example("Prices rose by $ 5 and £ 3 this year.", "Prices rose by $5 and £3 this year."),
      Example("Prices rose 6 % , he said .", "Prices rose 6%, he said.")],
@@ -187,6 +187,8 @@ _INVERTED = re.compile("([\u00bf\u00a1])( +)(?=\\w)")
 _CURRENCY = re.compile("[$\u00a3\u20ac\u00a5\u20b9]([ \u00a0]+)(?=\\d)")
 _DOLLAR_PREFIX = re.compile(r"(?:US|A|C|NZ|HK|S)$")
 _PERCENT = re.compile("([ \u00a0]+)%")
+# `5 €`, `5,50 €`: German and French order, which MT carries into English (`€5`).
+_SIGN_AFTER = re.compile("(?<![\\w.,])(\\d[\\d.,]*)[ \u00a0]+([\u20ac\u00a3])(?![\\w/])")
 _DOUBLE = re.compile(r"(?<=\S)( {2,})(?=\S)")
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK_TEXT = _HAN + "\u3040-\u30ff"
@@ -470,7 +472,8 @@ def _join_markers(text: str) -> Iterator[SpacingEdit]:
 
 
 def _currency(text: str, traced: list[tuple[int, int]]) -> Iterator[SpacingEdit]:
-    """English writes `$5`, `€5` and `5%` with no space.
+    """English writes `$5`, `€5` and `5%` with no space, and the euro or
+    pound sign before the amount (`5 €` is German and French order).
 
     `5 %` is also ISO style, which some English writers follow; only in a
     paragraph that shows other tokenizer traces is it certainly an artifact.
@@ -485,6 +488,12 @@ def _currency(text: str, traced: list[tuple[int, int]]) -> Iterator[SpacingEdit]
         yield SpacingEdit(
             "currency", symbol, match.end(1), text[symbol : match.start(1)], "Space after the currency symbol"
         )
+    for match in _SIGN_AFTER.finditer(text):
+        amount, sign = match.group(1), match.group(2)
+        if amount[-1] in ".,":
+            continue  # `5. €` is no amount
+        yield SpacingEdit("currency", match.start(), match.end(), sign + amount,
+                          f"English writes the {'euro' if sign == '€' else 'pound'} sign before the amount")
     if "%" in text and traced:
         for match in _PERCENT.finditer(text):
             if not match.start() or not text[match.start() - 1].isdigit() or not _inside(match.start(), traced):
