@@ -211,3 +211,15 @@ def test_the_euro_sign_after_the_amount_moves_before_it_in_english():
     for clean in ("It costs €5 now.", "It costs 40 €/tyre online."):
         assert mtqa.check(clean, "en", use_model=False).findings == []
     assert mtqa.check("Le billet coûte 5 €.", "fr", use_model=False).findings == []
+
+
+def test_a_quotation_that_spans_lines_loses_its_tokenizer_spaces_on_each_line():
+    # one quote per line, spaced on both sides: the context says which way it faces (issue 10)
+    text = 'Der Minister erklärte : " Wir werden die Gespräche\nmorgen beginnen . "\nDann ging er.'
+    assert mtqa.check(text, "de", use_model=False).fixed_text == (
+        'Der Minister erklärte: "Wir werden die Gespräche\nmorgen beginnen."\nDann ging er.')
+    text = 'He said : " We will start\ntalks tomorrow . " Then he left.'
+    assert mtqa.check(text, "en", use_model=False).fixed_text == 'He said: "We will start\ntalks tomorrow." Then he left.'
+    for clean in ('He is 6 " tall.\nShe is taller.', 'The sign " stands alone.\nNext line.',
+                  'She wrote: "We will go there\nand come back."'):
+        assert mtqa.check(clean, "en", use_model=False, select=["spacing.quote-inner"]).findings == []

@@ -167,6 +167,8 @@ def straight_quotes(
                 yield edit
             if start in tokenized and not profile.spaced_straight_quotes:
                 yield from _tokenized_odd_quotes(text, marks, start, end)
+            elif len(marks) == 1 and not profile.spaced_straight_quotes:
+                yield from _lone_spaced_quote(text, marks[0].index, start, end)
             continue
         previous_open = False
         if not marks:
@@ -192,6 +194,28 @@ def _tokenized_odd_quotes(text: str, marks: list[_Mark], start: int, end: int) -
     yield from _attach(text, leftover.index, start, end, left=left, kind="quote-inner")
     for open_mark, close_mark in zip(paired[0::2], paired[1::2]):
         yield from _inner_spaces(text, open_mark.index, close_mark.index, "quote-inner", "quotation marks")
+
+
+_ENDS_A_SENTENCE = ".!?,;…"
+
+
+def _lone_spaced_quote(text: str, index: int, start: int, end: int) -> Iterator[SpacingEdit]:
+    """A paragraph's only quote, spaced on both sides as a tokenizer leaves
+    it, of a quotation that spans lines: `erklärte : " Wir werden` opens
+    one (after a colon or at the start), `beginnen . "` and `morgen . "
+    Dann` close one (after the end of a sentence). Anything else (an inch
+    mark `6 " tall`, a quote between words) is left alone."""
+    before = _space_before(text, index, start)
+    after = _space_after(text, index, end)
+    spaced_before = before < index or index == start
+    spaced_after = after > index + 1 or index + 1 == end
+    if not (spaced_before and spaced_after) or (before == index and after == index + 1):
+        return
+    previous = text[before - 1] if before > start else ""
+    if previous and previous in _ENDS_A_SENTENCE and before < index:
+        yield from _attach(text, index, start, end, left=True, kind="quote-inner")  # closes: `. "` -> `."`
+    elif (not previous or previous == ":") and after < end and text[after].isalpha():
+        yield from _attach(text, index, start, end, left=False, kind="quote-inner")  # opens: `: " Wir` -> `: "Wir`
 
 
 _WORD_TAIL = re.compile(r"\w{3,}")
