@@ -579,6 +579,8 @@ def rules(output_format: str, explain_rule: str | None = None) -> None:
               help="Seconds one check may take; past it the check is stopped and answered with 503.")
 @click.option("--body-timeout", type=click.FloatRange(min=0, min_open=True), default=10.0, show_default=True,
               help="Seconds a request body may stall before it is answered with 408.")
+@click.option("--header-timeout", type=click.FloatRange(min=0, min_open=True), default=10.0, show_default=True,
+              help="Seconds a connection may take to send a request's headers before it is closed.")
 @click.option("--max-connections", type=click.IntRange(min=1), default=64, show_default=True,
               help="Connections served at once; more are answered with 503.")
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True, envvar="MTQA_WORKERS",
@@ -587,7 +589,7 @@ def rules(output_format: str, explain_rule: str | None = None) -> None:
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path))
 def serve(host: str, port: int, lang, no_model: bool, model_name, config_path, threads=None,
           request_timeout: float = 60.0, body_timeout: float = 10.0, max_connections: int = 64,
-          workers: int = 1) -> None:
+          workers: int = 1, header_timeout: float = 10.0) -> None:
     """Serve the checks over HTTP (POST /check, /fix, /check/jsonl; GET /rules, /health).
 
     With the model, it is loaded and warmed up while the server starts;
@@ -599,6 +601,7 @@ def serve(host: str, port: int, lang, no_model: bool, model_name, config_path, t
         import uvicorn
 
         from mtqa.server import create_app
+        from mtqa.server_protocol import protocol_with
     except ImportError:
         raise MtqaError("the HTTP API needs the server extra: pip install 'mtqa[server]'") from None
     config = load_config(config_path)
@@ -607,8 +610,9 @@ def serve(host: str, port: int, lang, no_model: bool, model_name, config_path, t
     app = create_app(options, warm_up=True, request_timeout=request_timeout, threads=threads,
                      body_timeout=body_timeout, workers=workers)
     # idle keep-alive connections close after 5 s; past --max-connections uvicorn answers 503
+    # a connection late with its headers closes after --header-timeout (mtqa/server_protocol.py)
     uvicorn.run(app, host=host, port=port, log_level="info", timeout_keep_alive=5,
-                limit_concurrency=max_connections)
+                limit_concurrency=max_connections, http=protocol_with(header_timeout))
 
 
 cli.add_command(models_command, "models")

@@ -154,7 +154,7 @@ def _serve(*extra: str):
     port = _free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "mtqa", "serve", "--no-model", "--port", str(port), "--request-timeout", "2",
-         "--body-timeout", "1", *extra],
+         "--body-timeout", "1", "--header-timeout", "2", *extra],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=dict(os.environ, NO_COLOR="1"),
     )
     base = f"http://127.0.0.1:{port}"
@@ -226,6 +226,16 @@ def test_a_streamed_export_reports_a_record_past_the_time_limit_and_goes_on(serv
     assert code == 200 and [line["id"] for line in lines] == ["slow", "next"]
     assert "time limit" in lines[0]["error"] and lines[0]["fixed_text"] == ""  # as every error record
     assert [f["rule"] for f in lines[1]["findings"]] == ["repetition.doubled-word"]
+
+
+def test_a_connection_late_with_its_headers_is_closed_and_the_service_goes_on(served):
+    host, port = served.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as silent, \
+            socket.create_connection((host, int(port)), timeout=30) as slow:
+        slow.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n")  # and the rest never comes
+        assert silent.recv(4096) == b""  # closed by the server (a socket timeout here: it never was)
+        assert slow.recv(4096) == b""
+    assert _call(served + "/health", timeout=10)[0] == 200
 
 
 def test_a_stalled_body_is_answered_408_and_the_service_goes_on(served):
