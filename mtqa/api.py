@@ -22,6 +22,7 @@ def _options(
     use_model: bool,
     min_confidence: float,
     extend_select: Iterable[str] | None = None,
+    unsafe_fixes: bool = False,
 ) -> Options:
     return validated(Options(
         language=lang,
@@ -30,6 +31,7 @@ def _options(
         ignore=list(ignore or []),
         use_model=use_model,
         min_confidence=min_confidence,
+        unsafe_fixes=unsafe_fixes,
     ))
 
 
@@ -45,6 +47,7 @@ def check(
     use_model: bool = False,
     min_confidence: float = 0.9,
     extend_select: Iterable[str] | None = None,
+    unsafe_fixes: bool = False,
     id: str = "<text>",
 ) -> Result:
     """Check one text; `use_model=True` adds the fluency model's findings and scores.
@@ -55,7 +58,9 @@ def check(
     Opt-in rules (`fluency.likely-edit`, word-level QE) run when named in
     `select` or `extend_select`. With `source`, the bilingual rules compare
     the translation with it; with `reference`, `scores` holds BLEU, chrF and
-    TER (mtqa/reference_metrics.py).
+    TER (mtqa/reference_metrics.py). `unsafe_fixes` applies the repairs of
+    mechanical rules declared unsafe (`wording.calque-grammar`) in
+    `fixed_text`, as `mtqa fix --unsafe-fixes` does.
     """
     document = Document(
         id=id,
@@ -63,7 +68,8 @@ def check(
         language=lang,
         source_language=source_lang,
     )
-    return check_document(document, _options(lang, select, ignore, use_model, min_confidence, extend_select))
+    return check_document(document, _options(lang, select, ignore, use_model, min_confidence, extend_select,
+                                             unsafe_fixes))
 
 
 def fix(
@@ -74,6 +80,7 @@ def fix(
     ignore: Iterable[str] | None = None,
     use_model: bool = False,
     min_confidence: float = 0.9,
+    unsafe_fixes: bool = False,
 ) -> str:
     """Return the text with every accepted suggestion applied."""
     return check(
@@ -83,4 +90,5 @@ def fix(
         ignore=ignore,
         use_model=use_model,
         min_confidence=min_confidence,
+        unsafe_fixes=unsafe_fixes,
     ).fixed_text

@@ -88,6 +88,8 @@ def common_options(function):
         click.option("--no-model", is_flag=True, help="Mechanical rules only; never load the fluency model."),
         click.option("--model", "model_name", help="Fluency model: gemma3-270m (default), smollm2, a local dir or hub id."),
         click.option("--min-confidence", type=click.FloatRange(0, 1), help="Apply model suggestions at or above this."),
+        click.option("--unsafe-fixes", is_flag=True,
+                     help="Also apply mechanical repairs declared unsafe (e.g. wording.calque-grammar)."),
         THREADS_OPTION,
         JOBS_OPTION,
         SCHEDULER_OPTION,
@@ -104,7 +106,7 @@ def common_options(function):
 
 
 def build_options(
-    config: Config, lang, select, ignore, no_model, model_name, min_confidence, extend_select=()
+    config: Config, lang, select, ignore, no_model, model_name, min_confidence, extend_select=(), unsafe_fixes=False
 ) -> Options:
     use_model = not no_model and (config.use_model is not False)
     options = Options(
@@ -115,6 +117,7 @@ def build_options(
         use_model=use_model,
         model=model_name or config.model,
         min_confidence=min_confidence if min_confidence is not None else (config.min_confidence or 0.9),
+        unsafe_fixes=bool(unsafe_fixes),
         severity_overrides=dict(config.severity),
         ignore_terms=list(config.ignore_terms),
         rule_options=dict(config.rule_options),
@@ -252,15 +255,17 @@ def cli() -> None:
 def check(
     inputs, lang, input_format, select, extend_select, ignore, no_model, model_name, min_confidence, encoding,
     max_size, config_path, output_format, output, fail_on, baseline, write_baseline, quiet, threads=None, jobs=None,
-    scheduler=None, source_path=None, source_lang=None,
+    scheduler=None, source_path=None, source_lang=None, unsafe_fixes=False,
 ) -> None:
     """Check ARTICLE files (or - for stdin, or a directory) and report findings."""
     stderr = Console(stderr=True)
     config = load_config(config_path)
-    options = build_options(config, lang, select, ignore, no_model, model_name, min_confidence, extend_select)
+    options = build_options(config, lang, select, ignore, no_model, model_name, min_confidence, extend_select,
+                            unsafe_fixes)
     prepare_model(options, explicit=bool(model_name), console=stderr, threads=threads)
     fail_level = Severity.parse(fail_on) if fail_on else config.fail_on
-    context = ReportContext(fail_on=fail_level, min_confidence=options.min_confidence)
+    context = ReportContext(fail_on=fail_level, min_confidence=options.min_confidence,
+                            unsafe_fixes=options.unsafe_fixes)
     items = expand(list(inputs))
     if not items:
         raise MtqaError("no input files found")
@@ -374,7 +379,7 @@ def _print_terminal(console: Console, results, context, quiet: bool) -> None:
 def fix(
     inputs, lang, input_format, select, extend_select, ignore, no_model, model_name, min_confidence, encoding,
     max_size, config_path, output, in_place, backup_suffix, show_diff, threads=None, jobs=None, scheduler=None,
-    source_path=None, source_lang=None,
+    source_path=None, source_lang=None, unsafe_fixes=False,
 ) -> None:
     """Write ARTICLE with the mechanical fixes (and confident model fixes) applied.
 
@@ -389,7 +394,8 @@ def fix(
     if len(inputs) > 1 and (output or not (in_place or show_diff)):
         raise click.UsageError("several files need --in-place or --diff (and no -o)")
     config = load_config(config_path)
-    options = build_options(config, lang, select, ignore, no_model, model_name, min_confidence, extend_select)
+    options = build_options(config, lang, select, ignore, no_model, model_name, min_confidence, extend_select,
+                            unsafe_fixes)
     prepare_model(options, explicit=bool(model_name), console=stderr, threads=threads)
     read_opts = read_options(config, options.language, encoding, max_size)
     items = []

@@ -64,16 +64,23 @@ class Finding:
     source_start: int | None = None
     source_end: int | None = None
     source_text: str | None = None
+    # The applicability its rule declares (rules.define_rule's `fix`): a
+    # mechanical rule may be `unsafe`, applied only with --unsafe-fixes.
+    rule_fix: str = "safe"
 
     @property
     def applicability(self) -> str:
         """What `mtqa fix` does with this finding: `safe` (applied: a
         mechanical repair), `unsafe` (a model's suggestion, applied at or
-        above --min-confidence), `display-only` (reported, never applied:
-        the rule repairs nothing, or there is no suggestion)."""
+        above --min-confidence; or a mechanical repair that may not be what
+        the writer meant, applied with --unsafe-fixes), `display-only`
+        (reported, never applied: the rule repairs nothing, or there is no
+        suggestion)."""
         if not self.autofix or not self.suggestions:
             return "display-only"
-        return "safe" if self.origin == "rule" else "unsafe"
+        if self.origin != "rule":
+            return "unsafe"
+        return "unsafe" if self.rule_fix == "unsafe" else "safe"
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {

@@ -15,17 +15,23 @@ from mtqa.findings import Finding
 from mtqa.spans import SpanReach
 
 
-def is_applied(finding: Finding, min_confidence: float) -> bool:
-    """Safe fixes always apply; unsafe ones (model suggestions) only when confident."""
+def is_applied(finding: Finding, min_confidence: float, unsafe_fixes: bool = False) -> bool:
+    """Safe fixes always apply; unsafe ones only when confident (a model's
+    suggestion) or when asked for (--unsafe-fixes, a mechanical rule's)."""
     applicability = finding.applicability
-    return applicability == "safe" or (applicability == "unsafe" and finding.confidence >= min_confidence)
+    if applicability == "safe":
+        return True
+    if applicability != "unsafe":
+        return False
+    return unsafe_fixes if finding.origin == "rule" else finding.confidence >= min_confidence
 
 
 MAX_FIX_PASSES = 4
 
 
 def fix_text(
-    text: str, findings: list[Finding], min_confidence: float, recheck: Callable[[str], list[Finding]]
+    text: str, findings: list[Finding], min_confidence: float, recheck: Callable[[str], list[Finding]],
+    unsafe_fixes: bool = False,
 ) -> tuple[str, list[Finding]]:
     """Apply the accepted findings, then `recheck` the result and apply
     again until nothing changes (at most MAX_FIX_PASSES passes): the fixed
@@ -39,12 +45,12 @@ def fix_text(
     is deleted as part of that finding, which says so, never silently.
     `recheck` is the pipeline's (this module imports no checks).
     """
-    applied = select_edits(findings, min_confidence)
+    applied = select_edits(findings, min_confidence, unsafe_fixes)
     explained = ExplainedFix(text, findings, applied)
     if explained.text == text:
         return text, findings
     for _ in range(MAX_FIX_PASSES - 1):
-        edits = select_edits(recheck(explained.text), min_confidence)
+        edits = select_edits(recheck(explained.text), min_confidence, unsafe_fixes)
         if not edits:
             break
         before = explained.text
@@ -54,7 +60,7 @@ def fix_text(
     return explained.text, explained.findings
 
 
-def select_edits(findings: Iterable[Finding], min_confidence: float = 0.9) -> list[Finding]:
+def select_edits(findings: Iterable[Finding], min_confidence: float = 0.9, unsafe_fixes: bool = False) -> list[Finding]:
     """Pick a non-overlapping set of findings to apply, earliest first.
 
     Findings arrive sorted by (start, priority), so when two overlap the one
@@ -63,7 +69,7 @@ def select_edits(findings: Iterable[Finding], min_confidence: float = 0.9) -> li
     chosen: list[Finding] = []
     last_end = -1
     for finding in findings:
-        if not is_applied(finding, min_confidence):
+        if not is_applied(finding, min_confidence, unsafe_fixes):
             continue
         if finding.start < last_end:
             continue

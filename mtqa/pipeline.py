@@ -32,6 +32,7 @@ class Options:
     use_model: bool = True
     model: str | None = None
     min_confidence: float = 0.9
+    unsafe_fixes: bool = False  # apply the suggestions of mechanical rules declared unsafe (--unsafe-fixes)
     severity_overrides: dict[str, Severity] = field(default_factory=dict)
     ignore_terms: list[str] = field(default_factory=list)
     rule_options: dict[str, dict] = field(default_factory=dict)
@@ -143,6 +144,7 @@ def fix_unit(
         unit.text, findings, options.min_confidence,
         recheck=lambda text: check_unit(replace(unit, text=text), language, mechanical, locate=False,
                                         fixing_only=True),
+        unsafe_fixes=options.unsafe_fixes,
     )
 
 

@@ -28,7 +28,7 @@ CheckFunction = Callable[[TextUnit, CheckContext], Iterable[Finding]]
 
 # What `mtqa fix` does with a rule's suggestion (ruff's applicability):
 SAFE = "safe"  # applied by `mtqa fix`: the repair is mechanical and certain
-UNSAFE = "unsafe"  # applied only at or above --min-confidence (model rules)
+UNSAFE = "unsafe"  # applied only at or above --min-confidence (model rules) or with --unsafe-fixes (mechanical)
 DISPLAY_ONLY = "display-only"  # suggested in the report, never applied
 APPLICABILITIES = (SAFE, UNSAFE, DISPLAY_ONLY)
 
@@ -226,6 +226,7 @@ def make_finding(
         confidence=confidence,
         origin=origin,
         autofix=definition.autofix,
+        rule_fix=definition.fix,
         unit=unit.id,
         context=context,
     )

@@ -58,6 +58,7 @@ class CheckRequest(BaseModel):
     extend_select: list[str] = []
     ignore: list[str] = []
     min_confidence: float | None = Field(None, ge=0, le=1)
+    unsafe_fixes: bool = False
 
 
 WARM_UP_TEXT = "The ministry said on Monday that the new rules would take effect next year."
@@ -267,6 +268,7 @@ def create_app(
             extend_select=request.extend_select or base.extend_select,
             ignore=request.ignore or base.ignore,
             min_confidence=request.min_confidence if request.min_confidence is not None else base.min_confidence,
+            unsafe_fixes=request.unsafe_fixes or base.unsafe_fixes,
         ))
 
     def warm(document: Document, options: Options) -> None:

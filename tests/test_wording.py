@@ -55,3 +55,19 @@ def test_only_english_text_is_checked_and_nothing_is_applied():
     result = mtqa.check("The police informed that the road was closed.", "en", use_model=False)
     assert "informed that" in result.fixed_text  # suggested, never applied
     assert [f.applicability for f in result.findings if f.rule == "wording.calque"] == ["display-only"]
+
+
+def test_grammar_calques_are_applied_only_with_unsafe_fixes(tmp_path):
+    from tests.conftest import run_mtqa
+
+    text = "They discussed about the plan since three years. In the frame of the talks they met."
+    kept = mtqa.check(text, "en", use_model=False)
+    assert [(f.rule, f.applicability) for f in kept.findings] == [
+        ("wording.calque-grammar", "unsafe"), ("wording.calque-grammar", "unsafe"), ("wording.calque", "display-only")]
+    assert kept.fixed_text == text
+    fixed = "They discussed the plan for three years. In the frame of the talks they met."
+    assert mtqa.fix(text, "en", unsafe_fixes=True) == fixed  # the meaning-level calque stays a suggestion
+    (tmp_path / "a.txt").write_text(text + "\n", encoding="utf-8")
+    assert run_mtqa("fix", str(tmp_path / "a.txt"), "--lang", "en", "--no-model").stdout.decode() == text + "\n"
+    done = run_mtqa("fix", str(tmp_path / "a.txt"), "--lang", "en", "--no-model", "--unsafe-fixes")
+    assert done.returncode == 0 and done.stdout.decode() == fixed + "\n"

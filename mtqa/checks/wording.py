@@ -12,7 +12,9 @@ narrowly, with the native phrasings it could be mistaken for left out
 `the answer to the question`), and every one was checked against the
 clean English news and the WMT22 English references.
 
-Suggested, never applied: the idiom depends on what the source meant.
+`wording.calque` is suggested, never applied: the idiom depends on what the
+source meant. `wording.calque-grammar` (a calque that breaks English
+grammar, with one repair) is applied by `mtqa fix --unsafe-fixes`.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterator
 
 from mtqa.findings import Finding, TextUnit
-from mtqa.rules import DISPLAY_ONLY, CheckContext, Example, define_rule, make_finding, register_check
+from mtqa.rules import DISPLAY_ONLY, UNSAFE, CheckContext, Example, define_rule, make_finding, register_check
 
 define_rule(
     "wording.calque",
@@ -36,11 +38,30 @@ define_rule(
     languages=("en",),
     examples=[
         Example("In the frame of the talks, both sides agreed to a ceasefire."),
-        Example("The mayor lives in the city since three years."),
+        Example("The police informed that the road was closed."),
     ],
     clean=[
         Example("He was informed that the talks had failed, and in that frame of mind he left."),
         Example("She has lived there since two years ago; the answer to the question is no."),
+    ],
+)
+define_rule(
+    "wording.calque-grammar",
+    category="Fluency/Grammar",
+    severity="minor",
+    description="A calque that breaks English grammar, with one repair (since three years, discussed about, "
+    "explained me that, the three last): applied with --unsafe-fixes.",
+    why="The repair is the English construction the source's grammar pushed aside; it is unsafe only "
+    "because a writer may have meant something else (since three years ago).",
+    fix=UNSAFE,
+    languages=("en",),
+    examples=[
+        Example("The mayor lives in the city since three years."),
+        Example("The two delegations discussed about the border in the three last days."),
+    ],
+    clean=[
+        Example("She has lived there since two years ago; the answer to the question is no."),
+        Example("They discussed the border in the last three days and explained to me that it was closed."),
     ],
 )
 
@@ -65,6 +86,7 @@ class Calque:
     message: str
     suggest: Callable[[re.Match], str]
     unless: Callable[[str, re.Match], bool] | None = None  # a native phrasing the pattern also matches
+    rule: str = "wording.calque"  # wording.calque-grammar: one repair, applied with --unsafe-fixes
 
 
 def _keep_case(written: str, replacement: str) -> str:
@@ -90,7 +112,7 @@ CALQUES: tuple[Calque, ...] = (
     Calque(re.compile(rf"\bsince ({_NUMBER_WORDS}) ({_SPANS})\b(?! (?:ago|prior|before|earlier|later|back|after)\b)",
                       re.IGNORECASE),
            "a length of time takes 'for' (seit, depuis): 'since' needs a point in time",
-           lambda m: _keep_case(m.group(), f"for {m.group(1)} {m.group(2)}")),
+           lambda m: _keep_case(m.group(), f"for {m.group(1)} {m.group(2)}"), rule="wording.calque-grammar"),
     Calque(re.compile(r"\bsince long(?=[.,;:!?)]|$)", re.IGNORECASE),
            "'since long' is a calque (depuis longtemps, seit langem)",
            lambda m: _keep_case(m.group(), "for a long time")),
@@ -98,11 +120,11 @@ CALQUES: tuple[Calque, ...] = (
                       re.IGNORECASE),
            "photos are taken in English, not made (ein Foto machen, faire une photo)",
            lambda m: _keep_case(m.group(), {"make": "take", "makes": "takes", "making": "taking",
-                                            "made": "took"}[m.group(1).lower()] + f" {m.group(2)} {m.group(3)}")),
+                                            "made": "took"}[m.group(1).lower()] + f" {m.group(2)} {m.group(3)}"), rule="wording.calque-grammar"),
     Calque(re.compile(r"\bthe (two|three|four|five|six|seven|eight|nine|ten|\d+) (last|first|next)\b",
                       re.IGNORECASE),
            "English puts the number after 'last', 'first', 'next' (les trois derniers)",
-           lambda m: _keep_case(m.group(), f"the {m.group(2)} {m.group(1)}")),
+           lambda m: _keep_case(m.group(), f"the {m.group(2)} {m.group(1)}"), rule="wording.calque-grammar"),
     Calque(re.compile(r"\bat the occasion of\b", re.IGNORECASE),
            "'at the occasion of' is a calque (à l'occasion de)",
            lambda m: _keep_case(m.group(), "on the occasion of")),
@@ -111,7 +133,7 @@ CALQUES: tuple[Calque, ...] = (
            lambda m: _keep_case(m.group(), "depending on")),
     Calque(re.compile(r"\b(for )?the most part of\b", re.IGNORECASE),
            "'the most part of' is a calque (la plupart de)",
-           lambda m: _keep_case(m.group(), ("for " if m.group(1) else "") + "most of")),
+           lambda m: _keep_case(m.group(), ("for " if m.group(1) else "") + "most of"), rule="wording.calque-grammar"),
     Calque(re.compile(r"\bin the aim of\b", re.IGNORECASE),
            "'in the aim of' is a calque (dans le but de)",
            lambda m: _keep_case(m.group(), "with the aim of")),
@@ -136,22 +158,22 @@ CALQUES: tuple[Calque, ...] = (
            lambda m: _keep_case(m.group(), "in the long term")),
     Calque(re.compile(r"\b(discuss|discusses|discussed|discussing) about\b", re.IGNORECASE),
            "'discuss' takes no 'about' (discuter de, diskutieren über)",
-           lambda m: _keep_case(m.group(), m.group(1))),
+           lambda m: _keep_case(m.group(), m.group(1)), rule="wording.calque-grammar"),
     Calque(re.compile(r"\b(explain|explains|explained|explaining) (me|him|her|us|them) (that|how|why|what)\b",
                       re.IGNORECASE),
            "'explain' takes 'to' before the person (erklärte mir, m'a expliqué)",
-           lambda m: _keep_case(m.group(), f"{m.group(1)} to {m.group(2)} {m.group(3)}")),
+           lambda m: _keep_case(m.group(), f"{m.group(1)} to {m.group(2)} {m.group(3)}"), rule="wording.calque-grammar"),
     Calque(re.compile(r"\b(answered) to (the|a|his|her|their|our|this|that|these) (questions?|calls?|letters?|"
                       r"requests?|criticism)\b", re.IGNORECASE),
            "'answer' takes no 'to' as a verb (répondre à, antworten auf)",
-           lambda m: _keep_case(m.group(), f"{m.group(1)} {m.group(2)} {m.group(3)}")),
+           lambda m: _keep_case(m.group(), f"{m.group(1)} {m.group(2)} {m.group(3)}"), rule="wording.calque-grammar"),
     Calque(re.compile(r"\bin the last time\b(?! (?:period|frame|window|slot)\b)", re.IGNORECASE),
            "'in the last time' is a calque (in letzter Zeit, ces derniers temps)",
            lambda m: _keep_case(m.group(), "recently")),
 )
 
 
-@register_check("wording.calque")
+@register_check("wording.calque", "wording.calque-grammar")
 def check_calques(unit: TextUnit, context: CheckContext) -> Iterator[Finding]:
     text = unit.text
     if len(text) < 12:
@@ -163,7 +185,7 @@ def check_calques(unit: TextUnit, context: CheckContext) -> Iterator[Finding]:
             suggestion = calque.suggest(match)
             if suggestion == match.group():
                 continue
-            yield make_finding("wording.calque", unit, match.start(), match.end(), calque.message, [suggestion])
+            yield make_finding(calque.rule, unit, match.start(), match.end(), calque.message, [suggestion])
 
 
 __all__ = ["CALQUES", "Calque", "check_calques"]

@@ -16,6 +16,7 @@ from mtqa.findings import DocumentResult, Severity
 class ReportContext:
     fail_on: Severity | None = None
     min_confidence: float = 0.9
+    unsafe_fixes: bool = False
 
 
 Renderer = Callable[[list[DocumentResult], ReportContext], str]

@@ -200,7 +200,7 @@ def _document(doc_index: int, result: DocumentResult, context: ReportContext) ->
     for unit in units:
         mine = _unit_findings(result, unit, keyed) if result.units else keyed
         ordered = sorted(mine, key=lambda pair: pair[1].start)
-        chosen = {id(f) for f in select_edits([f for _, f in ordered], context.min_confidence)}
+        chosen = {id(f) for f in select_edits([f for _, f in ordered], context.min_confidence, context.unsafe_fixes)}
         accepted.update(key for key, f in ordered if id(f) in chosen)
         label = f'<span class="unit-id">{visible(unit.id)}</span>' if multi and unit.id is not None else ""
         lang = f' lang="{esc(result.language)}"' if result.language else ""

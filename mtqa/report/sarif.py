@@ -152,7 +152,7 @@ def _fixes(
 ) -> list[dict[str, Any]]:
     """One SARIF fix per suggestion; the description says whether `mtqa fix` applies it."""
     fixes = []
-    applied = is_applied(finding, context.min_confidence)
+    applied = is_applied(finding, context.min_confidence, context.unsafe_fixes)
     for rank, suggestion in enumerate(finding.suggestions):
         if not _can_fix_by_offset(result, chars, suggestion):
             continue

@@ -63,7 +63,7 @@ def print_document(console: Console, result: DocumentResult, context: ReportCont
             console.print(Text(f"    source: {_visible(finding.source_text)}", style="dim"), soft_wrap=True)
         if finding.suggestions:
             shown = f"{_visible(finding.text)!r} → " + " | ".join(repr(_visible(s)) for s in finding.suggestions[:3])
-            label = "fix" if is_applied(finding, context.min_confidence) else "suggest"
+            label = "fix" if is_applied(finding, context.min_confidence, context.unsafe_fixes) else "suggest"
             extra = "" if finding.origin == "rule" else f" (confidence {finding.confidence:.2f}, {finding.applicability})"
             console.print(Text(f"    {label}: {shown}{extra}", style="green"), soft_wrap=True)
     if result.scores:
@@ -76,7 +76,8 @@ def print_summary(console: Console, results: list[DocumentResult], context: Repo
     parts = [f"{info['findings']} finding{'s' if info['findings'] != 1 else ''}"]
     parts += [f"{n} {level}" for level, n in sorted(info["by_severity"].items())]
     documents = f"in {info['documents']} document{'s' if info['documents'] != 1 else ''}"
-    fixable = sum(1 for r in results for f in r.findings if is_applied(f, context.min_confidence))
+    fixable = sum(1 for r in results for f in r.findings
+                  if is_applied(f, context.min_confidence, context.unsafe_fixes))
     line = Text(f"{parts[0]} ({', '.join(parts[1:])}) {documents}" if parts[1:] else f"{parts[0]} {documents}")
     if fixable:
         line.append(f"; {fixable} fixable with `mtqa fix`", style="green")
