@@ -31,7 +31,7 @@ define_rule(
     category="Style/Awkward",
     severity="minor",
     description="A calque or false friend of MT: another language's idiom word for word in English "
-    "(in the frame of, since three years, discussed about, became a letter).",
+    "(in the frame of, the police informed that, became a letter, assisted at the meeting).",
     why="Each word is English, so spelling and grammar checks pass it; a reader stumbles, and a false "
     "friend says something else (became a letter: received one).",
     fix=DISPLAY_ONLY,
