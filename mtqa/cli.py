@@ -29,6 +29,7 @@ from mtqa.findings import Document, DocumentResult, Severity
 from mtqa.fluency.cli import models_command
 from mtqa.formats import ReadOptions, format_for
 from mtqa.inputs import STDIN, Input, expand, is_jsonl, read_documents
+from mtqa.output_parts import PART_RECORDS, PartWriter, is_directory_output
 from mtqa.pipeline import Options
 from mtqa.pool import available_cores, check_documents
 from mtqa.report import RENDERERS, ReportContext, load_renderers
@@ -247,15 +248,18 @@ def cli() -> None:
 @click.argument("inputs", nargs=-1, required=True)
 @common_options
 @click.option("--format", "output_format", type=click.Choice(OUTPUT_FORMATS), default="terminal", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here.")
+@click.option("-o", "--output", type=click.Path(),  # a str: Path() would drop the trailing / of DIR/
+              help="Write the report here; with --format jsonl, DIR/ writes numbered parts and a manifest.")
 @click.option("--fail-on", type=click.Choice(SEVERITIES), help="Exit 1 if a finding at or above this severity exists.")
+@click.option("--part-records", type=click.IntRange(min=1), default=PART_RECORDS, show_default=True,
+              help="With -o DIR/: records per JSONL part.")
 @click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path), help="Report only findings not in this baseline.")
 @click.option("--write-baseline", type=click.Path(dir_okay=False, path_type=Path), help="Record current findings as the baseline.")
 @click.option("-q", "--quiet", is_flag=True, help="Terminal format: summary only.")
 def check(
     inputs, lang, input_format, select, extend_select, ignore, no_model, model_name, min_confidence, encoding,
     max_size, config_path, output_format, output, fail_on, baseline, write_baseline, quiet, threads=None, jobs=None,
-    scheduler=None, source_path=None, source_lang=None, unsafe_fixes=False,
+    scheduler=None, source_path=None, source_lang=None, unsafe_fixes=False, part_records=PART_RECORDS,
 ) -> None:
     """Check ARTICLE files (or - for stdin, or a directory) and report findings."""
     stderr = Console(stderr=True)
@@ -272,9 +276,21 @@ def check(
     read_opts = read_options(config, options.language, encoding, max_size)
     baseline_path = baseline or config.baseline
     stream_jsonl = output_format == "jsonl" and not baseline_path
+    parts = None
+    if output is not None and is_directory_output(output):
+        if output_format != "jsonl" or baseline_path:
+            raise click.UsageError("-o DIR/ writes the results as JSONL parts: it goes with --format jsonl "
+                                   "and without --baseline")
+        parts = PartWriter(Path(output), part_records)
+    output = Path(output) if output is not None else None
     source = source_article(source_path, source_lang, items, input_format, read_opts)
-    results = _run_with_progress(items, input_format, read_opts, options, stream_jsonl, output, stderr, jobs, threads,
-                                 scheduler, source)
+    try:
+        results = _run_with_progress(items, input_format, read_opts, options, stream_jsonl, output, stderr, jobs,
+                                     threads, scheduler, source, parts)
+    except BaseException:
+        if parts is not None:
+            parts.abandon()
+        raise
     if write_baseline:
         from mtqa.baseline import write_baseline as save_baseline
 
@@ -290,19 +306,25 @@ def check(
         for result in results:
             if result.error:
                 stderr.print(f"[bold red]error:[/] {result.id}: {result.error}", highlight=False)
-    sys.exit(exit_code(results, fail_level))
+    code = exit_code(results, fail_level)
+    if parts is not None:
+        parts.finish(code)
+    sys.exit(code)
 
 
 def _run_with_progress(items, input_format, read_opts, options, stream_jsonl, output, stderr, jobs=1, threads=None,
-                       scheduler=None, source=None):
+                       scheduler=None, source=None, parts=None):
     """Check everything; stream JSONL output line by line as results arrive
     (into a temp file renamed to --output at the end: an interrupted run
-    leaves no half-written report)."""
+    leaves no half-written report; or into `parts`, -o DIR/)."""
     results: list[DocumentResult] = []
     show_progress = len(items) > 1 and stderr.is_terminal
     owners: deque[int] = deque()
     with contextlib.ExitStack() as stack:
-        handle = stack.enter_context(atomic_output(output)) if (stream_jsonl and output) else sys.stdout
+        if parts is not None:
+            handle = parts
+        else:
+            handle = stack.enter_context(atomic_output(output)) if (stream_jsonl and output) else sys.stdout
         # closed on the way out (Ctrl-C too): that stops the pool's processes now
         checked = stack.enter_context(contextlib.closing(
             iter_results(items, input_format, read_opts, options, jobs, threads, owners, scheduler, source)))
@@ -339,7 +361,9 @@ def atomic_output(path: Path) -> Iterator:
 
 def _stream(result: DocumentResult, stream_jsonl: bool, handle, results: list[DocumentResult]) -> None:
     results.append(result)
-    if stream_jsonl:
+    if isinstance(handle, PartWriter):
+        handle.write_result(result)
+    elif stream_jsonl:
         handle.write(json.dumps(result.to_json(), ensure_ascii=False) + "\n")
         handle.flush()
 
