@@ -112,3 +112,11 @@ def test_a_long_article_with_many_dropped_sentences_finds_each():
                       for i in range(600) if i % 25)
     found = gaps(source, target, "de", "en")
     assert [g.source.text.split()[3] for g in found] == [f"Ort{i}" for i in range(0, 600, 25)]
+
+
+def test_far_more_target_sentences_than_source_ones_are_additions_not_one_bead():
+    # the alignment's band once lost its way when the target had thousands of sentences to the source's one
+    source = "Der Rat tagte am Montag in der Stadt und beschloss neue Regeln für den Verkehr."
+    target = " ".join(["The council met on Monday in the city and passed new rules for traffic."] * 3000)
+    found = gaps(source, target, "de", "en")
+    assert len(found) >= 2999 and all(g.kind == "addition" for g in found)

@@ -214,8 +214,11 @@ def _programme(source: _Side, target: _Side, priors: list[tuple[int, int, float]
     back: list[dict[int, tuple[int, int]]] = [{} for _ in range(n + 1)]
     cost[0][0] = 0.0
     for i in range(n + 1):
-        centre = i * m / n if n else 0
-        low, high = max(0, int(centre) - BAND), min(m, int(math.ceil(centre)) + BAND)
+        # From this row's point of the diagonal to the next row's: with many
+        # more target sentences than source ones (m >> n) consecutive rows
+        # still overlap, and the cells stay about n * 2 * BAND + m in all.
+        low = max(0, int(i * m / n) - BAND) if n else 0
+        high = min(m, int(math.ceil((i + 1) * m / n)) + BAND) if n else m
         if i == n:
             high = m
         row, row_back = cost[i], back[i]
