@@ -97,3 +97,16 @@ def test_jsonl_and_xliff_sources_are_checked(tmp_path: Path):
     result = run_mtqa("check", "--no-model", "--format", "json", str(xliff))
     findings = json.loads(result.stdout)["documents"][0]["findings"]
     assert [(f["rule"], f["text"]) for f in findings] == [("bilingual.number", "5")]
+
+
+def test_chinese_clock_times_and_inflected_number_words_are_read():
+    # `上午 10 点 50 分` is 10:50 a.m.; `下午 4 点` is 4 pm, not 3:30 pm
+    assert bilingual("雪崩发生在上午 10 点 50 分左右。", "zh", "The avalanche came at about 10:50 a.m.", "en") == []
+    assert bilingual("会谈下午4点30分开始。", "zh", "The talks start at 3:30 pm.", "en") == [
+        ("bilingual.number", "4点30分", "3:30 pm.")]
+    # a spelled number inside a compound or an inflected form: `trinaestogodišnjak` is a 13-year-old
+    assert bilingual("Morski pas ozlijedio je trinaestogodišnjeg dječaka.", "hr",
+                     "A shark injured a 13-year-old boy.", "en") == []
+    assert bilingual("Он был молодым парнем восемнадцати лет.", "ru", "He was a young 18-year-old.", "en") == []
+    assert [rule for rule, _, _ in bilingual("Morski pas ozlijedio je trinaestogodišnjeg dječaka.", "hr",
+                                             "A shark injured a 14-year-old boy.", "en")] == ["bilingual.number"]

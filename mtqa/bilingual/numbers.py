@@ -32,9 +32,11 @@ _NUMBER = re.compile(
 # Clock times: `14:00`, `14.30 Uhr`, `14h30`, `2 pm`, `2:30 p.m.`.
 _TIME = re.compile(
     r"(?<!\d)(?P<hour>\d{1,2})(?:[:.h](?P<minute>\d{2}))?\s?(?P<half>[ap]\.?\s?m\.?)(?![\w])"
-    r"|(?<![\d.,:])(?P<hour24>\d{1,2})[:h](?P<minute24>\d{2})(?![\d:])",
+    r"|(?<![\d.,:])(?P<hour24>\d{1,2})[:h](?P<minute24>\d{2})(?![\d:])"
+    r"|(?<![\d.,:])(?P<cjk_hour>\d{1,2})\s?[点點時时]\s?(?P<cjk_minute>\d{1,2})\s?分",  # `10 点 50 分`, `10時50分`
     re.IGNORECASE,
 )
+_CJK_AFTERNOON = re.compile(r"(?:下午|午後|晚上|夜)\s?$")
 _WORD = re.compile(r"[^\W\d_]+")
 # Dates written with digits: `12.12.19`, `01.09.2004`, `12/12/2019`, `2022-04-03`, and a month with its
 # year (`4.2022`): each part is a number of its own, which the other side may write in another order.
@@ -153,11 +155,17 @@ def numbers(text: str, language: str | None) -> list[Number]:
                 continue
             afternoon = match.group("half").lower().startswith("p")
             hour24 = hour % 12 + (12 if afternoon else 0)
-        else:
+        elif match.group("hour24") is not None:
             hour24, minute = int(digits_of(match.group("hour24"))), int(digits_of(match.group("minute24")))
             if hour24 > 24 or minute > 59:
                 continue
-        written = float(int(digits_of(match.group("hour") or match.group("hour24"))))
+        else:
+            hour24, minute = int(digits_of(match.group("cjk_hour"))), int(digits_of(match.group("cjk_minute")))
+            if hour24 > 24 or minute > 59:
+                continue
+            if hour24 < 12 and _CJK_AFTERNOON.search(text, max(0, match.start() - 4), match.start()):
+                hour24 += 12  # 下午 3 点: 3 pm
+        written = float(int(digits_of(match.group("hour") or match.group("hour24") or match.group("cjk_hour"))))
         values = frozenset({_time(hour24, minute), float(hour24), written})
         found.append(Number(match.start(), match.end(), match.group(), values))
         taken.append(match.span())
@@ -200,11 +208,16 @@ def spelled_values(text: str, language: str | None) -> list[float]:
     words = _spelled(base)
     months = _months(base)
     found = []
+    stems = _stems(base)
     lower_months: set[str] = set()
     for written in _WORD.findall(text):
         word = written.casefold()
         if word in words:
             found.append(words[word])
+        elif len(word) >= 7 and word[:3] in stems:  # inflected or compound: `trinaestogodišnjak`, `восемнадцати`
+            value = next((value for stem, value in stems[word[:3]] if word.startswith(stem)), None)
+            if value is not None:
+                found.append(value)
         elif word in months:
             if written[0].isupper():
                 found.append(months[word])
@@ -286,6 +299,21 @@ def _spelled(language: str) -> dict[str, float]:
         if " " not in spelled and "-" not in spelled:  # one word only: `twenty`, not `twenty-one`
             words.setdefault(spelled.casefold(), float(value))
     return words
+
+
+@lru_cache(maxsize=None)
+def _stems(language: str) -> dict[str, list[tuple[str, float]]]:
+    """The language's number words of six letters or more less their last
+    letter, by their first three letters, longest first: the stems that
+    inflected and compound forms start with (`trinaest-ogodišnjak`, 13-year-old;
+    `osmnácti-letý`; `восемнадцат-и`)."""
+    stems: dict[str, list[tuple[str, float]]] = {}
+    for word, value in _spelled(language).items():
+        if len(word) >= 6:
+            stems.setdefault(word[:3], []).append((word[:-1], value))
+    for entries in stems.values():
+        entries.sort(key=lambda entry: -len(entry[0]))
+    return stems
 
 
 @lru_cache(maxsize=None)
