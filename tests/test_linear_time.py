@@ -1,6 +1,7 @@
 """Pathological lines that made a check quadratic or cubic (fuzzing, issue 10).
 
 Each input below took from minutes to hours at this size before its fix
+(the times and dates of the bilingual number reading about 15 minutes)
 (`"a@" * n`: 8 KB took 37 s and grew cubically). The check of all of them
 runs in a child process with a hang guard far above the seconds they now
 take: this is not a benchmark (bench/adversarial.py measures the growth),
@@ -40,6 +41,11 @@ texts = {
 rules = {}
 for name, text in texts.items():
     rules[name] = sorted({f.rule for f in check(text, "en").findings})
+# the bilingual number reading: clock times and dates in one long line (quadratic once), at five times the size
+times_and_dates = "12:30 1.2.2020 " * (5 * size // 15)
+changed = times_and_dates[:-5] + "2021 "
+rules["times-and-dates"] = sorted({f.rule for f in check(changed, "en", source=times_and_dates,
+                                                           source_lang="de", select=["bilingual"]).findings})
 html = ("<div><p><b><i>x" * (size // 16)).encode()
 document = format_for("page.html").read(html, "page.html", ReadOptions())
 rules["html-unclosed"] = sorted({f.rule for f in check_document(document, Options(language="en", use_model=False)).findings})
@@ -58,5 +64,6 @@ def test_pathological_lines_are_checked_in_linear_time():
     assert rules["mojibake"] == ["repetition.loop"]
     assert rules["repeated-word"] == ["repetition.loop"]  # `the the the ...` is one loop
     assert rules["spaces"] == ["spacing.double-space"]
+    assert rules["times-and-dates"] == ["bilingual.number"]  # the one year changed
     for name in ("email-like", "parens", "entity-starts", "html-unclosed"):
         assert not any(rule.startswith("language.") for rule in rules[name]), name  # noise, not a language

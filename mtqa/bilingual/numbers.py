@@ -169,10 +169,15 @@ def numbers(text: str, language: str | None) -> list[Number]:
         values = frozenset({_time(hour24, minute), float(hour24), written})
         found.append(Number(match.start(), match.end(), match.group(), values))
         taken.append(match.span())
+    times = list(taken)  # in text order, as the dates come: one pass over both
+    next_time = 0
     for match in _at_runs(_DATE, text, runs):
-        if any(start < match.end() and match.start() < end for start, end in taken):
-            continue
-        for group in ("first", "second", "third", "iso_year", "iso_month", "iso_day", "month", "year"):  # `12.12.19` is `12/12/19`; `01.09.2004` is `1 September 2004`
+        while next_time < len(times) and times[next_time][1] <= match.start():
+            next_time += 1
+        if next_time < len(times) and times[next_time][0] < match.end():
+            continue  # overlaps a clock time
+        # `12.12.19` is `12/12/19`; `01.09.2004` is `1 September 2004`
+        for group in ("first", "second", "third", "iso_year", "iso_month", "iso_day", "month", "year"):
             if match.group(group) is not None:
                 part = match.group(group)
                 found.append(Number(match.start(group), match.end(group), part,
