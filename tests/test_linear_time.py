@@ -46,6 +46,9 @@ times_and_dates = "12:30 1.2.2020 " * (5 * size // 15)
 changed = times_and_dates[:-5] + "2021 "
 rules["times-and-dates"] = sorted({f.rule for f in check(changed, "en", source=times_and_dates,
                                                            source_lang="de", select=["bilingual"]).findings})
+# every number changed: the pairing of missing and new numbers (quadratic once)
+renumbered = check("22 " * (size // 3), "en", source="11 " * (size // 3), source_lang="de", select=["bilingual"])
+rules["numbers-changed"] = [len(renumbered.findings), sorted({f.rule for f in renumbered.findings})]
 html = ("<div><p><b><i>x" * (size // 16)).encode()
 document = format_for("page.html").read(html, "page.html", ReadOptions())
 rules["html-unclosed"] = sorted({f.rule for f in check_document(document, Options(language="en", use_model=False)).findings})
@@ -65,5 +68,6 @@ def test_pathological_lines_are_checked_in_linear_time():
     assert rules["repeated-word"] == ["repetition.loop"]  # `the the the ...` is one loop
     assert rules["spaces"] == ["spacing.double-space"]
     assert rules["times-and-dates"] == ["bilingual.number"]  # the one year changed
+    assert rules["numbers-changed"] == [SIZE // 3, ["bilingual.number"]]  # each `11` became `22`
     for name in ("email-like", "parens", "entity-starts", "html-unclosed"):
         assert not any(rule.startswith("language.") for rule in rules[name]), name  # noise, not a language

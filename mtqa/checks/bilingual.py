@@ -25,6 +25,7 @@ All flag only: what the translation should say is the translator's call.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter, defaultdict, deque
 from typing import Iterator
@@ -294,16 +295,71 @@ PAIRING_REACH = 0.2  # of the text's length: how far apart a changed number and 
 def _changed(missing: list, extra: list, source_length: int, target_length: int) -> list[tuple]:
     """Numbers that changed into another among several unmatched ones: a
     missing and a new number with as many digits, at about the same place
-    of their texts (the nearest within PAIRING_REACH)."""
-    pairs, free = [], list(extra)
+    of their texts (the nearest within PAIRING_REACH; of two as near, the
+    earlier). The new numbers of each digit count stand in text order, so
+    the nearest free one is a neighbour of where the missing one would go:
+    found by bisection, with the taken ones skipped (_Free), which keeps
+    thousands of unmatched numbers linear."""
+    by_digits: dict[int, tuple[list, list[float], _Free]] = {}
+    for number in extra:
+        entry = by_digits.setdefault(_digit_count(number), ([], [], _Free()))
+        entry[0].append(number)
+        entry[1].append(number.start / max(1, target_length))
+    for numbers_, _, free in by_digits.values():
+        free.size(len(numbers_))
+    pairs = []
     for was in missing:
-        digits = len(re.sub(r"\D", "", number_reading.digits_of(was.text)))
+        entry = by_digits.get(_digit_count(was))
+        if entry is None:
+            continue
+        numbers_, places, free = entry
         place = was.start / max(1, source_length)
-        near = [(abs(now.start / max(1, target_length) - place), index) for index, now in enumerate(free)
-                if len(re.sub(r"\D", "", number_reading.digits_of(now.text))) == digits]
-        if near and min(near)[0] <= PAIRING_REACH:
-            pairs.append((was, free.pop(min(near)[1])))
+        at = bisect.bisect_left(places, place)
+        candidates = [index for index in (free.left(at - 1), free.right(at)) if index is not None]
+        if not candidates:
+            continue
+        best = min(candidates, key=lambda index: (abs(places[index] - place), index))
+        if abs(places[best] - place) <= PAIRING_REACH:
+            free.take(best)
+            pairs.append((was, numbers_[best]))
     return pairs
+
+
+def _digit_count(number: number_reading.Number) -> int:
+    return len(re.sub(r"\D", "", number_reading.digits_of(number.text)))
+
+
+class _Free:
+    """Indices 0..n-1, some taken: the nearest free one at or left of, or at
+    or right of, an index (union-find with path compression)."""
+
+    def size(self, n: int) -> None:
+        self.n = n
+        self._right = list(range(n + 1))  # n: none to the right
+        self._left = list(range(n + 1))  # shifted by one: 0 means none to the left
+
+    def take(self, index: int) -> None:
+        self._right[index] = index + 1
+        self._left[index + 1] = index
+
+    def right(self, index: int) -> int | None:
+        found = self._find(self._right, max(0, index))
+        return found if found < self.n else None
+
+    def left(self, index: int) -> int | None:
+        if index < 0:
+            return None
+        found = self._find(self._left, min(index, self.n - 1) + 1)
+        return found - 1 if found > 0 else None
+
+    @staticmethod
+    def _find(parent: list[int], index: int) -> int:
+        root = index
+        while parent[root] != root:
+            root = parent[root]
+        while parent[index] != root:
+            parent[index], index = root, parent[index]
+        return root
 
 
 def _small(number: number_reading.Number) -> bool:
