@@ -83,11 +83,17 @@ def model_for(source_language: str | None, target_language: str | None) -> Lengt
     return LengthModel(c, table["fallback_s2_per_c"] * c)
 
 
+def deviation(source_length: int, target_length: int, model: LengthModel) -> float:
+    """How much longer the target is than its source predicts, in standard
+    deviations of the length model (negative: shorter)."""
+    mean = max((source_length + target_length / model.c) / 2, 1.0)
+    return (target_length - source_length * model.c) / math.sqrt(mean * model.s2)
+
+
 def match_cost(source_length: int, target_length: int, model: LengthModel) -> float:
     """-log P(lengths | match) of Gale & Church: the two-sided tail of the
     standardised length difference."""
-    mean = (source_length + target_length / model.c) / 2
-    delta = (target_length - source_length * model.c) / math.sqrt(max(mean, 1.0) * model.s2)
+    delta = deviation(source_length, target_length, model)
     tail = math.erfc(abs(delta) / math.sqrt(2))  # 2 * (1 - Phi(|delta|))
     return -math.log(max(tail, 1e-300))
 
@@ -248,4 +254,4 @@ def _programme(source: _Side, target: _Side, priors: list[tuple[int, int, float]
     return cost, back
 
 
-__all__ = ["Alignment", "Bead", "LengthModel", "align", "length", "match_cost", "model_for", "unmatched"]
+__all__ = ["Alignment", "Bead", "LengthModel", "align", "deviation", "length", "match_cost", "model_for", "unmatched"]

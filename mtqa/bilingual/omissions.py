@@ -10,13 +10,12 @@ so that of two sentences of similar length the right one is named.
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
-from mtqa.bilingual.alignment import LengthModel, align, length, match_cost, model_for, unmatched
+from mtqa.bilingual.alignment import LengthModel, align, deviation, length, match_cost, model_for, unmatched
 from mtqa.segment import Span, sentences
 
 SKIP_PENALTY = -1.0  # nats added to a skip bead's prior (calibrated on WMT22 lines 0-499)
@@ -76,7 +75,7 @@ def gaps(source: str, target: str, source_language: str | None, target_language:
         # A sentence against a sentence has nothing to align either.
         groups = [([p], [q]) for p, q in zip(source_paragraphs, target_paragraphs)
                   if (_MAY_HOLD_TWO.search(p.text) or _MAY_HOLD_TWO.search(q.text))
-                  and abs(_surplus(length(p.text), length(q.text), model)) >= settings.min_deviation / 2]
+                  and abs(deviation(length(p.text), length(q.text), model)) >= settings.min_deviation / 2]
         found: list[Gap] = []
     else:  # a paragraph dropped, added, split or merged: the sentences of the whole unit are aligned
         groups, found = [(source_paragraphs, target_paragraphs)], []
@@ -128,10 +127,8 @@ def _sentence_gaps(source_sentences: list[Span], target_sentences: list[Span], m
         return []
     source_lengths = [length(s.text) for s in source_sentences]
     target_lengths = [length(t.text) for t in target_sentences]
-    source_anchors = [_anchors(s.text) for s in source_sentences]
-    target_anchors = [_anchors(t.text) for t in target_sentences]
-    source_anchors, target_anchors = (_shared(source_anchors, target_anchors),
-                                      _shared(target_anchors, source_anchors))
+    source_anchors, target_anchors = _shared_anchors([s.text for s in source_sentences],
+                                                     [t.text for t in target_sentences])
     head, tail = _agreeing_ends(source_lengths, target_lengths, source_anchors, target_anchors, model)
     n, m = len(source_lengths), len(target_lengths)
     if head + tail >= max(n, m):  # sentence for sentence, every pair agrees
@@ -146,7 +143,7 @@ def _sentence_gaps(source_sentences: list[Span], target_sentences: list[Span], m
         if not is_omission and bead.source_start != bead.source_end:
             continue
         around = alignment.beads[max(0, index - NEIGHBOURS):index + NEIGHBOURS + 1]
-        surplus = _surplus(sum(sum(source_lengths[low + b.source_start:low + b.source_end]) for b in around),
+        surplus = deviation(sum(sum(source_lengths[low + b.source_start:low + b.source_end]) for b in around),
                            sum(sum(target_lengths[low + b.target_start:low + b.target_end]) for b in around),
                            model)
         if is_omission:
@@ -213,13 +210,6 @@ def _agreeing_ends(source_lengths: list[int], target_lengths: list[int], source_
     return head, tail
 
 
-def _surplus(source_length: int, target_length: int, model: LengthModel) -> float:
-    """How much longer the target is than its source predicts, in standard
-    deviations (negative: shorter)."""
-    mean = max((source_length + target_length / model.c) / 2, 1.0)
-    return (target_length - model.c * source_length) / math.sqrt(mean * model.s2)
-
-
 def pair_pieces(source_pieces: list[str], target_pieces: list[str], source_language: str | None,
                 target_language: str | None) -> list[list[int]]:
     """For each target piece (a paragraph, a block of a page), the source
@@ -233,11 +223,9 @@ def pair_pieces(source_pieces: list[str], target_pieces: list[str], source_langu
     if not target_pieces:
         return []
     model = model_for(source_language, target_language)
-    source_anchors = [_anchors(text) for text in source_pieces]
-    target_anchors = [_anchors(text) for text in target_pieces]
+    source_anchors, target_anchors = _shared_anchors(source_pieces, target_pieces)
     alignment = align([length(text) for text in source_pieces], [length(text) for text in target_pieces], model,
-                      SKIP_PENALTY, _shared(source_anchors, target_anchors), _shared(target_anchors, source_anchors),
-                      ANCHOR_WEIGHT)
+                      SKIP_PENALTY, source_anchors, target_anchors, ANCHOR_WEIGHT)
     owned: list[list[int]] = [[] for _ in target_pieces]
     for bead in alignment.beads:
         owner = bead.target_start if bead.target_end > bead.target_start else max(0, bead.target_start - 1)
@@ -266,15 +254,20 @@ def _anchors(text: str) -> Counter:
     return found
 
 
-def _shared(sentence_anchors: list[Counter], other: list[Counter]) -> list[Counter]:
-    """Each sentence's anchors that the other text also has somewhere: the
+def _shared_anchors(source_texts: list[str], target_texts: list[str]) -> tuple[list[Counter], list[Counter]]:
+    """Each piece's anchors that the other text also has somewhere: the
     ones a translation keeps (a German noun is capitalised and translated,
     a name is kept)."""
+    source_anchors = [_anchors(text) for text in source_texts]
+    target_anchors = [_anchors(text) for text in target_texts]
+    return _shared(source_anchors, target_anchors), _shared(target_anchors, source_anchors)
+
+
+def _shared(piece_anchors: list[Counter], other: list[Counter]) -> list[Counter]:
     elsewhere: Counter = Counter()
     for counts in other:
         elsewhere.update(counts)
-    return [Counter({key: count for key, count in counts.items() if key in elsewhere})
-            for counts in sentence_anchors]
+    return [Counter({key: count for key, count in counts.items() if key in elsewhere}) for counts in piece_anchors]
 
 
 def _weight(text: str, language: str | None) -> int:
