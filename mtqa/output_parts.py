@@ -59,7 +59,7 @@ class PartWriter:
         self._handle.write(line)
         self._digest.update(line.encode("utf-8"))
         self._part["records"] += 1
-        self._part["first_id"] = self._part.get("first_id") or result.id
+        self._part.setdefault("first_id", result.id)
         self._part["last_id"] = result.id
         self.records += 1
         self.findings += len(result.findings)
