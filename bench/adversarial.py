@@ -4,7 +4,10 @@ Each family builds a text of about N bytes from one repeated pattern that once
 made a check super-linear (fuzzing, issue 10). For each size, `check` and
 `fix` run in a fresh process (a child is killed at --budget seconds, printed
 `>budget`), best of --repeat. For comparison, `ftfy.fix_text` runs on the
-same text in the same child. Printed per family: seconds per size, the growth
+same text in the same child. The `bilingual-*` families check the text
+against a source built the same way (the source repeated as often as the
+target's pattern, or once), which runs the bilingual rules (numbers, tokens,
+omitted and added sentences). Printed per family: seconds per size, the growth
 per 10x of size (target: at most 12x), and whether 100 KB stays under 0.5 s.
 
     python bench/adversarial.py [--sizes 1000,10000,100000] [--families a,b] [--budget 20]
@@ -38,13 +41,31 @@ FAMILIES: dict[str, tuple[str, str, str, str]] = {
     "repeated-phrase": ("I am here ", "text", "", ""),
     "html-unclosed": ("<div><p><b><i>x", "html", "", ""),
     "html-text": ("<p>a &amp; b</p>", "html", "", ""),
+    "bilingual-numbers": ("At 12:30 on 1.2.2020 ", "text", "", ""),
+    "bilingual-changed-numbers": ("5 and 70 ", "text", "", ""),
+    "bilingual-sentences": ("The mayor spoke. ", "text", "", ""),
+    "bilingual-one-source-sentence": ("The mayor spoke. ", "text", "", ""),
+    "bilingual-tokens": ("{name} %s https://a.example/x ", "text", "", ""),
+}
+# bilingual family -> (source pattern, repeated like the target's or once)
+SOURCES: dict[str, tuple[str, str]] = {
+    "bilingual-numbers": ("Um 12.30 Uhr am 2.1.2020 ", "same"),  # day and month swapped: every date changed
+    "bilingual-changed-numbers": ("6 und 71 ", "same"),  # every number changed: the pairing of changed ones
+    "bilingual-sentences": ("Der Bürgermeister sprach lange über den Haushalt der Stadt. ", "same"),
+    "bilingual-one-source-sentence": ("Der Bürgermeister sprach. ", "once"),
+    "bilingual-tokens": ("{nom} %d https://b.example/y ", "same"),
 }
 
 CHILD = r"""
 import json, sys, time
 family, size, repeat = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 pattern, fmt, prefix, suffix = json.loads(sys.argv[4])
-text = prefix + pattern * max(1, (size - len(prefix) - len(suffix)) // len(pattern)) + suffix
+source_spec = json.loads(sys.argv[5])
+count = max(1, (size - len(prefix) - len(suffix)) // len(pattern))
+text = prefix + pattern * count + suffix
+source = None
+if source_spec:
+    source = source_spec[0] * (count if source_spec[1] == "same" else 1)
 import ftfy
 from mtqa.api import check
 from mtqa.formats import format_for
@@ -52,6 +73,8 @@ from mtqa.formats.base import ReadOptions
 from mtqa.pipeline import Options, check_document
 
 def run_check():
+    if source is not None:
+        return check(text, "en", source=source, source_lang="de")
     if fmt == "text":
         return check(text, "en")
     document = format_for("x." + fmt).read(text.encode(), "x." + fmt, ReadOptions())
@@ -70,7 +93,8 @@ print(json.dumps({"ftfy": best(lambda: ftfy.fix_text(text)), "check": best(run_c
 def measure(family: str, size: int, repeat: int, budget: float) -> dict | None:
     try:
         done = subprocess.run(
-            [sys.executable, "-c", CHILD, family, str(size), str(repeat), json.dumps(FAMILIES[family])],
+            [sys.executable, "-c", CHILD, family, str(size), str(repeat), json.dumps(FAMILIES[family]),
+             json.dumps(SOURCES.get(family))],
             capture_output=True, text=True, timeout=budget, cwd=ROOT,
         )
     except subprocess.TimeoutExpired:

@@ -32,6 +32,23 @@ def test_grammar_proposes_the_repair_of_each_error_kind():
         "Le gouvernement a présenté son plan lundi."] == "pronoun"
 
 
+def test_grammar_proposes_be_forms_support_verbs_an_and_the_article_of_a_name():
+    assert _edits("The work had be completed by May.", "be")["The work had been completed by May."] == "aux"
+    assert _edits("The council did a decision on Friday.", "did")[
+        "The council made a decision on Friday."] == "collocation"
+    assert _edits("She was able to make part in the race.", "make")[
+        "She was able to take part in the race."] == "collocation"
+    assert _edits("The board said it is option for now.", "option")[
+        "The board said it is an option for now."] == "insert"
+    # `an` only before a vowel letter: never `an said`
+    assert "The board an said it is an option." not in _edits("The board said it is an option.", "said")
+    assert _edits("A tabloid said that U.S. consulate closed.", "U")[
+        "A tabloid said that the U.S. consulate closed."] == "insert"
+    # a name after an article, or at the start of a sentence, gets nothing
+    assert _edits("A tabloid said the U.S. consulate closed.", "U") == {}
+    assert _edits("Washington said the consulate closed.", "Washington") == {}
+
+
 def test_english_agreement_edits_only_words_with_a_number_partner():
     def number(word: str) -> list[tuple[str, str]]:
         return [(other, kind) for other, kind in grammar.substitutions(word, "en")

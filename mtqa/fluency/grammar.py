@@ -16,7 +16,10 @@ edits a post-editor makes to MT at that spot, by error kind:
   a dropped one (`the inflation rose`), or a missing one before a noun;
 - `function-word`: a missing `to` / `zu` / `de`, or an extra function word;
 - `word-pair`: the wrong word of a confusable pair (`economical` for
-  `economic`).
+  `economic`);
+- `collocation`: another support verb in the same form (`did a decision` ->
+  `made`, `make part in` -> `take`): MT picks the verb a source language
+  pairs with the noun.
 
 Every edit is a substitution, deletion or insertion at one word: the sweep
 judges all of them from the scores of one forward pass (the model's
@@ -35,10 +38,21 @@ SUBSTITUTES: dict[str, dict[str, tuple[tuple[str, ...], ...]]] = {
         "aux": (("has", "have", "had", "will", "would", "is", "are", "was", "were", "does", "do", "did",
                  "can", "could"),
                 ("don't", "doesn't", "didn't", "won't"), ("isn't", "aren't", "wasn't", "weren't"),
-                ("hasn't", "haven't", "hadn't")),
+                ("hasn't", "haven't", "hadn't"), ("be", "been", "being")),
         "pronoun": (("it", "he", "she", "they"), ("its", "his", "her", "their"), ("it", "him", "her", "them")),
         "preposition": (FUNCTION_WORDS["en"]["preposition"],),
         "article": (("the", "a", "an"),),
+        # Support verbs by form: base, -s, past, past participle, -ing.
+        "collocation": tuple(zip(*(("make", "makes", "made", "made", "making"),
+                                   ("do", "does", "did", "done", "doing"),
+                                   ("take", "takes", "took", "taken", "taking"),
+                                   ("give", "gives", "gave", "given", "giving"),
+                                   ("hold", "holds", "held", "held", "holding"),
+                                   ("pay", "pays", "paid", "paid", "paying"),
+                                   ("play", "plays", "played", "played", "playing"),
+                                   ("raise", "raises", "raised", "raised", "raising"),
+                                   ("keep", "keeps", "kept", "kept", "keeping"),
+                                   ("put", "puts", "put", "put", "putting")))),
     },
     "de": {
         "aux": (("ist", "hat", "wird"), ("sind", "haben", "werden"), ("war", "hatte", "wurde"),
@@ -80,10 +94,15 @@ DELETABLE: dict[str, frozenset[str]] = {
     "fr": frozenset({"le", "la", "les", "un", "une", "de", "des", "du", "à", "en", "y"}),
 }
 INSERTABLE: dict[str, tuple[str, ...]] = {
-    "en": ("the", "a", "to", "of", "has", "have", "is", "be"),
+    "en": ("the", "a", "an", "to", "of", "has", "have", "is", "be"),
     "de": ("die", "der", "das", "den", "zu", "sich", "es"),
     "fr": ("le", "la", "les", "de", "à", "que", "se"),
 }
+# Articles that a name may need (`the U.S. consulate`, `the Capitol`): the only
+# edits tried before a name, which is itself never edited.
+NAME_ARTICLES: dict[str, tuple[str, ...]] = {"en": ("the",)}
+# `an` goes before a vowel sound: trying it before `said` costs a verification for nothing.
+EN_VOWEL_LETTERS = frozenset("aeiouhAEIOUH")
 # Confusable word pairs (each direction) that MT systems mix up.
 WORD_PAIRS: dict[str, tuple[tuple[str, str], ...]] = {
     "en": (("economic", "economical"), ("historic", "historical"), ("classic", "classical"),
@@ -150,7 +169,16 @@ def edits_at(sentence: str, words: list[tuple[int, int]], index: int, language: 
     base = base_language(language)
     start, end = words[index]
     word = sentence[start:end]
-    if is_protected(word) or not word.isalpha() and "'" not in word:
+    space_before = start > 0 and sentence[start - 1] == " "
+    if is_protected(word):
+        previous = sentence[words[index - 1][0] : words[index - 1][1]].lower() if index > 0 else ""
+        if not (index > 0 and space_before and word[:1].isalpha() and previous.isalpha()):
+            return []
+        articles = SUBSTITUTES.get(base, {}).get("article", ((),))[0]
+        if previous in articles:
+            return []
+        return [SentenceEdit(start, start, article + " ", kind="insert") for article in NAME_ARTICLES.get(base, ())]
+    if not word.isalpha() and "'" not in word:
         return []
     edits: list[SentenceEdit] = []
     for replacement, kind in substitutions(word, language):
@@ -160,8 +188,10 @@ def edits_at(sentence: str, words: list[tuple[int, int]], index: int, language: 
         space_after = end < len(sentence) and sentence[end] == " "
         edits.append(SentenceEdit(start, end + 1 if space_after else end, "", kind="delete"))
     previous = sentence[words[index - 1][0] : words[index - 1][1]].lower() if index > 0 else ""
-    if start > 0 and sentence[start - 1] == " ":
+    if space_before:
         for inserted in INSERTABLE.get(base, ()):
+            if inserted == "an" and word[:1] not in EN_VOWEL_LETTERS:
+                continue
             if inserted != lowered and inserted != previous:
                 edits.append(SentenceEdit(start, start, inserted + " ", kind="insert"))
     return edits

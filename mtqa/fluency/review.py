@@ -35,7 +35,7 @@ GARBLED_CONFIDENCE_CAP = 0.8
 # Error kinds whose repair may change what the sentence says (who is meant,
 # which relation, which word): the sweep suggests them, `fix` never applies
 # them by default (confidence capped below --min-confidence).
-SUGGEST_ONLY_KINDS = frozenset({"pronoun", "preposition", "word-pair"})
+SUGGEST_ONLY_KINDS = frozenset({"pronoun", "preposition", "word-pair", "collocation"})
 
 
 @dataclass
