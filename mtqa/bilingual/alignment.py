@@ -216,6 +216,11 @@ def _programme(source: _Side, target: _Side, priors: list[tuple[int, int, float]
     n, m = source.count, target.count
     anchored = anchor_weight and (source.anchors is not None or target.anchors is not None)
     empty: Counter = Counter()
+    # match_cost depends on the two lengths only, and the same pairs of
+    # lengths come back across the band (every cell tries 7 beads; texts
+    # repeat sentence lengths): computed once per pair, the programme over
+    # 100 KB of one repeated sentence took a quarter of the time.
+    matches: dict[tuple[int, int], float] = {}
     cost: list[dict[int, float]] = [{} for _ in range(n + 1)]
     back: list[dict[int, tuple[int, int]]] = [{} for _ in range(n + 1)]
     cost[0][0] = 0.0
@@ -240,7 +245,11 @@ def _programme(source: _Side, target: _Side, priors: list[tuple[int, int, float]
                     continue
                 total = previous + prior
                 if di and dj:
-                    total += match_cost(source.length(i - di, i), target.length(j - dj, j), model)
+                    lengths = (source.length(i - di, i), target.length(j - dj, j))
+                    match = matches.get(lengths)
+                    if match is None:
+                        match = matches[lengths] = match_cost(lengths[0], lengths[1], model)
+                    total += match
                 if anchored:
                     left = source.run(i - di, i) if di and source.anchors else empty
                     right = target.run(j - dj, j) if dj and target.anchors else empty
