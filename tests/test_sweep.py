@@ -139,6 +139,19 @@ def test_meaning_changing_repairs_are_suggested_not_applied(gemma):
 
 
 @pytest.mark.model
+def test_a_wrong_support_verb_is_suggested_not_applied(gemma):
+    from mtqa.api import check
+
+    text = "The striker was unable to make part in the training session on Tuesday because of an injury."
+    (finding,) = check(text, "en", use_model=True).findings
+    assert finding.text == "make" and finding.suggestions[0] == "take"
+    assert finding.context["edit"] == "collocation" and finding.confidence < 0.9
+    assert check(text, "en", use_model=True).fixed_text == text  # a content word: never applied by default
+    fluent = text.replace("make part", "take part")
+    assert check(fluent, "en", use_model=True).findings == []
+
+
+@pytest.mark.model
 def test_two_errors_in_one_sentence_are_both_found(gemma):
     from mtqa.fluency.review import review
 
