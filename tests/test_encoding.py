@@ -191,6 +191,19 @@ def test_replacement_character_flagged_without_fix() -> None:
     assert fix(text, "es") == text
 
 
+def test_mis_decoded_replacement_character_is_reported_and_left() -> None:
+    """`ï¿½` is U+FFFD read as Windows-1252 (ftfy turns it back into U+FFFD).
+    mtqa reports the lost character and leaves it: repairing it would write a
+    U+FFFD, a finding `fix` itself made."""
+    text = "Prices at the caf\u00ef\u00bf\u00bd\u00ef\u00bf\u00bd rose by 5 per cent."
+    (finding,) = findings(text, "en")
+    assert (finding.rule, finding.text, finding.suggestions) == (
+        "encoding.replacement-char", "\u00ef\u00bf\u00bd" * 2, [])
+    assert finding.message.startswith("2 replacement characters U+FFFD")
+    assert fix(text, "en") == text
+    assert findings("Der Maître d'hôtel, ¿verdad? ½ Liter.", "de") == []  # the letters alone are not a loss
+
+
 # --- idempotence ----------------------------------------------------------------
 
 

@@ -99,12 +99,15 @@ define_rule(
     "encoding.replacement-char",
     category=CATEGORY,
     severity="major",
-    description="U+FFFD or a lone surrogate: a character was lost in conversion and cannot be recovered.",
+    description="U+FFFD (also mis-decoded, `ï¿½`) or a lone surrogate: a character was lost in conversion "
+    "and cannot be recovered.",
     why="The original letter is gone: only the source or the original file can say what it was.",
     fix=DISPLAY_ONLY,
     examples=[
         Example("A lost \ufffd character.", "A lost \ufffd character."),
         Example("Caf\ufffd prices rose.", "Caf\ufffd prices rose."),
+        # U+FFFD mis-decoded: reported, and left (repairing it would write U+FFFD)
+        Example("Caf\u00ef\u00bf\u00bd prices rose.", "Caf\u00ef\u00bf\u00bd prices rose."),
     ],
     clean=[
         Example("A question mark? Not a lost character."),
@@ -145,8 +148,14 @@ _CONTROL = re.compile(
     r"|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
 )
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\u180e\u2061-\u2064\ufeff]+")
-_LOST = re.compile("\ufffd+|[\ud800-\udfff]")
-_SUSPECT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200d\u2060-\u2064\u180e\ufeff\ufffd\ud800-\udfff]")
+# `ï¿½` is U+FFFD's UTF-8 bytes read as Latin-1/Windows-1252: the character
+# was lost first and the loss then mis-decoded. Repairing it (as ftfy does)
+# would only give back U+FFFD, a loss `fix` would then have written, so it is
+# reported as the loss it is and left for the editor to restore from the source.
+_MISDECODED_REPLACEMENT = "\u00ef\u00bf\u00bd"
+_LOST = re.compile(f"\ufffd+|[\ud800-\udfff]|(?:{_MISDECODED_REPLACEMENT})+")
+_SUSPECT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200d\u2060-\u2064\u180e\ufeff\ufffd\ud800-\udfff]"
+                      f"|{_MISDECODED_REPLACEMENT}")
 
 # Scripts in which ZWNJ/ZWJ (and, for some, ZWSP) are part of correct
 # spelling: Arabic-script languages (Persian mi‌khaham), Indic scripts
@@ -540,7 +549,14 @@ def _legitimate_invisible(char: str, neighbours: str, language: str | None) -> b
 
 def _lost_characters(unit: TextUnit) -> Iterator[Finding]:
     for match in _LOST.finditer(unit.text):
-        if match.group().startswith("\ufffd"):
+        if match.group().startswith(_MISDECODED_REPLACEMENT):
+            count = len(match.group()) // len(_MISDECODED_REPLACEMENT)
+            message = (
+                f"{'A replacement character' if count == 1 else f'{count} replacement characters'} "
+                "U+FFFD, mis-decoded as “ï¿½”: the original character was lost before the text was "
+                "mis-decoded, and only the source can say what it was"
+            )
+        elif match.group().startswith("\ufffd"):
             count = len(match.group())
             message = (
                 "Replacement character U+FFFD: the original character was lost in conversion"
