@@ -170,12 +170,11 @@ def edits_at(sentence: str, words: list[tuple[int, int]], index: int, language: 
     start, end = words[index]
     word = sentence[start:end]
     space_before = start > 0 and sentence[start - 1] == " "
+    previous = sentence[words[index - 1][0] : words[index - 1][1]].lower() if index > 0 else ""
     if is_protected(word):
-        previous = sentence[words[index - 1][0] : words[index - 1][1]].lower() if index > 0 else ""
-        if not (index > 0 and space_before and word[:1].isalpha() and previous.isalpha()):
+        if not (space_before and word[:1].isalpha() and previous.isalpha()):
             return []
-        articles = SUBSTITUTES.get(base, {}).get("article", ((),))[0]
-        if previous in articles:
+        if previous in FUNCTION_WORDS.get(base, {}).get("article", ()):
             return []
         return [SentenceEdit(start, start, article + " ", kind="insert") for article in NAME_ARTICLES.get(base, ())]
     if not word.isalpha() and "'" not in word:
@@ -187,7 +186,6 @@ def edits_at(sentence: str, words: list[tuple[int, int]], index: int, language: 
     if lowered in DELETABLE.get(base, ()) and index + 1 < len(words):
         space_after = end < len(sentence) and sentence[end] == " "
         edits.append(SentenceEdit(start, end + 1 if space_after else end, "", kind="delete"))
-    previous = sentence[words[index - 1][0] : words[index - 1][1]].lower() if index > 0 else ""
     if space_before:
         for inserted in INSERTABLE.get(base, ()):
             if inserted == "an" and word[:1] not in EN_VOWEL_LETTERS:
