@@ -277,11 +277,12 @@ def check(
     baseline_path = baseline or config.baseline
     stream_jsonl = output_format == "jsonl" and not baseline_path
     parts = None
-    if output is not None and is_directory_output(output) and (output_format != "jsonl" or baseline_path):
+    to_parts = output is not None and is_directory_output(output)
+    if to_parts and not stream_jsonl:
         raise click.UsageError("-o DIR/ writes the results as JSONL parts: it goes with --format jsonl "
                                "and without --baseline")
     source = source_article(source_path, source_lang, items, input_format, read_opts)
-    if output is not None and is_directory_output(output):
+    if to_parts:
         parts = PartWriter(Path(output), part_records)  # last: it removes a previous run's parts
     output = Path(output) if output is not None else None
     try:
