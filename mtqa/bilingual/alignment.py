@@ -146,8 +146,8 @@ class Alignment:
 
     beads: list[Bead]
     cost: float
-    _forward: list[dict[int, float]]
-    _backward: Callable[[], list[dict[int, float]]]
+    _forward: "_Band"
+    _backward: Callable[[], "_Band"]
     _skip_costs: list[float]  # per source sentence: its 1-0 bead
     source_count: int
     target_count: int
@@ -162,13 +162,17 @@ class Alignment:
         n, m = self.source_count, self.target_count
         backward = self._backward()
         places = []
+        forward = self._forward
         for k in range(max(0, source_index - reach), min(n, source_index + reach + 1)):
-            for j in range(max(0, target_index - BAND), min(m, target_index + BAND) + 1):
-                before = self._forward[k].get(j)
-                after = backward[n - k - 1].get(m - j)
-                if before is None or after is None:
-                    continue
-                if before + self._skip_costs[k] + after <= self.cost + within:
+            # The columns both bands hold in this row, read straight from
+            # their lists (an omission on every sentence asks for each).
+            before_row, before_low = forward.rows[k], forward.lows[k]
+            after_row, after_low = backward.rows[n - k - 1], backward.lows[n - k - 1]
+            skip, limit = self._skip_costs[k], self.cost + within
+            low = max(0, target_index - BAND, before_low, m - after_low - len(after_row) + 1)
+            high = min(m, target_index + BAND, before_low + len(before_row) - 1, m - after_low)
+            for j in range(low, high + 1):
+                if before_row[j - before_low] + skip + after_row[m - j - after_low] <= limit:
                     places.append((k, j))
         return places
 
@@ -185,45 +189,70 @@ def align(source_lengths: list[int], target_lengths: list[int], model: LengthMod
     source, target = _Side(source_lengths, source_anchors), _Side(target_lengths, target_anchors)
     n, m = source.count, target.count
     priors = [(di, dj, -math.log(p) + (skip_penalty if 0 in (di, dj) else 0.0)) for (di, dj), p in _PRIORS.items()]
-    forward, back = _programme(source, target, priors, model, anchor_weight)
-    backward: list[list[dict[int, float]]] = []
+    forward = _programme(source, target, priors, model, anchor_weight)
+    backward: list[_Band] = []
 
-    def backward_costs() -> list[dict[int, float]]:  # only asked for when there is an omission
+    def backward_costs() -> _Band:  # only asked for when there is an omission
         if not backward:
-            backward.append(_programme(source.reversed(), target.reversed(), priors, model, anchor_weight)[0])
+            backward.append(_programme(source.reversed(), target.reversed(), priors, model, anchor_weight))
         return backward[0]
 
     skip_prior = next(cost for di, dj, cost in priors if (di, dj) == (1, 0))
     skip_costs = [skip_prior + (anchor_weight * sum(source.anchors[i].values()) if source.anchors else 0.0)
                   for i in range(n)]
-    end = forward[n].get(m)
+    end = forward.get(n, m)
     if end is None:  # outside the band: cannot happen with the end forced in, kept for safety
         return Alignment([Bead(0, n, 0, m)], 0.0, forward, backward_costs, skip_costs, n, m)
     beads: list[Bead] = []
     i, j = n, m
     while i or j:
-        di, dj = back[i][j]
+        di, dj = forward.step(i, j)
         beads.append(Bead(i - di, i, j - dj, j))
         i, j = i - di, j - dj
     beads.reverse()
     return Alignment(beads, end, forward, backward_costs, skip_costs, n, m)
 
 
+class _Band:
+    """The programme's cells: per source row i, the costs of target
+    columns lows[i] .. lows[i] + len(rows[i]) - 1 (math.inf where no path
+    reaches), and the last bead of each. Lists with an offset, not dicts:
+    the programme reads a cell for every bead of every cell."""
+
+    def __init__(self, n: int) -> None:
+        self.lows = [0] * (n + 1)
+        self.rows: list[list[float]] = [[] for _ in range(n + 1)]
+        self.steps: list[list[tuple[int, int] | None]] = [[] for _ in range(n + 1)]
+
+    def get(self, i: int, j: int) -> float | None:
+        """The cost of cell (i, j), or None outside the band or unreached."""
+        k = j - self.lows[i]
+        row = self.rows[i]
+        if 0 <= k < len(row) and row[k] != math.inf:
+            return row[k]
+        return None
+
+    def step(self, i: int, j: int) -> tuple[int, int]:
+        step = self.steps[i][j - self.lows[i]]
+        assert step is not None
+        return step
+
+
 def _programme(source: _Side, target: _Side, priors: list[tuple[int, int, float]], model: LengthModel,
-               anchor_weight: float) -> tuple[list[dict[int, float]], list[dict[int, tuple[int, int]]]]:
+               anchor_weight: float) -> _Band:
     """Cheapest cost of aligning the first i source and j target sentences,
-    for every (i, j) in the band (row i: {j: cost}), with the last bead of each."""
+    for every (i, j) in the band, with the last bead of each."""
     n, m = source.count, target.count
-    anchored = anchor_weight and (source.anchors is not None or target.anchors is not None)
+    anchored = bool(anchor_weight) and (source.anchors is not None or target.anchors is not None)
     empty: Counter = Counter()
+    inf = math.inf
+    source_prefix, target_prefix = source.prefix, target.prefix
     # match_cost depends on the two lengths only, and the same pairs of
     # lengths come back across the band (every cell tries 7 beads; texts
     # repeat sentence lengths): computed once per pair, the programme over
     # 100 KB of one repeated sentence took a quarter of the time.
-    matches: dict[tuple[int, int], float] = {}
-    cost: list[dict[int, float]] = [{} for _ in range(n + 1)]
-    back: list[dict[int, tuple[int, int]]] = [{} for _ in range(n + 1)]
-    cost[0][0] = 0.0
+    matches: dict[int, dict[int, float]] = {}  # source length -> target length -> cost
+    band = _Band(n)
     for i in range(n + 1):
         # From this row's point of the diagonal to the next row's: with many
         # more target sentences than source ones (m >> n) consecutive rows
@@ -232,35 +261,46 @@ def _programme(source: _Side, target: _Side, priors: list[tuple[int, int, float]
         high = min(m, int(math.ceil((i + 1) * m / n)) + BAND) if n else m
         if i == n:
             high = m
-        row, row_back = cost[i], back[i]
+        row: list[float] = [inf] * (high - low + 1)
+        row_steps: list[tuple[int, int] | None] = [None] * (high - low + 1)
+        band.lows[i], band.rows[i], band.steps[i] = low, row, row_steps
+        # Per bead: the row it comes from (this one for 0-1), that row's
+        # offset and width, the source length it covers, the match costs
+        # of that length, and its anchors.
+        beads = [(di, dj, prior, band.rows[i - di], band.lows[i - di], len(band.rows[i - di]),
+                  source_prefix[i] - source_prefix[i - di],
+                  matches.setdefault(source_prefix[i] - source_prefix[i - di], {}),
+                  source.run(i - di, i) if anchored and di and source.anchors else empty)
+                 for di, dj, prior in priors if di <= i]
         for j in range(low, high + 1):
             if i == 0 and j == 0:
+                row[0] = 0.0
                 continue
-            best, best_step = math.inf, None
-            for di, dj, prior in priors:
-                if di > i or dj > j:
+            best, best_step = inf, None
+            for di, dj, prior, previous_row, previous_low, width, source_length, costs, left in beads:
+                k = j - dj - previous_low
+                if k < 0 or k >= width:
                     continue
-                previous = cost[i - di].get(j - dj)
-                if previous is None:
+                total = previous_row[k]
+                if total == inf:
                     continue
-                total = previous + prior
+                total += prior
                 if di and dj:
-                    lengths = (source.length(i - di, i), target.length(j - dj, j))
-                    match = matches.get(lengths)
+                    target_length = target_prefix[j] - target_prefix[j - dj]
+                    match = costs.get(target_length)
                     if match is None:
-                        match = matches[lengths] = match_cost(lengths[0], lengths[1], model)
+                        match = costs[target_length] = match_cost(source_length, target_length, model)
                     total += match
                 if anchored:
-                    left = source.run(i - di, i) if di and source.anchors else empty
                     right = target.run(j - dj, j) if dj and target.anchors else empty
                     if left or right:
                         total += anchor_weight * unmatched(left, right)
                 if total < best:
                     best, best_step = total, (di, dj)
             if best_step is not None:
-                row[j] = best
-                row_back[j] = best_step
-    return cost, back
+                row[j - low] = best
+                row_steps[j - low] = best_step
+    return band
 
 
 __all__ = ["Alignment", "Bead", "LengthModel", "align", "deviation", "length", "match_cost", "model_for", "unmatched"]
