@@ -81,7 +81,7 @@ def main() -> int:
                     marked += word_count(line[edit.start : edit.end])
             for proposal in review(line, lang, args.model):
                 findings += 1
-                applied += bool(proposal.suggestions) and proposal.confidence >= args.min_confidence
+                applied += bool(proposal.suggestions) and proposal.fix != "display-only" and proposal.confidence >= args.min_confidence
                 if len(examples) < args.examples:
                     examples.append((line[proposal.start : proposal.end], proposal.suggestions[:2],
                                      round(proposal.confidence, 2), line[max(0, proposal.start - 40) : proposal.end + 30]))

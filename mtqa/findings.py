@@ -40,8 +40,7 @@ class Finding:
     """One problem at one place, with what to do about it.
 
     `suggestions` are replacement strings for text[start:end]; the first one is
-    what `mtqa fix` applies when `autofix` is true (mechanical rules) or when
-    `confidence` clears `--min-confidence` (model rules).
+    what `mtqa fix` applies, as `fix` says (see `applicability`).
     """
 
     rule: str
@@ -54,7 +53,10 @@ class Finding:
     suggestions: list[str] = field(default_factory=list)
     confidence: float = 1.0
     origin: str = "rule"
-    autofix: bool = False
+    # What `mtqa fix` may do with the first suggestion (rules.APPLICABILITIES):
+    # the rule's declared `fix`, or narrower where the check knows better (a
+    # model's rewrite that changes what a sentence refers to is display-only).
+    fix: str = "display-only"
     unit: str | None = None
     line: int | None = None
     column: int | None = None
@@ -64,9 +66,6 @@ class Finding:
     source_start: int | None = None
     source_end: int | None = None
     source_text: str | None = None
-    # The applicability its rule declares (rules.define_rule's `fix`): a
-    # mechanical rule may be `unsafe`, applied only with --unsafe-fixes.
-    rule_fix: str = "safe"
 
     @property
     def applicability(self) -> str:
@@ -74,13 +73,8 @@ class Finding:
         mechanical repair), `unsafe` (a model's suggestion, applied at or
         above --min-confidence; or a mechanical repair that may not be what
         the writer meant, applied with --unsafe-fixes), `display-only`
-        (reported, never applied: the rule repairs nothing, or there is no
-        suggestion)."""
-        if not self.autofix or not self.suggestions:
-            return "display-only"
-        if self.origin != "rule":
-            return "unsafe"
-        return "unsafe" if self.rule_fix == "unsafe" else "safe"
+        (reported, never applied: nothing to apply, or `fix` says so)."""
+        return self.fix if self.suggestions else "display-only"
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -94,7 +88,7 @@ class Finding:
             "suggestions": list(self.suggestions),
             "confidence": round(self.confidence, 4),
             "origin": self.origin,
-            "fixable": self.autofix,
+            "fixable": self.fix != "display-only",
             "applicability": self.applicability,
             "line": self.line,
             "column": self.column,

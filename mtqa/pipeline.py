@@ -17,7 +17,7 @@ from mtqa import langid
 from mtqa.findings import Document, DocumentResult, Finding, Severity, TextUnit
 from mtqa.fix import fix_text
 from mtqa.languages import rule_language
-from mtqa.rules import CHECKS, DOCUMENT_SCORERS, RULES, CheckContext, load_checks, matches
+from mtqa.rules import CHECKS, DISPLAY_ONLY, DOCUMENT_SCORERS, RULES, CheckContext, load_checks, matches
 from mtqa.spans import SpanReach
 
 
@@ -160,7 +160,7 @@ def check_unit(
     )
     collected: list[tuple[int, Finding]] = []
     for check in sorted(CHECKS, key=lambda c: c.priority):
-        wanted = [r for r in check.rules if (RULES[r].autofix or not fixing_only) and options.rule_enabled(r)
+        wanted = [r for r in check.rules if (RULES[r].fix != DISPLAY_ONLY or not fixing_only) and options.rule_enabled(r)
                   and RULES[r].applies_to(language)]
         if not wanted:
             continue

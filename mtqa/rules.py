@@ -70,9 +70,15 @@ class Rule:
     clean: tuple[Example, ...] = ()
 
     @property
-    def autofix(self) -> bool:
-        """Whether `mtqa fix` may apply the rule's suggestions (safe, or unsafe above the confidence bar)."""
-        return self.fix != DISPLAY_ONLY
+    def fix_help(self) -> str:
+        """What `mtqa fix` does with this rule's suggestions, in words (the
+        SARIF help, `mtqa rules --explain`, the README table)."""
+        if self.fix == SAFE:
+            return "safe: applied by `mtqa fix`"
+        if self.fix == UNSAFE:
+            where = "at or above --min-confidence" if self.needs_model else "with --unsafe-fixes"
+            return f"unsafe: applied by `mtqa fix` only {where}"
+        return "display-only: reported with what to do, never applied"
 
     def applies_to(self, language: str | None) -> bool:
         """`language` as mtqa.languages.rule_language gives it (check_unit normalises it once)."""
@@ -86,7 +92,7 @@ class Rule:
             "category": self.category,
             "severity": self.severity.label,
             "languages": list(self.languages) or "all",
-            "autofix": self.autofix,
+            "autofix": self.fix != DISPLAY_ONLY,  # kept for readers of the table before `fix`
             "fix": self.fix,
             "needs_model": self.needs_model,
             "opt_in": self.opt_in,
@@ -211,9 +217,14 @@ def make_finding(
     confidence: float = 1.0,
     origin: str = "rule",
     context: dict | None = None,
+    fix: str | None = None,
 ) -> Finding:
-    """Build a finding with the rule's registered category, severity and fixability."""
+    """Build a finding with the rule's registered category, severity and
+    applicability; `fix` may narrow the applicability (never widen it: a
+    display-only rule's finding is never applied)."""
     definition = RULES[rule_id]
+    if fix is None or APPLICABILITIES.index(fix) < APPLICABILITIES.index(definition.fix):
+        fix = definition.fix
     return Finding(
         rule=rule_id,
         category=definition.category,
@@ -225,8 +236,7 @@ def make_finding(
         suggestions=list(suggestions),
         confidence=confidence,
         origin=origin,
-        autofix=definition.autofix,
-        rule_fix=definition.fix,
+        fix=fix,
         unit=unit.id,
         context=context,
     )

@@ -11,13 +11,6 @@ from mtqa.rules import RULES, Example, Rule, iter_rules, load_checks
 README_START = "<!-- rules table: written by scripts/rules_table.py from the registry; do not edit -->"
 README_END = "<!-- end of rules table -->"
 
-FIX_LABELS = {
-    "safe": "safe: applied by `mtqa fix`",
-    "unsafe": "unsafe: applied by `mtqa fix` only at or above --min-confidence",
-    "display-only": "display-only: reported with what to do, never applied",
-}
-
-
 def find_rule(rule_id: str) -> Rule:
     """The rule with this id; KeyError naming the closest ids when there is none."""
     load_checks()
@@ -35,7 +28,7 @@ def explain(rule: Rule) -> str:
              f"{', '.join(rule.languages) or 'all'}" + ("; needs the fluency model" if rule.needs_model else "")
              + ("; opt-in (turn on with --extend-select)" if rule.opt_in else ""), "",
              "## What it does", rule.description, "", "## Why it matters", rule.why, "",
-             "## Fix", FIX_LABELS[rule.fix], "", "## Examples"]
+             "## Fix", rule.fix_help, "", "## Examples"]
     for example in rule.examples:
         lines.append(f"- {_quoted(example)}")
         if example.fixed is not None and example.fixed != example.text:

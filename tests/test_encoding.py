@@ -185,8 +185,8 @@ def test_byte_order_mark_inside_text() -> None:
 def test_replacement_character_flagged_without_fix() -> None:
     text = "El presidente de Espa\ufffda llegó el lunes."
     result = findings(text, "es")
-    assert [(f.rule, f.text, f.suggestions, f.autofix) for f in result] == [
-        ("encoding.replacement-char", "\ufffd", [], False)
+    assert [(f.rule, f.text, f.suggestions, f.applicability) for f in result] == [
+        ("encoding.replacement-char", "\ufffd", [], "display-only")
     ]
     assert fix(text, "es") == text
 
@@ -219,4 +219,4 @@ def test_fix_is_idempotent(lang: str, text: str) -> None:
     once = fix(text, lang)
     assert once != text
     assert fix(once, lang) == once
-    assert [f for f in findings(once, lang) if f.autofix] == []
+    assert [f for f in findings(once, lang) if f.fix != "display-only"] == []

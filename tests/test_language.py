@@ -54,7 +54,7 @@ def test_sentence_in_another_language_is_flagged(
     assert text[finding.start : finding.end] == foreign
     assert finding.category == "Accuracy/Untranslated text"
     assert finding.context == {"detected_language": detected}
-    assert finding.suggestions == [] and not finding.autofix
+    assert finding.suggestions == [] and finding.fix == "display-only"
     assert mtqa.fix(text, lang, select=["language"]) == text
 
 
@@ -144,7 +144,7 @@ def test_scripts_that_belong(lang: str, text: str) -> None:
 def test_mixed_script_lookalikes(lang: str, text: str, word: str, repaired: str) -> None:
     result = findings(text, lang)
     assert [(f.rule, f.text, f.suggestions) for f in result] == [("language.mixed-script", word, [repaired])]
-    assert not result[0].autofix
+    assert result[0].fix == "display-only"
     assert mtqa.fix(text, lang, select=["language"]) == text
 
 

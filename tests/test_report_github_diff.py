@@ -54,7 +54,7 @@ def test_hostile_file_names_and_messages_cannot_inject_commands():
         " & # 39; ",
         "Garbled\n::error file=x::fake",
         ["'"],
-        autofix=True,
+        fix="safe",
         line=2,
         column=2,
     )

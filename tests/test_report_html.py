@@ -159,7 +159,7 @@ def test_default_choices_follow_what_mtqa_fix_applies():
         ["has no desire", "will not want"],
         confidence=0.55,
         origin="model",
-        autofix=True,
+        fix="unsafe",
     )
     entity = Finding(
         "entities.literal",
@@ -170,7 +170,7 @@ def test_default_choices_follow_what_mtqa_fix_applies():
         "&#39;",
         "Literal entity",
         ["'"],
-        autofix=True,
+        fix="safe",
     )
     result = DocumentResult("a.txt", "en", None, [model, entity], [unit.text], units=[unit])
     report = render([result], min_confidence=0.9)
@@ -210,7 +210,7 @@ def test_multi_unit_ids_are_escaped_labels():
         "&quot;",
         "Moses escape",
         ['"'],
-        autofix=True,
+        fix="safe",
         unit='u"1><b>',
     )
     doc = DocumentResult("s.xlf", "de", "en", [finding], ['Alles ruhig "hier&quot;.', "Gut."], units=units)

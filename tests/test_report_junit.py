@@ -74,7 +74,7 @@ def test_multi_unit_documents_get_a_testcase_per_unit():
         text=" & # 39; ",
         message="Garbled HTML entity",
         suggestions=["'"],
-        autofix=True,
+        fix="safe",
         unit="u1",
     )
     result = DocumentResult(
@@ -110,7 +110,7 @@ def test_control_characters_and_markup_in_findings_stay_well_formed():
         text="\x1b[31m",
         message='Terminal escape "\x1b[31m" <in text> & more',
         suggestions=[""],
-        autofix=True,
+        fix="safe",
     )
     result = DocumentResult(
         id='a&b "<x>".txt', language="fr", source_language=None, findings=[finding], fixed_units=[text], units=[unit]

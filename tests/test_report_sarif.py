@@ -41,7 +41,7 @@ def xliff_like_result() -> DocumentResult:
         text=" & # 39; ",
         message="Garbled HTML entity '& # 39;' for an apostrophe",
         suggestions=["'"],
-        autofix=True,
+        fix="safe",
         unit="u1",
         line=12,
         column=28,
@@ -96,7 +96,7 @@ def test_rule_metadata_comes_from_the_registry():
     assert garbled["defaultConfiguration"]["level"] == "error"
     assert "split by spaces" in garbled["fullDescription"]["text"]
     assert "Fluency/Character encoding" in garbled["help"]["text"]
-    assert "repairs it automatically" in garbled["help"]["text"]
+    assert "Safe: applied by `mtqa fix`." in garbled["help"]["text"]
     assert rules["spacing.before-punctuation"]["defaultConfiguration"]["level"] == "warning"
 
 
@@ -149,7 +149,7 @@ def test_unfixable_and_low_confidence_findings():
         suggestions=["has no desire"],
         confidence=0.55,
         origin="model",
-        autofix=True,
+        fix="unsafe",
     )
     flagged = Finding(
         rule="language.untranslated",

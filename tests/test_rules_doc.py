@@ -42,3 +42,16 @@ def test_explain_json_and_an_unknown_rule(mtqa_cli):
     wrong = mtqa_cli("rules", "--explain", "spacing.quote")
     assert wrong.returncode == 2
     assert b"did you mean spacing.quote-inner" in wrong.stderr and b"Traceback" not in wrong.stderr
+
+
+def test_the_fix_help_says_what_applies_an_unsafe_rule_s_suggestion():
+    # A mechanical unsafe rule is applied with --unsafe-fixes; a model rule
+    # at --min-confidence (the help said --min-confidence for both before).
+    from mtqa.rules import RULES, load_checks
+    from mtqa.rules_doc import explain
+
+    load_checks()
+    mechanical = explain(RULES["wording.calque-grammar"])
+    assert "only with --unsafe-fixes" in mechanical and "--min-confidence" not in mechanical
+    assert "only at or above --min-confidence" in explain(RULES["fluency.awkward"])
+    assert "never applied" in explain(RULES["bilingual.number"])

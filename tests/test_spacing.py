@@ -166,7 +166,7 @@ def test_unbalanced_quote_is_flagged_in_an_article() -> None:
     findings = mtqa.check(text, "en", select=SPACING).findings
     assert [f.rule for f in findings] == ["spacing.unbalanced-quote"]
     assert findings[0].text == '"'
-    assert not findings[0].autofix
+    assert findings[0].fix == "display-only"
     assert fix(text, "en") == text
 
 

@@ -126,6 +126,7 @@ def check_fluency(unit: TextUnit, context: CheckContext) -> Iterator[Finding]:
             confidence=proposal.confidence,
             origin="model",
             context=proposal.context,
+            fix=proposal.fix,
         )
 
 

@@ -33,8 +33,8 @@ MAX_ATTEMPTS = 1
 FLUENT_SENTENCE = -5.0
 GARBLED_CONFIDENCE_CAP = 0.8
 # Error kinds whose repair may change what the sentence says (who is meant,
-# which relation, which word): the sweep suggests them, `fix` never applies
-# them by default (confidence capped below --min-confidence).
+# which relation, which word): the sweep suggests them, and their findings
+# are display-only, so `fix` never applies them at any --min-confidence.
 SUGGEST_ONLY_KINDS = frozenset({"pronoun", "preposition", "word-pair", "collocation"})
 
 
@@ -46,6 +46,9 @@ class Proposal:
     confidence: float
     anomaly: float
     context: dict = field(default_factory=dict)
+    # `unsafe`: applied at or above --min-confidence; `display-only`: a
+    # repair that may change what the sentence says, for an editor to judge.
+    fix: str = "unsafe"
 
 
 # Sentence scores by (model, sentence): the document scorer reuses what the
@@ -229,8 +232,7 @@ def _sweep_proposal(scorer, analysis, best, alternatives, language: str | None) 
     confidence = best.confidence
     if analysis.mean_logprob < FLUENT_SENTENCE:
         confidence = min(confidence, GARBLED_CONFIDENCE_CAP)
-    if best.kind in SUGGEST_ONLY_KINDS or _changes_reference_or_relation(sentence, best.edit, language):
-        confidence = min(confidence, rewrite.CONTENT_CONFIDENCE_CAP)
+    changes_meaning = best.kind in SUGGEST_ONLY_KINDS or _changes_reference_or_relation(sentence, best.edit, language)
     context = {
         "sentence_logprob": round(analysis.logprob, 3),
         "sentence_fluency": round(analysis.mean_logprob, 3),
@@ -240,7 +242,7 @@ def _sweep_proposal(scorer, analysis, best, alternatives, language: str | None) 
         "model": scorer.name,
     }
     return Proposal(analysis.start + start, analysis.start + end, suggestions, round(confidence, 4), best.screen,
-                    context)
+                    context, "display-only" if changes_meaning else "unsafe")
 
 
 @dataclass
@@ -347,9 +349,9 @@ def _propose(scorer, analysis, sentence, index, language) -> Proposal | None:
     confidence = ranked[0].confidence
     if analysis.mean_logprob < FLUENT_SENTENCE:
         confidence = min(confidence, GARBLED_CONFIDENCE_CAP)
-    if _changes_reference_or_relation(sentence, ranked[0].edit, language):
-        confidence = min(confidence, rewrite.CONTENT_CONFIDENCE_CAP)
-    return Proposal(start, end, suggestions, confidence, anomaly, context)
+    changes_meaning = ranked[0].edit.content or _changes_reference_or_relation(sentence, ranked[0].edit, language)
+    return Proposal(start, end, suggestions, confidence, anomaly, context,
+                    "display-only" if changes_meaning else "unsafe")
 
 
 def _changes_reference_or_relation(sentence: str, edit, language: str | None) -> bool:

@@ -39,8 +39,7 @@ class Ranked:
         """P(the rewrite is better), reading the gain as a log-likelihood ratio
         against a prior that discourages edits (the margin)."""
         margin = CONTENT_MARGIN if self.edit.content else FUNCTION_MARGIN
-        confidence = 1.0 / (1.0 + math.exp(-(self.gain - margin)))
-        return min(confidence, CONTENT_CONFIDENCE_CAP) if self.edit.content else confidence
+        return 1.0 / (1.0 + math.exp(-(self.gain - margin)))
 
 
 KIND_ORDER = {"substitute": 0, "model": 1, "verb-form": 2, "collocation": 3, "delete": 4, "insert": 5}
@@ -48,9 +47,6 @@ KIND_ORDER = {"substitute": 0, "model": 1, "verb-form": 2, "collocation": 3, "de
 # tense (`will` -> `had`) must beat a tense-keeping one (`will` -> `has`) by
 # this many nats to rank above it. Applied to ranking only, not to confidence.
 TENSE_CHANGE_PENALTY = 3.5
-# Content-word rewrites may change meaning: they are shown to the editor but
-# never clear the default --min-confidence (0.9) on their own.
-CONTENT_CONFIDENCE_CAP = 0.85
 PREFILTER_KEEP = 4
 # Cost control, calibrated on the rewrite attempts over clean news (en lines
 # 1-240, corpora/en), the idlib seed and MLQE-PE MT (dev lines 0-99 of the

@@ -28,9 +28,7 @@ def level(severity: Severity) -> str:
 
 
 def rule_descriptor(rule: Rule) -> dict[str, Any]:
-    fix = {"safe": "mtqa fix repairs it automatically.",
-           "unsafe": "mtqa fix applies the suggestion at or above --min-confidence.",
-           "display-only": "Flagged for an editor; no automatic fix."}[rule.fix]
+    fix = rule.fix_help[0].upper() + rule.fix_help[1:] + "."
     languages = ", ".join(rule.languages) if rule.languages else "all languages"
     help_text = f"{rule.description}\n\n{rule.why}\n\nCategory (MQM): {rule.category}. Applies to: {languages}. {fix}"
     return {
@@ -44,7 +42,6 @@ def rule_descriptor(rule: Rule) -> dict[str, Any]:
             "category": rule.category,
             "family": rule.family,
             "severity": rule.severity.label,
-            "autofix": rule.autofix,
             "applicability": rule.fix,
             "needsModel": rule.needs_model,
             "tags": [rule.family, rule.category],
