@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable
 
 from mtqa.findings import Finding
-from mtqa.spans import SpanReach
+from mtqa.spans import SpanReach, first_come
 
 
 def is_applied(finding: Finding, min_confidence: float, unsafe_fixes: bool = False) -> bool:
@@ -66,19 +66,9 @@ def select_edits(findings: Iterable[Finding], min_confidence: float = 0.9, unsaf
     Findings arrive sorted by (start, priority), so when two overlap the one
     from the higher-priority family (or the earlier one) wins.
     """
-    chosen: list[Finding] = []
-    last_end = -1
-    for finding in findings:
-        if not is_applied(finding, min_confidence, unsafe_fixes):
-            continue
-        if finding.start < last_end:
-            continue
-        # Two insertions at the same point would both apply; keep one.
-        if chosen and finding.start == finding.end == chosen[-1].end == chosen[-1].start:
-            continue
-        chosen.append(finding)
-        last_end = max(finding.end, finding.start)
-    return chosen
+    applied = (finding for finding in findings if is_applied(finding, min_confidence, unsafe_fixes))
+    # Two insertions at the same point would both apply; the first is kept.
+    return list(first_come(applied, lambda finding: (finding.start, finding.end)))
 
 
 def apply_edits(text: str, edits: Iterable[Finding]) -> str:

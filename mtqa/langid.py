@@ -17,8 +17,12 @@ try:  # pragma: no cover - exercised implicitly when installed
 except ImportError:  # pragma: no cover
     _cld2 = None
 
-# CLD2 reports a few languages under legacy or script-specific codes.
-_CLD2_ALIASES = {"iw": "he", "zh-Hant": "zh", "zh": "zh", "jw": "jv", "un": "und"}
+
+def _code(detected: str) -> str:
+    """A detector's code as mtqa's languages are written: CLD2's legacy and
+    script codes (`iw`, `zh-Hant`) and langdetect's regions (`zh-cn`) go
+    through the one normaliser (mtqa.languages)."""
+    return rule_language(detected) or "und"
 
 
 @dataclass(frozen=True)
@@ -46,7 +50,7 @@ def detect(text: str) -> Guess:
             reliable, details = False, ()
         if details:
             _name, code, percent, _score = details[0]
-            code = _CLD2_ALIASES.get(code, code)
+            code = _code(code)
             if code != "und" and reliable:
                 return Guess(code, percent / 100.0, True)
     return _detect_with_langdetect(text)
@@ -61,7 +65,7 @@ def _detect_with_langdetect(text: str) -> Guess:
     except LangDetectException:
         return Guess("und", 0.0, False)
     best = ranked[0]
-    code = best.lang.split("-", 1)[0]
+    code = _code(best.lang)
     return Guess(code, float(best.prob), best.prob > 0.9)
 
 
@@ -75,7 +79,7 @@ def known_languages() -> frozenset[str]:
     codes = {"en", "de", "fr", "es", "it", "pt", "nl", "ru", "uk", "cs", "pl", "ja", "zh", "ko"}
     if _cld2 is not None:
         codes |= {code for _name, code in _cld2.LANGUAGES if code.isalpha() and 2 <= len(code) <= 3}
-    codes |= {_CLD2_ALIASES.get(code, code) for code in list(codes)}
+    codes |= {_code(code) for code in list(codes)}
     codes.discard("und")
     codes.discard("un")
     return frozenset(codes)
@@ -84,7 +88,6 @@ def known_languages() -> frozenset[str]:
 def normalise_language(code: str) -> str:
     """`en-US`, `EN`, `pt_BR` -> `en`, `en`, `pt`; raises ValueError when unknown."""
     base = rule_language(code) or ""
-    base = _CLD2_ALIASES.get(base, base)
     if base not in known_languages():
         raise ValueError(f"unknown language {code!r}: use an ISO 639-1 code such as en, de, fr, ja")
     return base
@@ -98,10 +101,12 @@ _NAMES: dict[str, str] = {}
 if _cld2 is not None:  # pragma: no branch
     _detectable_names = set(_cld2.DETECTED_LANGUAGES)
     _CLD2_DETECTABLE = frozenset(
-        _CLD2_ALIASES.get(code, code) for name, code in _cld2.LANGUAGES if name in _detectable_names
+        _code(code) for name, code in _cld2.LANGUAGES if name in _detectable_names
     )
-    for _name, _code in _cld2.LANGUAGES:
-        _NAMES.setdefault(_CLD2_ALIASES.get(_code, _code), _name.title())
+    # A language's own entry names it before a regional one (`sr` is
+    # Serbian, `sr-ME` Montenegrin).
+    for _name, _raw in sorted(_cld2.LANGUAGES, key=lambda entry: "-" in entry[1]):
+        _NAMES.setdefault(_code(_raw), _name.title())
 
 
 def detect_cld2(text: str) -> Guess | None:
@@ -120,7 +125,7 @@ def detect_cld2(text: str) -> Guess | None:
     if not details:
         return None
     _name, code, percent, _score = details[0]
-    code = _CLD2_ALIASES.get(code, code)
+    code = _code(code)
     if code in ("und", "un", "xxx") or percent == 0:
         return None
     return Guess(code, percent / 100.0, bool(reliable))
@@ -153,7 +158,7 @@ def langdetect_probabilities(text: str) -> dict[str, float]:
         ranked = detect_langs(text)
     except LangDetectException:
         return {}
-    return {item.lang.split("-", 1)[0]: float(item.prob) for item in ranked}
+    return {_code(item.lang): float(item.prob) for item in ranked}
 
 
 def langdetect_knows(language: str) -> bool:
@@ -169,4 +174,4 @@ def langdetect_knows(language: str) -> bool:
         profiles = os.listdir(detector_factory.PROFILES_DIRECTORY)
     except OSError:
         return False
-    return language in {name.split("-", 1)[0] for name in profiles}
+    return language in {_code(name) for name in profiles}

@@ -12,16 +12,23 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator
 
 from mtqa.findings import Document, Finding, Severity, TextUnit
+from mtqa.languages import rule_language
 
 
 @dataclass
 class CheckContext:
-    """What a check may need besides the unit's text."""
+    """What a check may need besides the unit's text. The languages are
+    rule languages (`en-US` is `en`), normalised here once, so no check
+    normalises them again."""
 
     language: str | None
     document_language: str | None = None
     rule_options: dict = field(default_factory=dict)  # the configuration's [rule-options] tables
     model: str | None = None  # --model; None means the default fluency model
+
+    def __post_init__(self) -> None:
+        self.language = rule_language(self.language)
+        self.document_language = rule_language(self.document_language)
 
 
 CheckFunction = Callable[[TextUnit, CheckContext], Iterable[Finding]]

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import bisect
 import itertools
-from typing import Iterable
+from typing import Callable, Iterable, Iterator, TypeVar
+
+T = TypeVar("T")
 
 
 class ClaimedSpans:
@@ -58,4 +60,25 @@ class SpanReach:
         return index >= 0 and self.reach[index] > start
 
 
-__all__ = ["ClaimedSpans", "SpanReach"]
+def first_come(items: Iterable[T], span: Callable[[T], tuple[int, int]], *,
+               one_insertion_per_point: bool = True) -> Iterator[T]:
+    """The items, which arrive in order of their spans' starts, that overlap
+    none taken before them: the first of two overlapping edits wins (fix
+    orders them by priority). An insertion (an empty span) may touch its
+    neighbours; a second insertion at the same point is refused unless
+    `one_insertion_per_point` is off (file edits of several units may meet
+    at one point and all belong there)."""
+    last_end = -1
+    last_insertion: int | None = None
+    for item in items:
+        start, end = span(item)
+        if start < last_end:
+            continue
+        if one_insertion_per_point and start == end == last_insertion:
+            continue
+        yield item
+        last_end = max(end, start)
+        last_insertion = start if start == end else None
+
+
+__all__ = ["ClaimedSpans", "SpanReach", "first_come"]

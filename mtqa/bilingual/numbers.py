@@ -21,6 +21,7 @@ from functools import lru_cache
 from typing import Iterator
 
 from mtqa.languages import rule_language
+from mtqa.spans import SpanReach
 
 # A number written with digits: grouped thousands (`1,000,000`, `1.000`,
 # `1 000`, `1'000`), then an optional decimal part; or plain digits with an
@@ -169,12 +170,9 @@ def numbers(text: str, language: str | None) -> list[Number]:
         values = frozenset({_time(hour24, minute), float(hour24), written})
         found.append(Number(match.start(), match.end(), match.group(), values))
         taken.append(match.span())
-    times = list(taken)  # in text order, as the dates come: one pass over both
-    next_time = 0
+    times = SpanReach(taken)
     for match in _at_runs(_DATE, text, runs):
-        while next_time < len(times) and times[next_time][1] <= match.start():
-            next_time += 1
-        if next_time < len(times) and times[next_time][0] < match.end():
+        if times.overlaps(match.start(), match.end()):
             continue  # overlaps a clock time
         # `12.12.19` is `12/12/19`; `01.09.2004` is `1 September 2004`
         for group in ("first", "second", "third", "iso_year", "iso_month", "iso_day", "month", "year"):

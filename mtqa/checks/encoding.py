@@ -24,6 +24,7 @@ import ftfy
 
 from mtqa.findings import Finding, TextUnit
 from mtqa.rules import DISPLAY_ONLY, SAFE, CheckContext, Example, define_rule, make_finding, register_check
+from mtqa.spans import SpanReach
 
 CATEGORY = "Fluency/Character encoding"
 
@@ -460,9 +461,10 @@ def _char_changes(original: str, fixed: str, i1: int, i2: int, j1: int, j2: int)
 
 def _controls(unit: TextUnit, repaired: list[tuple[int, int]]) -> Iterator[Finding]:
     text = unit.text
+    inside = SpanReach(repaired)  # a look-up per control, not a scan of every repair
     for match in _CONTROL.finditer(text):
         start, end = match.span()
-        if any(s <= start and end <= e for s, e in repaired):
+        if inside.covers(start, end):
             continue  # already part of a mojibake repair (C1 for Windows-1252)
         char = match.group()
         replacement = ""

@@ -31,7 +31,6 @@ from mtqa.rules import (
     register_check,
     register_document_scorer,
 )
-from mtqa.languages import rule_language
 
 if TYPE_CHECKING:
     from mtqa.pipeline import Options
@@ -104,7 +103,7 @@ def check_fluency(unit: TextUnit, context: CheckContext) -> Iterator[Finding]:
     from mtqa.fluency.review import review  # lazy: loads torch
 
     language = context.language
-    if rule_language(language) not in CALIBRATED_LANGUAGES:
+    if language not in CALIBRATED_LANGUAGES:
         return  # unknown or uncalibrated language: stay silent rather than guess
     for proposal in review(unit.text, language, model_name(context)):
         original = unit.text[proposal.start : proposal.end]
@@ -134,7 +133,7 @@ def check_fluency(unit: TextUnit, context: CheckContext) -> Iterator[Finding]:
 def check_likely_edits(unit: TextUnit, context: CheckContext) -> Iterator[Finding]:
     from mtqa.fluency.review import likely_edits  # lazy: loads torch
 
-    if rule_language(context.language) != "en":
+    if context.language != "en":
         return
     threshold = ((context.rule_options or {}).get("fluency.likely-edit") or {}).get("threshold")
     if threshold is not None and not (isinstance(threshold, (int, float)) and 0 < threshold < 1):

@@ -30,7 +30,6 @@ from mtqa import langid
 from mtqa.findings import Finding, TextUnit
 from mtqa.rules import DISPLAY_ONLY, CheckContext, Example, define_rule, make_finding, register_check
 from mtqa.segment import sentences
-from mtqa.languages import rule_language
 
 define_rule(
     "language.untranslated",
@@ -164,14 +163,9 @@ def _token_without_noise(match: re.Match) -> str:
 _WORD = re.compile(r"[^\W\d_]{2,}")
 
 
-def _language(context: CheckContext) -> str | None:
-    language = context.document_language or context.language
-    return rule_language(language)
-
-
 @register_check("language.untranslated", "language.wrong-script", "language.mixed-script")
 def check_language(unit: TextUnit, context: CheckContext) -> Iterator[Finding]:
-    language = _language(context)
+    language = context.document_language or context.language
     if not language:
         return
     untranslated: list[tuple[int, int]] = []

@@ -25,7 +25,6 @@ from typing import Iterator
 
 from mtqa.findings import Finding, TextUnit
 from mtqa.rules import SAFE, CheckContext, Example, define_rule, make_finding, register_check
-from mtqa.languages import rule_language
 
 define_rule(
     "repetition.doubled-word",
@@ -245,10 +244,6 @@ def _checkable(token: _Token) -> bool:
     )
 
 
-def _language(context: CheckContext) -> str:
-    return rule_language(context.language) or ""
-
-
 _ANY_FUNCTION: set[str] = set().union(*_FUNCTION.values())
 
 
@@ -290,7 +285,7 @@ def _is_sentence_start(text: str, position: int) -> bool:
 @register_check("repetition.loop", "repetition.doubled-word")
 def check_repetition(unit: TextUnit, context: CheckContext) -> Iterator[Finding]:
     yield from _spaceless_loops(unit)
-    language = _language(context)
+    language = context.language or ""
     # Copies joined across a line break are meant (the writer broke the line),
     # so each line is searched on its own, and the pre-filter skips lines
     # without any candidate before they are tokenised.

@@ -24,7 +24,6 @@ from mtqa.checks.spacing_pairs import SpacingEdit, brackets, curly_quotes, parag
 from mtqa.findings import Finding, TextUnit
 from mtqa.rules import DISPLAY_ONLY, SAFE, CheckContext, Example, Rule, define_rule, make_finding, register_check
 from mtqa.spans import ClaimedSpans
-from mtqa.languages import rule_language
 
 PUNCTUATION = "Fluency/Punctuation"
 SPELLING = "Fluency/Spelling"
@@ -216,17 +215,12 @@ _SPACED_NAME_AT = re.compile(r"(?<![\w'\u2019])(?:[OD]|[dl]) '$")
 _STANDALONE_SINGLE = re.compile(r"(?<!\S)'(?!\S)")
 
 
-def _language(context: CheckContext) -> str:
-    language = context.language or ""
-    return rule_language(language) or ""
-
-
 @register_check(*(f"spacing.{name}" for name in _RULES))
 def check_spacing(unit: TextUnit, context: CheckContext) -> Iterator[Finding]:
     text = unit.text
     if not text:
         return
-    language = _language(context)
+    language = context.language or ""
     profile = profile_for(language)
     spans = paragraphs(text)
     traced = _tokenized_spans(text, spans, 1) if language != "fr" else []

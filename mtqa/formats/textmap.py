@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterable
 
 from mtqa.findings import Document
+from mtqa.spans import first_come
 
 VERBATIM, ATOMIC, PROTECTED = "verbatim", "atomic", "protected"
 # What a unit text shows in place of an inline object the checks must skip
@@ -254,9 +255,7 @@ def apply_source_edits(source: str, edits: Iterable[SourceEdit]) -> str:
     ordered = sorted(edits, key=lambda edit: (edit.start, edit.end))
     out: list[str] = []
     cursor = 0
-    for edit in ordered:
-        if edit.start < cursor:
-            continue
+    for edit in first_come(ordered, lambda edit: (edit.start, edit.end), one_insertion_per_point=False):
         out.append(source[cursor : edit.start])
         out.append(edit.replacement)
         cursor = edit.end
