@@ -10,6 +10,8 @@ that every changed character lies inside a reported finding.
 from __future__ import annotations
 
 import os
+import unicodedata
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -75,10 +77,31 @@ def test_every_change_in_the_corpora_is_explained(path: Path):
 
 
 # Random text built from the pieces weak MT leaves: entities (also broken and
-# double-escaped), mojibake, spaced punctuation and quotes, doubled words.
+# double-escaped), mojibake, spaced punctuation and quotes, doubled words, and
+# the marks of lost characters (U+FFFD, mis-decoded `ï¿½`, C1 quotes, SUB).
 PIECES = ["the", "The", "market", "he", "said", "Non", "da", "Straße", "café", "prÃ©sident", "Ã ", "â€œ",
           "&quot;", "&amp;quot;", "& # 39;", "&#39;", "&amp;", "&#0;", " ", "  ", " .", " ,", " :", " !", "'", '"',
-          "«", "»", " 's", " n't", "I", "'m", "the the", "(", ")", "\t", "\n", "5", "%", "€", "$", "-", "…"]
+          "«", "»", " 's", " n't", "I", "'m", "the the", "(", ")", "\t", "\n", "5", "%", "€", "$", "-", "…",
+          "\ufffd", "ï¿½", "\x93", "\x94", "\x1a", "&#65533;", "Ð¿Ñ€Ð¸"]
+
+
+def controls(text: str) -> Counter:
+    return Counter(ch for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\n\t")
+
+
+def assert_fix_adds_no_damage(text: str, lang: str | None, result: mtqa.Result) -> None:
+    """`fix` writes no control character and no U+FFFD that was not there,
+    deletes none that was (a loss is the editor's to restore), and leaves
+    nothing it could fix again: what check finds in its output is at most
+    display-only findings a repair uncovered (a Cyrillic word under its
+    mojibake, a quote that was `&quot;`), never damage of the encoding family."""
+    fixed = result.fixed_text
+    assert not controls(fixed) - controls(text)
+    assert fixed.count("\ufffd") == text.count("\ufffd")
+    before = {f.rule for f in result.findings}
+    for finding in mtqa.check(fixed, lang).findings:
+        if finding.rule not in before:
+            assert finding.applicability == "display-only" and not finding.rule.startswith("encoding."), finding
 
 
 @settings(max_examples=int(os.environ.get("MTQA_PROPERTY_EXAMPLES", "150")), deadline=None,
@@ -89,7 +112,28 @@ def test_property_fix_is_explained_and_idempotent(pieces, lang):
     result = assert_explained(text, lang)
     again = mtqa.check(result.fixed_text, lang)
     assert again.fixed_text == result.fixed_text  # a second run changes nothing
+    assert_fix_adds_no_damage(text, lang, result)
     result.fixed_text.encode("utf-8")
+
+
+def test_a_lost_character_beside_mojibake_is_neither_replaced_nor_deleted():
+    # ftfy's codecs read U+FFFD as byte 0x1A: `fix` wrote a SUB control
+    # character for it, or deleted it, next to a repaired `ï¿½`/Cyrillic word.
+    for text, lang in (("\ufffd\" ,\ufffd ï¿½", "en"), ("\ufffd ï¿½", "en"), ("Ð¿Ñ€Ð¸ \ufffd", "ru")):
+        result = assert_explained(text, lang)
+        assert "\x1a" not in result.fixed_text and "\x1a" not in "".join(
+            s for f in result.findings for s in f.suggestions)
+        assert_fix_adds_no_damage(text, lang, result)
+    assert mtqa.check("Ð¿Ñ€Ð¸ \ufffd", "ru").fixed_text == "при \ufffd"
+
+
+def test_a_repaired_no_break_space_is_one_finding_over_the_two_characters():
+    # `Ã ` + space: the word pairing set `Ã`->`à` and then an empty-span
+    # "mojibake" inserting a tab, and a span over the tab and the entity.
+    text = "Ã  \t &#9999999;prÃ©sident"
+    result = assert_explained(text, "fr")
+    mojibake = [(f.text, f.suggestions[0]) for f in result.findings if f.rule == "encoding.mojibake"]
+    assert mojibake == [("Ã ", "à"), ("prÃ©sident", "président")]
 
 
 def test_a_run_of_spaces_inside_quotes_is_removed_in_one_pass():

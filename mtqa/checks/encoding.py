@@ -267,8 +267,8 @@ def _extend_to_neighbours(line: str, fixed: str) -> str:
         return fixed
     changed = [a != b for a, b in zip(original_words, fixed_words)]
     for index, word in enumerate(fixed_words):
-        if changed[index] or not word or word.isascii():
-            continue
+        if changed[index] or not word or word.isascii() or "\ufffd" in word:
+            continue  # U+FFFD is a loss, not mojibake: ftfy's codecs would make it byte 0x1A
         if not (index and changed[index - 1]) and not (index + 1 < len(changed) and changed[index + 1]):
             continue
         for codec in _WRONG_DECODINGS:
@@ -276,7 +276,7 @@ def _extend_to_neighbours(line: str, fixed: str) -> str:
                 decoded = word.encode(codec).decode("utf-8")
             except UnicodeError:
                 continue
-            if decoded != word and not ftfy.is_bad(decoded):
+            if decoded != word and decoded.isprintable() and not ftfy.is_bad(decoded):
                 fixed_words[index] = decoded
                 changed[index] = True  # lets the next short word join in
                 break
@@ -424,8 +424,11 @@ def _starts(words: list[str]) -> list[int]:
 
 def _resync(old: list[str], new: list[str], i: int, j: int) -> tuple[int, int]:
     """Words (a, b) to take from each side before both share a word again;
-    (1, 1) when none is found within _RESYNC_WORDS, or when both have as many
-    words left (ftfy then changed words, not spaces: pairing them is exact)."""
+    (1, 1) when both have as many words left (ftfy then changed words, not
+    spaces: pairing them is exact). When no shared word comes within
+    _RESYNC_WORDS, the whole window of each side, aligned code point by code
+    point: pairing words one to one there put a repaired `Ã ` (a lost
+    no-break space) against the next word, and the findings with it."""
     if len(old) - i == len(new) - j:
         return 1, 1
     for total in range(1, 2 * _RESYNC_WORDS + 1):
@@ -433,7 +436,7 @@ def _resync(old: list[str], new: list[str], i: int, j: int) -> tuple[int, int]:
             b = total - a
             if i + a < len(old) and j + b < len(new) and old[i + a].strip() and old[i + a] == new[j + b]:
                 return a, b
-    return 1, 1
+    return _RESYNC_WORDS, _RESYNC_WORDS
 
 
 def _char_changes(original: str, fixed: str, i1: int, i2: int, j1: int, j2: int):
