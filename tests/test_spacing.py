@@ -223,3 +223,23 @@ def test_a_quotation_that_spans_lines_loses_its_tokenizer_spaces_on_each_line():
     for clean in ('He is 6 " tall.\nShe is taller.', 'The sign " stands alone.\nNext line.',
                   'She wrote: "We will go there\nand come back."'):
         assert mtqa.check(clean, "en", use_model=False, select=["spacing.quote-inner"]).findings == []
+
+
+def test_a_lone_spaced_quote_before_the_reporting_clause_closes_the_quotation():
+    # `Alles " , sagte sie`: the quote kept its stray space (issue 10)
+    text = 'Wir bleiben hier.\nAlles " , sagte sie.'
+    assert mtqa.check(text, "de", use_model=False).fixed_text == 'Wir bleiben hier.\nAlles", sagte sie.'
+    for clean in ('He is 6 " , she is 5.\nNext line.', 'The sign " stands alone.\nNext line.'):
+        assert mtqa.check(clean, "en", use_model=False, select=["spacing.quote-inner"]).findings == []
+
+
+def test_spaced_single_quotes_pair_with_the_attached_ones_around_them():
+    # A real MT line: the spaced quotes alone paired `' 3' and '`, and the
+    # fix put the next quotation's mark on the word before it (`and' 2`).
+    text = "He said that ' 3' and ' 2 + 1 ' , for the record, were the options."
+    result = mtqa.check(text, "en", use_model=False)
+    assert result.fixed_text == "He said that '3' and '2 + 1', for the record, were the options."
+    assert mtqa.check(result.fixed_text, "en", use_model=False).fixed_text == result.fixed_text
+    # Possessives and contractions are no quotation marks.
+    assert mtqa.check("The dogs' owners said ' no ' today.", "en", use_model=False).fixed_text == (
+        "The dogs' owners said 'no' today.")

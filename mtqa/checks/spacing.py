@@ -364,6 +364,13 @@ def _single_quotes(text: str, spans: list[tuple[int, int]]) -> Iterator[SpacingE
             by_paragraph.setdefault(number, []).append(index)
     for number, marks in by_paragraph.items():
         start, end = spans[number]
+        attached = _attached_single_quotes(text, start, end)
+        if attached:
+            # `' 3' and ' 2 + 1 '`: the closing quote of `3'` pairs with the
+            # first spaced one. Pairing the spaced ones alone put the next
+            # quotation's opening mark on the word before it (`and' 2`).
+            yield from _pair_with_attached(text, marks, attached)
+            continue
         if len(marks) % 2 == 0:
             for open_index, close_index in zip(marks[0::2], marks[1::2]):
                 if close_index - open_index > 200 or text[open_index + 1] != " " or text[close_index - 1] != " ":
@@ -385,6 +392,56 @@ def _single_quotes(text: str, spans: list[tuple[int, int]]) -> Iterator[SpacingE
             index = marks[0]
             if index >= 2 and text[index - 1] == " " and text[index - 2] in "sSxzZ" and index + 1 < end:
                 yield SpacingEdit("quote-inner", index - 1, index + 1, "'", "Possessive apostrophe split from its word")
+
+
+_CLITIC_AFTER = re.compile(r"(?:s|re|ve|ll|d|m|t)\b", re.IGNORECASE)
+_ATTACHED_SINGLE = re.compile(r"(?<![\w'])'(?=\w)|(?<=[\w.,!?])'(?![\w'])")
+
+
+def _attached_single_quotes(text: str, start: int, end: int) -> dict[int, str]:
+    """Single quotes of a paragraph that touch a word on one side only:
+    `'word` opens, `word'` closes (index -> "open" or "close"). Apostrophes
+    inside words, plural possessives (`the dogs' owners`) and spaced
+    clitics and names are none of these."""
+    found = {}
+    for match in _ATTACHED_SINGLE.finditer(text, start, end):
+        index = match.start()
+        opens = index + 1 < end and text[index + 1].isalnum()
+        if not opens and text[index - 1] in "sSxzZ":
+            continue  # a plural possessive
+        if opens and _CLITIC_AFTER.match(text, index + 1):
+            continue  # a contraction split from its word (`John 's`): the contraction rule's
+        if _SPACED_NAME_AT.search(text, max(start, index - 4), index + 1):
+            continue
+        found[index] = "open" if opens else "close"
+    return found
+
+
+def _pair_with_attached(text: str, spaced: list[int], attached: dict[int, str]) -> Iterator[SpacingEdit]:
+    """Pair every quotation mark of the paragraph in order, spaced and
+    attached ones together, when the attached ones sit where an opening and
+    a closing mark belong; then attach each spaced mark to its quotation.
+    Any other arrangement is left to the editor."""
+    marks = sorted([(index, "either") for index in spaced] + list(attached.items()))
+    if len(marks) % 2:
+        return
+    pairs = list(zip(marks[0::2], marks[1::2]))
+    if any(first[1] == "close" or second[1] == "open" for first, second in pairs):
+        return
+    for (open_index, open_role), (close_index, close_role) in pairs:
+        if close_index - open_index > 200:
+            continue
+        if open_role == "either" and text[open_index + 1] == " " and text[open_index + 2 : close_index].strip():
+            after_open = open_index + 1
+            while text[after_open] == " ":
+                after_open += 1
+            yield SpacingEdit("quote-inner", open_index, after_open, "'", "Space after the opening quotation mark")
+        if close_role == "either" and text[close_index - 1] == " " and text[open_index + 1 : close_index - 1].strip():
+            before_close = close_index
+            while text[before_close - 1] == " ":
+                before_close -= 1
+            yield SpacingEdit("quote-inner", before_close, close_index + 1, "'",
+                              "Space before the closing quotation mark")
 
 
 def _tokenized_times(text: str, tokenized: list[tuple[int, int]]) -> Iterator[SpacingEdit]:

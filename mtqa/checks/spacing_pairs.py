@@ -203,8 +203,9 @@ def _lone_spaced_quote(text: str, index: int, start: int, end: int) -> Iterator[
     """A paragraph's only quote, spaced on both sides as a tokenizer leaves
     it, of a quotation that spans lines: `erklärte : " Wir werden` opens
     one (after a colon or at the start), `beginnen . "` and `morgen . "
-    Dann` close one (after the end of a sentence). Anything else (an inch
-    mark `6 " tall`, a quote between words) is left alone."""
+    Dann` close one (after the end of a sentence), and so does `Alles " ,
+    sagte sie` (a word, then punctuation). Anything else (an inch mark
+    `6 " tall`, a quote between words) is left alone."""
     before = _space_before(text, index, start)
     after = _space_after(text, index, end)
     spaced_before = before < index or index == start
@@ -212,8 +213,12 @@ def _lone_spaced_quote(text: str, index: int, start: int, end: int) -> Iterator[
     if not (spaced_before and spaced_after) or (before == index and after == index + 1):
         return
     previous = text[before - 1] if before > start else ""
+    following = text[after] if after < end else ""
     if previous and previous in _ENDS_A_SENTENCE and before < index:
         yield from _attach(text, index, start, end, left=True, kind="quote-inner")  # closes: `. "` -> `."`
+    elif previous.isalpha() and before < index and following and following in _ENDS_A_SENTENCE:
+        # closes before the reporting clause: `Alles " , sagte sie` -> `Alles ", sagte sie`
+        yield from _attach(text, index, start, end, left=True, kind="quote-inner")
     elif (not previous or previous == ":") and after < end and text[after].isalpha():
         yield from _attach(text, index, start, end, left=False, kind="quote-inner")  # opens: `: " Wir` -> `: "Wir`
 
