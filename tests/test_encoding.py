@@ -191,16 +191,21 @@ def test_replacement_character_flagged_without_fix() -> None:
     assert fix(text, "es") == text
 
 
-def test_mis_decoded_replacement_character_is_reported_and_left() -> None:
-    """`ï¿½` is U+FFFD read as Windows-1252 (ftfy turns it back into U+FFFD).
-    mtqa reports the lost character and leaves it: repairing it would write a
-    U+FFFD, a finding `fix` itself made."""
+def test_mis_decoded_replacement_character_is_repaired_to_the_loss_it_was() -> None:
+    """`ï¿½` is U+FFFD read as Windows-1252: repaired, as ftfy does, to the
+    U+FFFD it was, and reported as a lost character before and after."""
     text = "Prices at the caf\u00ef\u00bf\u00bd\u00ef\u00bf\u00bd rose by 5 per cent."
-    (finding,) = findings(text, "en")
-    assert (finding.rule, finding.text, finding.suggestions) == (
-        "encoding.replacement-char", "\u00ef\u00bf\u00bd" * 2, [])
-    assert finding.message.startswith("2 replacement characters U+FFFD")
-    assert fix(text, "en") == text
+    result = findings(text, "en")
+    assert [(f.rule, f.text, f.suggestions) for f in result] == [
+        ("encoding.mojibake", "caf" + "\u00ef\u00bf\u00bd" * 2, ["caf\ufffd\ufffd"]),
+        ("encoding.replacement-char", "\u00ef\u00bf\u00bd" * 2, [])]
+    assert result[1].message.startswith("2 replacement characters U+FFFD")
+    fixed = fix(text, "en")
+    assert fixed == "Prices at the caf\ufffd\ufffd rose by 5 per cent."
+    assert [f.rule for f in findings(fixed, "en")] == ["encoding.replacement-char"]  # the same loss, no new finding
+    # A quote whose last byte was lost is one lost character (ftfy's reading), not a quote and a loss.
+    assert fix("The \u00e2\u20ac\u0153lossy decoding\u00e2\u20ac\ufffd of it.", "en") == (
+        "The \u201clossy decoding\ufffd of it.")
     assert findings("Der Maître d'hôtel, ¿verdad? ½ Liter.", "de") == []  # the letters alone are not a loss
 
 

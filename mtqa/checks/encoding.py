@@ -107,8 +107,8 @@ define_rule(
     examples=[
         Example("A lost \ufffd character.", "A lost \ufffd character."),
         Example("Caf\ufffd prices rose.", "Caf\ufffd prices rose."),
-        # U+FFFD mis-decoded: reported, and left (repairing it would write U+FFFD)
-        Example("Caf\u00ef\u00bf\u00bd prices rose.", "Caf\u00ef\u00bf\u00bd prices rose."),
+        # U+FFFD mis-decoded: repaired to the U+FFFD it was (encoding.mojibake), and still a loss
+        Example("Caf\u00ef\u00bf\u00bd prices rose.", "Caf\ufffd prices rose."),
     ],
     clean=[
         Example("A question mark? Not a lost character."),
@@ -142,7 +142,7 @@ FTFY_CONFIG = ftfy.TextFixerConfig(
 # byte first lets ftfy produce the quote that was meant. `â€` followed by a
 # character that Windows-1252 gives a continuation byte is left to ftfy.
 _CONTINUATION = "€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ" + "".join(map(chr, range(0x80, 0xC0)))
-_LOST_CLOSING_QUOTE = re.compile("â€(?![" + re.escape(_CONTINUATION) + "])")
+_LOST_CLOSING_QUOTE = re.compile("â€(?![" + re.escape(_CONTINUATION) + "\ufffd])")  # `â€�`: ftfy's
 
 _CONTROL = re.compile(
     r"\x1b\[[0-?]*[ -/]*[@-~]"  # ANSI terminal escape (colour codes)
@@ -150,9 +150,10 @@ _CONTROL = re.compile(
 )
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\u180e\u2061-\u2064\ufeff]+")
 # `ï¿½` is U+FFFD's UTF-8 bytes read as Latin-1/Windows-1252: the character
-# was lost first and the loss then mis-decoded. Repairing it (as ftfy does)
-# would only give back U+FFFD, a loss `fix` would then have written, so it is
-# reported as the loss it is and left for the editor to restore from the source.
+# was lost first and the loss then mis-decoded. It is repaired as ftfy does,
+# to the U+FFFD it was (one character, the mark every tool knows), and
+# reported as the loss it is, before and after: only the source can say
+# which character was lost.
 _MISDECODED_REPLACEMENT = "\u00ef\u00bf\u00bd"
 _LOST = re.compile(f"\ufffd+|[\ud800-\udfff]|(?:{_MISDECODED_REPLACEMENT})+")
 _SUSPECT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200d\u2060-\u2064\u180e\ufeff\ufffd\ud800-\udfff]"
@@ -229,7 +230,7 @@ def _mojibake(unit: TextUnit, line: str, offset: int, language: str | None) -> I
         fixed = _extend_to_neighbours(line, fixed)
         how = _explain(prepared)
     for start, end, replacement in _changed_spans(line, fixed):
-        if "\ufffd" in replacement and "\ufffd" not in line[start:end]:
+        if replacement.count("\ufffd") > _losses(line[start:end]):
             continue  # ftfy could only say a character is lost: no repair to offer
         # A Windows symbol-font glyph decodes to a private-use character that
         # shows as a box; the repair drops it rather than keep invisible junk.
@@ -251,6 +252,14 @@ def _mojibake(unit: TextUnit, line: str, offset: int, language: str | None) -> I
 
 _PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
 _WRONG_DECODINGS = ("sloppy-windows-1251", "sloppy-windows-1252")
+
+
+def _losses(damaged: str) -> int:
+    """Characters already marked lost in a damaged span: U+FFFD, and U+FFFD
+    mis-decoded. A repair may write as many U+FFFD (`ï¿½` -> U+FFFD, `â€�`,
+    a quote whose last byte was lost, -> U+FFFD), never more: fix would
+    then mark a loss of its own making."""
+    return damaged.count("\ufffd") + damaged.count(_MISDECODED_REPLACEMENT)
 
 
 def _extend_to_neighbours(line: str, fixed: str) -> str:
