@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from mtqa.findings import Document, DocumentResult, TextUnit
-from mtqa.options import validated
+from mtqa.options import built
 from mtqa.pipeline import Options, check_document
 
 Result = DocumentResult
@@ -24,15 +24,9 @@ def _options(
     extend_select: Iterable[str] | None = None,
     unsafe_fixes: bool = False,
 ) -> Options:
-    return validated(Options(
-        language=lang,
-        select=list(select or []),
-        extend_select=list(extend_select or []),
-        ignore=list(ignore or []),
-        use_model=use_model,
-        min_confidence=min_confidence,
-        unsafe_fixes=unsafe_fixes,
-    ))
+    return built(Options(use_model=use_model), language=lang, select=list(select or []),
+                 extend_select=list(extend_select or []), ignore=list(ignore or []),
+                 min_confidence=min_confidence, unsafe_fixes=unsafe_fixes)
 
 
 def check(

@@ -34,7 +34,7 @@ from mtqa.pipeline import Options
 from mtqa.pool import available_cores, check_documents
 from mtqa.report import RENDERERS, ReportContext, load_renderers
 from mtqa.report.terminal import print_document, print_summary
-from mtqa.options import OptionsError, validated
+from mtqa.options import OptionsError, built
 from mtqa.rules import iter_rules
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -109,22 +109,22 @@ def common_options(function):
 def build_options(
     config: Config, lang, select, ignore, no_model, model_name, min_confidence, extend_select=(), unsafe_fixes=False
 ) -> Options:
-    use_model = not no_model and (config.use_model is not False)
-    options = Options(
-        language=lang or config.lang,
-        select=_split(select) or config.select,
-        extend_select=_split(extend_select) or config.extend_select,
-        ignore=_split(ignore) or config.ignore,
-        use_model=use_model,
-        model=model_name or config.model,
-        min_confidence=min_confidence if min_confidence is not None else (config.min_confidence or 0.9),
-        unsafe_fixes=bool(unsafe_fixes),
+    configured = Options(
+        language=config.lang,
+        select=list(config.select),
+        extend_select=list(config.extend_select),
+        ignore=list(config.ignore),
+        use_model=not no_model and (config.use_model is not False),
+        model=config.model,
+        min_confidence=config.min_confidence if config.min_confidence is not None else 0.9,
         severity_overrides=dict(config.severity),
         ignore_terms=list(config.ignore_terms),
         rule_options=dict(config.rule_options),
     )
-    try:
-        return validated(options)
+    try:  # the flags over the configuration file
+        return built(configured, language=lang, select=_split(select), extend_select=_split(extend_select),
+                     ignore=_split(ignore), model=model_name, min_confidence=min_confidence,
+                     unsafe_fixes=unsafe_fixes)
     except OptionsError as error:
         hint = {"lang": "--lang", "select": "--select", "ignore": "--ignore", "extend_select": "--extend-select",
                 "min_confidence": "--min-confidence"}.get(error.param)

@@ -39,7 +39,7 @@ from mtqa.check_worker import CheckTimeout, CheckWorker, WorkerCrashed
 from mtqa.errors import MtqaError
 from mtqa.findings import Document, DocumentResult, TextUnit, without_lone_surrogates
 from mtqa.formats.jsonl import iter_documents
-from mtqa.options import validated
+from mtqa.options import built
 from mtqa.pipeline import Options, check_document
 from mtqa.report.json_report import envelope, jsonl_line
 from mtqa.rules import iter_rules
@@ -261,15 +261,8 @@ def create_app(
     lock = threading.Lock()
 
     def options_for(request: CheckRequest) -> Options:
-        return validated(replace(
-            base,
-            language=request.lang or base.language,
-            select=request.select or base.select,
-            extend_select=request.extend_select or base.extend_select,
-            ignore=request.ignore or base.ignore,
-            min_confidence=request.min_confidence if request.min_confidence is not None else base.min_confidence,
-            unsafe_fixes=request.unsafe_fixes or base.unsafe_fixes,
-        ))
+        return built(base, language=request.lang, select=request.select, extend_select=request.extend_select,
+                     ignore=request.ignore, min_confidence=request.min_confidence, unsafe_fixes=request.unsafe_fixes)
 
     def warm(document: Document, options: Options) -> None:
         pool.warm_all(document, options)

@@ -371,3 +371,17 @@ def test_utf16_without_bom_names_the_encoding_to_use(tmp_path: Path) -> None:
         result = run_mtqa("check", "--no-model", "--lang", "en", "--encoding", encoding, "--format", "json",
                           str(article))
         assert [f["rule"] for f in json.loads(result.stdout)["documents"][0]["findings"]] == ["repetition.doubled-word"]
+
+
+def test_options_come_from_the_configuration_under_the_flags():
+    # One builder for every entry point (mtqa.options.built): a flag wins, an
+    # option the flag leaves out keeps the file's value, and a configured
+    # min-confidence of 0 stays 0 (it read as "not set" and became 0.9).
+    from mtqa.cli import build_options
+    from mtqa.config import Config
+
+    config = Config(lang="de", select=["spacing"], min_confidence=0.0)
+    options = build_options(config, None, (), (), True, None, None)
+    assert (options.language, options.select, options.min_confidence, options.use_model) == ("de", ["spacing"], 0.0, False)
+    options = build_options(config, "en-US", ("entities",), (), True, None, 0.5, unsafe_fixes=True)
+    assert (options.language, options.select, options.min_confidence, options.unsafe_fixes) == ("en", ["entities"], 0.5, True)
