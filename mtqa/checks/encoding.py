@@ -81,6 +81,24 @@ define_rule(
     ],
 )
 define_rule(
+    "encoding.bidi-control",
+    category=CATEGORY,
+    severity="minor",
+    description="An invisible bidirectional control character (U+200E, U+200F, U+061C, U+202A-U+202E, "
+    "U+2066-U+2069) in left-to-right text, left by copying from a right-to-left page.",
+    why="It reorders what the reader sees without showing itself (a name or number may read backwards) "
+    "and breaks search in the published article.",
+    fix=SAFE,
+    examples=[
+        Example("The mayor\u200e said no.", "The mayor said no."),
+        Example("Read \u202ethe notice\u202c now.", "Read the notice now."),
+    ],
+    clean=[
+        Example("\u05e9\u05dc\u05d5\u05dd\u200f 2024 \u05e2\u05d5\u05dc\u05dd", lang="he"),  # RTL text needs its marks
+        Example("\u0645\u0631\u062d\u0628\u0627 \u200eBBC\u200e \u0647\u0646\u0627", lang="en"),  # a paragraph with RTL script
+    ],
+)
+define_rule(
     "encoding.bom",
     category=CATEGORY,
     severity="minor",
@@ -156,7 +174,14 @@ _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\u180e\u2061-\u2064\ufeff]+")
 # which character was lost.
 _MISDECODED_REPLACEMENT = "\u00ef\u00bf\u00bd"
 _LOST = re.compile(f"\ufffd+|[\ud800-\udfff]|(?:{_MISDECODED_REPLACEMENT})+")
-_SUSPECT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200d\u2060-\u2064\u180e\ufeff\ufffd\ud800-\udfff]"
+_BIDI = re.compile("[\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]+")
+# Right-to-left scripts (Hebrew, Arabic, Syriac, Thaana, N'Ko and their
+# presentation forms) and the languages written in them: there the marks
+# are how mixed-direction text is typed.
+_RTL_SCRIPT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
+_RTL_LANGUAGES = {"ar", "he", "fa", "ur", "yi", "ps", "sd", "ug", "dv", "ckb", "syr"}
+_SUSPECT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2060-\u2064\u180e\ufeff\ufffd\ud800-\udfff"
+                      "\u061c\u202a-\u202e\u2066-\u2069]"
                       f"|{_MISDECODED_REPLACEMENT}")
 
 # Scripts in which ZWNJ/ZWJ (and, for some, ZWSP) are part of correct
@@ -196,6 +221,7 @@ def _is_emoji_part(char: str) -> bool:
     "encoding.mojibake",
     "encoding.control-char",
     "encoding.zero-width",
+    "encoding.bidi-control",
     "encoding.bom",
     "encoding.replacement-char",
 )
@@ -214,6 +240,7 @@ def check_encoding(unit: TextUnit, context: CheckContext) -> Iterator[Finding]:
         return
     yield from _controls(unit, repaired)
     yield from _invisibles(unit, context.language)
+    yield from _bidi_controls(unit, context.language)
     yield from _lost_characters(unit)
 
 
@@ -548,6 +575,24 @@ def _invisibles(unit: TextUnit, language: str | None) -> Iterator[Finding]:
             f"{what}: {', '.join(names)} ({', '.join(f'U+{ord(c):04X}' for c in dict.fromkeys(run))})",
             [""],
         )
+
+
+def _bidi_controls(unit: TextUnit, language: str | None) -> Iterator[Finding]:
+    """Direction marks and embeddings in a paragraph without right-to-left
+    script, in a language written left to right: nothing there for them to
+    order, so they are debris of a copy (a run is one finding)."""
+    if language in _RTL_LANGUAGES:
+        return
+    text = unit.text
+    for match in _BIDI.finditer(text):
+        start, end = match.span()
+        paragraph_start = text.rfind("\n", 0, start) + 1
+        paragraph_end = text.find("\n", end)
+        if _RTL_SCRIPT.search(text, paragraph_start, paragraph_end if paragraph_end >= 0 else len(text)):
+            continue
+        names = ", ".join(f"U+{ord(char):04X}" for char in dict.fromkeys(match.group()))
+        yield make_finding("encoding.bidi-control", unit, start, end,
+                           f"Invisible bidirectional control character ({names}) in left-to-right text", [""])
 
 
 def _legitimate_invisible(char: str, neighbours: str, language: str | None) -> bool:
