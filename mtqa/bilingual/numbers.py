@@ -73,6 +73,8 @@ class Number:
 
 def digits_of(text: str) -> str:
     """Unicode digits as ASCII (`５` -> `5`); other characters unchanged."""
+    if text.isascii():
+        return text  # nearly every number: nothing to convert
     return "".join(str(unicodedata.digit(ch)) if ch.isdigit() else ch for ch in text)
 
 
@@ -95,8 +97,10 @@ def _babel_decimal(language: str) -> str | None:
         return None
 
 
+@lru_cache(maxsize=4096)
 def _values(token: str, decimal: str | None) -> frozenset[float]:
-    """The values a digit string may stand for (`1,000`: 1000 or 1.0)."""
+    """The values a digit string may stand for (`1,000`: 1000 or 1.0);
+    kept for the numbers a text repeats (years, counts, tables)."""
     plain = digits_of(token).replace("\u00a0", " ").replace("\u202f", " ")
     readings = []
     signs = [decimal] if decimal in (".", ",") else [".", ","]
