@@ -72,32 +72,51 @@ def check_documents(
         yield from pool.map(itertools.chain((first, second), iterator), options)
 
 
-class CheckPool:
-    """`jobs` check processes; `map` keeps them busy and answers in order.
+class Workers:
+    """A fixed set of check processes and the queue of the idle ones, which
+    the CLI's pool (CheckPool) and the service's (server.WorkerPool) share:
+    a caller takes an idle worker, uses it and gives it back. Use as a
+    context manager: leaving it (also by Ctrl-C or an exception) stops every
+    child, so nothing keeps running after the command ends."""
 
-    Use as a context manager: leaving it (also by Ctrl-C or an exception)
-    stops every child, so nothing keeps running after the command ends."""
-
-    def __init__(self, jobs: int, *, threads: int | None = None, command: list[str] | None = None) -> None:
-        if jobs < 1:
-            raise ValueError(f"jobs must be at least 1, not {jobs}")
-        self.jobs = jobs
-        self.workers = [CheckWorker(None, threads, command) for _ in range(jobs)]
+    def __init__(self, count: int, *, limit: float | None = None, threads: int | None = None,
+                 command: list[str] | None = None) -> None:
+        if count < 1:
+            raise ValueError(f"a pool needs at least 1 worker, not {count}")
+        self.workers = [CheckWorker(limit, threads, command) for _ in range(count)]
         self._idle: queue.SimpleQueue[CheckWorker] = queue.SimpleQueue()
         for worker in self.workers:
             self._idle.put(worker)
-        self._closing = threading.Event()
 
-    def __enter__(self) -> "CheckPool":
+    def take(self) -> CheckWorker:
+        """An idle worker, waiting for one if all are busy."""
+        return self._idle.get()
+
+    def give_back(self, worker: CheckWorker) -> None:
+        self._idle.put(worker)
+
+    def __enter__(self):
         return self
 
     def __exit__(self, *_exc) -> None:
         self.close()
 
     def close(self) -> None:
-        self._closing.set()
         for worker in self.workers:
             worker.kill()
+
+
+class CheckPool(Workers):
+    """`jobs` check processes; `map` keeps them busy and answers in order."""
+
+    def __init__(self, jobs: int, *, threads: int | None = None, command: list[str] | None = None) -> None:
+        super().__init__(jobs, threads=threads, command=command)
+        self.jobs = jobs
+        self._closing = threading.Event()
+
+    def close(self) -> None:
+        self._closing.set()
+        super().close()
 
     def map(self, documents: Iterable[Document], options: Options) -> Iterator[DocumentResult]:
         """Results of `documents` in their order, at most
@@ -114,7 +133,7 @@ class CheckPool:
         return future
 
     def _run(self, batch: list[Document], options: Options, future: Future) -> None:
-        worker = self._idle.get()
+        worker = self.take()
         try:
             if self._closing.is_set():
                 raise WorkerCrashed("the pool was stopped")
@@ -122,7 +141,7 @@ class CheckPool:
         except BaseException as error:  # the reader re-raises it
             future.set_exception(error)
         finally:
-            self._idle.put(worker)
+            self.give_back(worker)
 
     def _check(self, worker: CheckWorker, batch: list[Document], options: Options) -> list[DocumentResult]:
         try:

@@ -22,7 +22,6 @@ from __future__ import annotations
 import asyncio
 import io
 import json
-import queue
 import threading
 from contextlib import asynccontextmanager
 from dataclasses import replace
@@ -41,6 +40,7 @@ from mtqa.findings import Document, DocumentResult, TextUnit, without_lone_surro
 from mtqa.formats.jsonl import iter_documents
 from mtqa.options import built
 from mtqa.pipeline import Options, check_document
+from mtqa.pool import Workers
 from mtqa.report.json_report import envelope, jsonl_line
 from mtqa.rules import iter_rules
 
@@ -90,7 +90,7 @@ class Readiness:
             threading.Thread(target=self.warm_up, args=(run,), name="mtqa-warm-up", daemon=True).start()
 
 
-class WorkerPool:
+class WorkerPool(Workers):
     """`count` check processes for the service; a request takes a free one.
 
     A worker whose check was stopped (time limit) or died comes back only
@@ -99,30 +99,27 @@ class WorkerPool:
     (`rewarming` counts the workers doing that, for /health)."""
 
     def __init__(self, count: int, limit: float | None, threads: int | None) -> None:
-        self.workers = [CheckWorker(limit, threads) for _ in range(count)]
-        self._free: queue.SimpleQueue[CheckWorker] = queue.SimpleQueue()
-        for worker in self.workers:
-            self._free.put(worker)
+        super().__init__(count, limit=limit, threads=threads)
         self.rewarming = 0
         self._counting = threading.Lock()
         self.warm_up: tuple[Document, Options] | None = None
 
     def run(self, document: Document, options: Options) -> DocumentResult:
-        worker = self._free.get()
+        worker = self.take()
         try:
             result = worker.run(document, options)
         except (CheckTimeout, WorkerCrashed):
             if self.warm_up is None:
-                self._free.put(worker)
+                self.give_back(worker)
             else:
                 with self._counting:
                     self.rewarming += 1
                 threading.Thread(target=self._rewarm, args=(worker,), daemon=True, name="mtqa-rewarm").start()
             raise
         except BaseException:
-            self._free.put(worker)
+            self.give_back(worker)
             raise
-        self._free.put(worker)
+        self.give_back(worker)
         return result
 
     def warm_all(self, document: Document, options: Options) -> None:
@@ -152,11 +149,7 @@ class WorkerPool:
         finally:
             with self._counting:
                 self.rewarming -= 1
-            self._free.put(worker)
-
-    def close(self) -> None:
-        for worker in self.workers:
-            worker.kill()
+            self.give_back(worker)
 
 
 MAX_BODY_BYTES = 4 * MAX_TEXT_CHARS + 65536  # a /check body: the text, JSON-escaped, and the options
