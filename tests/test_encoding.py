@@ -225,3 +225,14 @@ def test_fix_is_idempotent(lang: str, text: str) -> None:
     assert once != text
     assert fix(once, lang) == once
     assert [f for f in findings(once, lang) if f.fix != "display-only"] == []
+
+
+def test_a_central_european_quote_mixup_is_left_to_ftfy_and_a_hopeless_garble_untouched() -> None:
+    # `â€ś` is `“` read as Windows-1250: the lost-quote repair made it `”ś`.
+    assert fix("Der Titel \u00e2\u20ac\u017eRock\u00e2\u20ac\u015b blieb.", "de") == "Der Titel „Rock“ blieb."
+    # Where ftfy finds nothing to repair, the byte restored for it came out as
+    # a C1 control character (then deleted by a later pass, as a "finding").
+    garble = "Ñ€Ñƒ ãƒâ€ ã¢"
+    result = findings(garble, "ru")
+    assert [(f.rule, f.text, f.suggestions) for f in result] == [("encoding.mojibake", "Ñ€Ñƒ", ["ру"])]
+    assert fix(garble, "ru") == "ру ãƒâ€ ã¢"

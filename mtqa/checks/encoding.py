@@ -159,7 +159,10 @@ FTFY_CONFIG = ftfy.TextFixerConfig(
 # deal"). ftfy then reads `â€ ` as a dagger (E2 80 A0). Restoring the lost
 # byte first lets ftfy produce the quote that was meant. `â€` followed by a
 # character that Windows-1252 gives a continuation byte is left to ftfy.
-_CONTINUATION = "€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ" + "".join(map(chr, range(0x80, 0xC0)))
+# Windows-1250 (Central European) gives continuation bytes other letters
+# (`â€ś` is `“` read as Windows-1250): those are left to ftfy too.
+_CONTINUATION = ("€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ" + "".join(map(chr, range(0x80, 0xC0)))
+                 + bytes(range(0x80, 0xC0)).decode("cp1250", errors="ignore"))
 _LOST_CLOSING_QUOTE = re.compile("â€(?![" + re.escape(_CONTINUATION) + "\ufffd])")  # `â€�`: ftfy's
 
 _CONTROL = re.compile(
@@ -252,6 +255,10 @@ def _mojibake(unit: TextUnit, line: str, offset: int, language: str | None) -> I
     else:
         prepared = _LOST_CLOSING_QUOTE.sub("â€\x9d", line) if "â€" in line else line
         fixed = ftfy.fix_text(prepared, FTFY_CONFIG)
+        if prepared is not line and fixed.count("\x9d") > line.count("\x9d"):
+            # ftfy found no quote there (a hopeless garble): the restored
+            # byte would come out as a control character of fix's making.
+            prepared, fixed = line, ftfy.fix_text(line, FTFY_CONFIG)
         if fixed == line:
             return
         fixed = _extend_to_neighbours(line, fixed)

@@ -30,6 +30,7 @@ from mtqa import langid
 from mtqa.findings import Finding, TextUnit
 from mtqa.rules import DISPLAY_ONLY, CheckContext, Example, define_rule, make_finding, register_check
 from mtqa.segment import sentences
+from mtqa.spans import SpanReach
 
 define_rule(
     "language.untranslated",
@@ -184,12 +185,11 @@ def check_language(unit: TextUnit, context: CheckContext) -> Iterator[Finding]:
                     context={"detected_language": detected},
                 )
     if not unit.text.isascii():
+        reported = SpanReach(untranslated)
         for finding in _scripts(unit, language):
             # A whole sentence already reported as untranslated needs no
             # second finding for the foreign script of its words.
-            if finding.rule == "language.wrong-script" and any(
-                start <= finding.start and finding.end <= end for start, end in untranslated
-            ):
+            if finding.rule == "language.wrong-script" and reported.covers(finding.start, finding.end):
                 continue
             yield finding
 
@@ -470,9 +470,11 @@ _LOOKALIKES = {
 def _scripts(unit: TextUnit, language: str) -> Iterator[Finding]:
     text = unit.text
     expected = _SCRIPTS.get(language)
-    glosses: list[tuple[int, int]] | None = None
+    # Built when first needed, and asked in log time per word (a scan of
+    # every gloss per word was quadratic in a Russian article full of «»).
+    glosses: SpanReach | None = None
     pending: tuple[int, int, str] | None = None  # a wrong-script fragment being extended
-    urls: list[tuple[int, int]] | None = None
+    urls: SpanReach | None = None
     for match in _LETTERS.finditer(text):
         word = match.group()
         if word.isascii():
@@ -480,8 +482,8 @@ def _scripts(unit: TextUnit, language: str) -> Iterator[Finding]:
         if match.start() and text[match.start() - 1] == "\\":
             continue  # a literal escape such as `\nА` is not a word
         if urls is None:
-            urls = [m.span() for m in _URL.finditer(text)]
-        if any(start <= match.start() < end for start, end in urls):
+            urls = SpanReach(m.span() for m in _URL.finditer(text))
+        if urls.overlaps(match.start(), match.start() + 1):
             continue  # стопкоронавирус.рф, https://премияарсеньева.рф/
         scripts = _word_scripts(word)
         if len(scripts) > 1:
@@ -495,8 +497,8 @@ def _scripts(unit: TextUnit, language: str) -> Iterator[Finding]:
         if script in expected or script == "COMMON":
             continue
         if glosses is None:
-            glosses = [m.span() for m in _GLOSS.finditer(text)]
-        if any(start <= match.start() and match.end() <= end for start, end in glosses):
+            glosses = SpanReach(m.span() for m in _GLOSS.finditer(text))
+        if glosses.covers(match.start(), match.end()):
             continue
         if pending and pending[2] == script and not _LETTERS.search(text, pending[1], match.start()):
             pending = (pending[0], match.end(), script)  # one fragment: `новый закон`
