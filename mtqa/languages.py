@@ -9,10 +9,13 @@ languages mtqa knows is mtqa.langid.normalise_language's job.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 # Old or detector-specific codes for the same language (CLD2 still says `iw`, `jw`).
 ALIASES = {"iw": "he", "jw": "jv", "in": "id", "ji": "yi", "un": "und"}
 
 
+@lru_cache(maxsize=1024)  # asked for every unit and check context, of a handful of tags
 def rule_language(tag: str | None) -> str | None:
     """The base language of a BCP 47 / POSIX locale tag, lower case; None for none."""
     if not tag:

@@ -18,6 +18,7 @@ import difflib
 import os
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Iterator
 
 import ftfy
@@ -367,12 +368,18 @@ def _explain(line: str) -> str:
     return ""
 
 
+_C1 = re.compile("[\x80-\x9f]")
+
+
 def _is_c1_only(text: str) -> bool:
+    if not _C1.search(text):
+        return False  # nearly every damaged word: no C1 character at all
     return all("\x80" <= ch <= "\x9f" or ch.isalnum() for ch in text) and any(
         "\x80" <= ch <= "\x9f" for ch in text
     )
 
 
+@lru_cache(maxsize=4096)  # asked for every character around every repair
 def _word_char(char: str) -> bool:
     """Characters a span widens over: letters and digits of spaced scripts.
 

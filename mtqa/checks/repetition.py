@@ -21,6 +21,7 @@ import operator
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterator
 
 from mtqa.findings import Finding, TextUnit
@@ -206,6 +207,7 @@ def _tokens(text: str) -> list[_Token]:
     return tokens
 
 
+@lru_cache(maxsize=4096)  # asked for both edges of every token
 def _is_wordlike(char: str) -> bool:
     return char.isalnum() or unicodedata.category(char).startswith("M")
 
