@@ -135,7 +135,15 @@ _ENCLOSED = re.compile(
     r"\([^()]*\)|\[[^\[\]]*\]"  # glosses: (Deutsche Bahn), [sic]
     r"|“[^“”]*”|„[^„“”]*[“”]|«[^«»]*»|»[^«»]*«|\"[^\"]*\"|‘[^‘’]{3,}’|「[^「」]*」|『[^『』]*』"  # quotations
 )
-_TOKEN = re.compile(r"\S+")
+# Only the tokens that may be noise reach the callback: a URL, an address,
+# a handle or a number has one of these characters (or starts `www.`). The
+# lookbehind pins every match to a token's start, so a long token without
+# one is scanned once, not from every position in it.
+# `\d` leaves out the digits that are not decimal (`m²`, `①`): listed too.
+_OTHER_DIGITS = ("\u00b2\u00b3\u00b9\u1369-\u1371\u19da\u2070\u2074-\u2079\u2080-\u2089\u2460-\u2468"
+                 "\u2474-\u247c\u2488-\u2490\u24ea\u24f5-\u24fd\u24ff\u2776-\u277e\u2780-\u2788\u278a-\u2792"
+                 "\U00010a40-\U00010a43\U00010e60-\U00010e68\U00011052-\U0001105a\U0001f100-\U0001f10a")
+_TOKEN = re.compile(r"(?<!\S)(?:www\.\S*|\S*?[\d@#:" + _OTHER_DIGITS + r"]\S*)")
 _HANDLE = re.compile(r"[@#]\w+")  # @handles, #hashtags
 _EMAIL_TAIL = re.compile(r"\.\w")
 # A character every noise pattern needs; most sentences have none, and
