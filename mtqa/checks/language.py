@@ -475,8 +475,21 @@ _LOOKALIKES = {
 }
 
 
+def _may_flag(word: str, language: str) -> bool:
+    """Whether a word could be a finding of _scripts at all: letters of two
+    scripts, or of one the language does not use. Most words of a text are
+    repeats of a few thousand, so this is asked once per distinct word."""
+    scripts = _word_scripts(word)
+    if len(scripts) > 1:
+        return True
+    expected = _SCRIPTS.get(language)
+    return expected is not None and len(word) >= 2 and bool(scripts) and not (scripts <= expected)
+
+
 def _scripts(unit: TextUnit, language: str) -> Iterator[Finding]:
     text = unit.text
+    if not any(_may_flag(word, language) for word in set(_LETTERS.findall(text)) if not word.isascii()):
+        return  # the common case: every word in the language's scripts, decided per distinct word
     expected = _SCRIPTS.get(language)
     # Built when first needed, and asked in log time per word (a scan of
     # every gloss per word was quadratic in a Russian article full of «»).
