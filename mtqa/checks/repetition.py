@@ -20,9 +20,8 @@ from __future__ import annotations
 import operator
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 from mtqa.findings import Finding, TextUnit
 from mtqa.rules import SAFE, CheckContext, Example, define_rule, make_finding, register_check
@@ -164,8 +163,10 @@ _HYPHENS = {"-", "\u2010", "\u2011"}
 _HORIZONTAL_SPACE = re.compile(r"[ \t\u00a0\u2009\u202f]+")
 
 
-@dataclass(frozen=True)
-class _Token:
+class _Token(NamedTuple):
+    """A word of a line: a named tuple, built for every word of the text
+    (a frozen dataclass cost more to build than the rest of the tokenising)."""
+
     start: int
     end: int
     key: str  # case-folded core, for comparison
