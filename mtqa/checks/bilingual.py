@@ -231,8 +231,17 @@ def _numbers(unit: TextUnit, source: str, context: CheckContext) -> Iterator[Fin
     found = number_reading.numbers(unit.text, target_language)
     if not wanted and not found:
         return
-    target_spelled = Counter(number_reading.spelled_values(unit.text, target_language))
-    source_spelled = Counter(number_reading.spelled_values(source, source_language))
+    # The numbers each side spells out (`three` for `3`), read only when a
+    # number is left unmatched: in most articles every number matches, and
+    # reading every word for number words was a third of the bilingual pass.
+    spelled: dict[bool, Counter] = {}
+
+    def spelled_in(target: bool) -> Counter:
+        if target not in spelled:
+            text, language = (unit.text, target_language) if target else (source, source_language)
+            spelled[target] = Counter(number_reading.spelled_values(text, language))
+        return spelled[target]
+
     by_value: dict[float, list[int]] = defaultdict(list)  # target numbers by each value they may stand for
     for index, number in enumerate(found):
         for value in number.values:
@@ -252,10 +261,10 @@ def _numbers(unit: TextUnit, source: str, context: CheckContext) -> Iterator[Fin
         if match is not None:
             used.add(match)
             continue
-        if not _spelled_out(number, target_spelled):
+        if not _spelled_out(number, spelled_in(target=True)):
             missing.append(number)
     extra = [number for index, number in enumerate(found)
-             if index not in used and not _spelled_out(number, source_spelled)]
+             if index not in used and not _spelled_out(number, spelled_in(target=False))]
     # A lone `1` comes and goes with the article (`a month later`, `1か月後`).
     not_one_missing = [n for n in missing if number_reading.digits_of(n.text) != "1"]
     not_one_extra = [n for n in extra if number_reading.digits_of(n.text) != "1"]
