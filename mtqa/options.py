@@ -54,11 +54,11 @@ def built(base: Options, **given) -> Options:
     """The one way every entry point makes its options: `base` (the CLI's
     configuration file, the service's start-up options, the defaults for
     the API) with each option the caller gave in its place, then validated.
-    An option not given is None, empty, or a switch left off: it keeps the
+    An option not given is None, empty (`lang: ""` too), or a switch left off: it keeps the
     base's value (a request without `select` checks what the server does)."""
     overrides = {name: list(value) if isinstance(value, (list, tuple)) else value
-                 for name, value in given.items() if value is not None and value is not False and value != []
-                 and value != ()}
+                 for name, value in given.items() if value is not None and value is not False
+                 and value not in ([], (), "")}
     return validated(replace(base, **overrides))
 
 

@@ -385,3 +385,9 @@ def test_options_come_from_the_configuration_under_the_flags():
     assert (options.language, options.select, options.min_confidence, options.use_model) == ("de", ["spacing"], 0.0, False)
     options = build_options(config, "en-US", ("entities",), (), True, None, 0.5, unsafe_fixes=True)
     assert (options.language, options.select, options.min_confidence, options.unsafe_fixes) == ("en", ["entities"], 0.5, True)
+    # An empty string is no value either: a request's `lang: ""` keeps the
+    # service's language, `--model ""` the configured model.
+    from mtqa.options import Options, built
+
+    options = built(Options(language="de", model="smollm2"), language="", model="")
+    assert (options.language, options.model) == ("de", "smollm2")

@@ -243,3 +243,28 @@ def test_spaced_single_quotes_pair_with_the_attached_ones_around_them():
     # Possessives and contractions are no quotation marks.
     assert mtqa.check("The dogs' owners said ' no ' today.", "en", use_model=False).fixed_text == (
         "The dogs' owners said 'no' today.")
+
+
+def test_apostrophes_of_elision_are_no_quotation_marks_to_pair_with():
+    # `'em`, `'90s` and `goin'` touch one side of a word as quotation marks
+    # do; paired as quotes, they took the spaced marks onto the wrong words.
+    fixed = [mtqa.check(text, "en", use_model=False).fixed_text for text in (
+        "Tell 'em ' stop ' and goin' home.",
+        "The band of the '90s ' hit ' all of rock and roll' that year.",
+        "He was goin' home when she said ' stop ' to him.",
+    )]
+    assert fixed == [
+        "Tell 'em 'stop' and goin' home.",
+        "The band of the '90s 'hit' all of rock and roll' that year.",
+        "He was goin' home when she said 'stop' to him.",
+    ]
+
+
+def test_spaced_marks_are_still_paired_when_the_attached_ones_do_not_pair():
+    # An odd number of marks in all: the possessive is repaired as before.
+    text = "The animals ' fats were 'tested' by the lab."
+    assert mtqa.check(text, "en", use_model=False).fixed_text == "The animals' fats were 'tested' by the lab."
+    # A mark before `_` at the paragraph's start is neither opening nor
+    # closing, whatever the paragraph's last letter is.
+    assert mtqa.check("'_x ' a ' b", "en", use_model=False).fixed_text == "'_x 'a' b"
+    assert mtqa.check("'_x ' a ' bs", "en", use_model=False).fixed_text == "'_x 'a' bs"

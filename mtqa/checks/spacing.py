@@ -365,11 +365,12 @@ def _single_quotes(text: str, spans: list[tuple[int, int]]) -> Iterator[SpacingE
     for number, marks in by_paragraph.items():
         start, end = spans[number]
         attached = _attached_single_quotes(text, start, end)
-        if attached:
+        paired = _pair_with_attached(text, marks, attached) if attached else None
+        if paired is not None:
             # `' 3' and ' 2 + 1 '`: the closing quote of `3'` pairs with the
             # first spaced one. Pairing the spaced ones alone put the next
             # quotation's opening mark on the word before it (`and' 2`).
-            yield from _pair_with_attached(text, marks, attached)
+            yield from paired
             continue
         if len(marks) % 2 == 0:
             for open_index, close_index in zip(marks[0::2], marks[1::2]):
@@ -396,17 +397,28 @@ def _single_quotes(text: str, spans: list[tuple[int, int]]) -> Iterator[SpacingE
 
 _CLITIC_AFTER = re.compile(r"(?:s|re|ve|ll|d|m|t)\b", re.IGNORECASE)
 _ATTACHED_SINGLE = re.compile(r"(?<![\w'])'(?=\w)|(?<=[\w.,!?])'(?![\w'])")
+# Apostrophes of elision that touch one side of a word as a quotation mark
+# does: `'em`, `'til`, `'90s`, `goin'`. Where a paragraph has one, which
+# attached marks are quotes is a guess: the spaced marks are paired alone.
+_ELISION_BEFORE = re.compile(r"(?:em|til|till|cause|tis|twas|n|\d\ds?)\b", re.IGNORECASE)
+_ELISION_AFTER = re.compile(r"(?<=[a-z]{2}in)'", re.IGNORECASE)
 
 
-def _attached_single_quotes(text: str, start: int, end: int) -> dict[int, str]:
+def _attached_single_quotes(text: str, start: int, end: int) -> dict[int, str] | None:
     """Single quotes of a paragraph that touch a word on one side only:
     `'word` opens, `word'` closes (index -> "open" or "close"). Apostrophes
     inside words, plural possessives (`the dogs' owners`) and spaced
-    clitics and names are none of these."""
+    clitics and names are none of these. None where one of them may be an
+    apostrophe of elision (`'em`, `goin'`)."""
     found = {}
     for match in _ATTACHED_SINGLE.finditer(text, start, end):
         index = match.start()
         opens = index + 1 < end and text[index + 1].isalnum()
+        closes = index > start and (text[index - 1].isalnum() or text[index - 1] in ".,!?")
+        if not opens and not closes:
+            continue  # `'_x`: touches neither a letter nor a digit
+        if (opens and _ELISION_BEFORE.match(text, index + 1)) or (not opens and _ELISION_AFTER.match(text, index)):
+            return None
         if not opens and text[index - 1] in "sSxzZ":
             continue  # a plural possessive
         if opens and _CLITIC_AFTER.match(text, index + 1):
@@ -417,17 +429,18 @@ def _attached_single_quotes(text: str, start: int, end: int) -> dict[int, str]:
     return found
 
 
-def _pair_with_attached(text: str, spaced: list[int], attached: dict[int, str]) -> Iterator[SpacingEdit]:
+def _pair_with_attached(text: str, spaced: list[int], attached: dict[int, str]) -> list[SpacingEdit] | None:
     """Pair every quotation mark of the paragraph in order, spaced and
     attached ones together, when the attached ones sit where an opening and
     a closing mark belong; then attach each spaced mark to its quotation.
-    Any other arrangement is left to the editor."""
+    None for any other arrangement (the spaced marks are then paired alone)."""
     marks = sorted([(index, "either") for index in spaced] + list(attached.items()))
     if len(marks) % 2:
-        return
+        return None
     pairs = list(zip(marks[0::2], marks[1::2]))
     if any(first[1] == "close" or second[1] == "open" for first, second in pairs):
-        return
+        return None
+    edits = []
     for (open_index, open_role), (close_index, close_role) in pairs:
         if close_index - open_index > 200:
             continue
@@ -435,13 +448,14 @@ def _pair_with_attached(text: str, spaced: list[int], attached: dict[int, str]) 
             after_open = open_index + 1
             while text[after_open] == " ":
                 after_open += 1
-            yield SpacingEdit("quote-inner", open_index, after_open, "'", "Space after the opening quotation mark")
+            edits.append(SpacingEdit("quote-inner", open_index, after_open, "'", "Space after the opening quotation mark"))
         if close_role == "either" and text[close_index - 1] == " " and text[open_index + 1 : close_index - 1].strip():
             before_close = close_index
             while text[before_close - 1] == " ":
                 before_close -= 1
-            yield SpacingEdit("quote-inner", before_close, close_index + 1, "'",
-                              "Space before the closing quotation mark")
+            edits.append(SpacingEdit("quote-inner", before_close, close_index + 1, "'",
+                                     "Space before the closing quotation mark"))
+    return edits
 
 
 def _tokenized_times(text: str, tokenized: list[tuple[int, int]]) -> Iterator[SpacingEdit]:
