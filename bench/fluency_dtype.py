@@ -5,8 +5,10 @@ cached weights), and prints for each: the bare forward pass and the detection
 pass over the ~800-word article of bench/fluency_speed.py (best of --repeat),
 then how far bfloat16's per-token log-probs are from float32's on that article
 and whether it keeps float32's preference on fluent/disfluent pairs written
-for this project. The scorer runs float32 unless MTQA_DTYPE=bfloat16: run this
-on a new kind of machine before changing that.
+for this project. The scorer itself picks bfloat16 only where a quick probe
+of one projection measures it at most 0.75x float32's time (remembered per
+CPU, mtqa/fluency/dtype_choice.py); this bench checks that choice on the
+whole model.
 
     python bench/fluency_dtype.py [--repeat 2]
 """

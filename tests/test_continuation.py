@@ -5,6 +5,7 @@ rewritten sentence: the sweep's and the rewrite ranking's gains rest on it."""
 from __future__ import annotations
 
 import pytest
+from conftest import logprob_tolerance
 
 from mtqa.fluency import continuation
 from mtqa.fluency.continuation import Rewrite
@@ -22,7 +23,7 @@ def assert_same(scorer, rewrites):
         expected = whole(scorer, rewrite)
         assert [(t.start, t.end, t.token_id) for t in result.tokens] == [e[:3] for e in expected], rewrite.text
         for token, reference in zip(result.tokens, expected):
-            assert token.logprob == pytest.approx(reference[3], abs=1e-3), rewrite.text
+            assert token.logprob == pytest.approx(reference[3], abs=logprob_tolerance(scorer)), rewrite.text
         assert expected, rewrite.text  # each case scores something
 
 

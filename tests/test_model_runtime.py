@@ -59,14 +59,37 @@ def test_cli_rejects_zero_threads():
     assert result.exit_code == 2 and "--threads" in result.output
 
 
-def test_dtype_defaults_to_float32_and_rejects_unknown(monkeypatch):
+def test_dtype_is_measured_once_per_cpu_and_overridable(monkeypatch, tmp_path):
+    pytest.importorskip("torch")
+    from mtqa.fluency import dtype_choice
+
     monkeypatch.delenv("MTQA_DTYPE", raising=False)
-    assert scorer_module.model_dtype() == "float32"
-    monkeypatch.setenv("MTQA_DTYPE", "bfloat16")
+    monkeypatch.setenv("MTQA_CACHE_DIR", str(tmp_path))
+    timings = iter([{"float32": 1.0, "bfloat16": 0.45}, {"float32": 1.0, "bfloat16": 0.9}])
+    measured = []
+    monkeypatch.setattr(dtype_choice, "measure", lambda: measured.append(1) or next(timings))
     assert scorer_module.model_dtype() == "bfloat16"
+    assert scorer_module.model_dtype() == "bfloat16" and len(measured) == 1  # remembered, not measured again
+    # Another CPU (or torch) measures again; a gain under a quarter keeps float32.
+    monkeypatch.setattr(dtype_choice, "cpu_signature", lambda: "another-cpu")
+    assert scorer_module.model_dtype() == "float32" and len(measured) == 2
+    # A corrupt record is measured again, never an error.
+    (tmp_path / dtype_choice.CHOICE_FILE).write_text("{not json", encoding="utf-8")
+    monkeypatch.setattr(dtype_choice, "measure", lambda: {"float32": 1.0, "bfloat16": 0.5})
+    assert scorer_module.model_dtype() == "bfloat16"
+    monkeypatch.setenv("MTQA_DTYPE", "float32")
+    assert scorer_module.model_dtype() == "float32"
     monkeypatch.setenv("MTQA_DTYPE", "int3")
     with pytest.raises(ModelUnavailable, match="MTQA_DTYPE"):
         scorer_module.model_dtype()
+
+
+def test_the_dtype_probe_times_both_dtypes():
+    pytest.importorskip("torch")
+    from mtqa.fluency import dtype_choice
+
+    seconds = dtype_choice.measure()
+    assert set(seconds) == {"float32", "bfloat16"} and all(0 < value < 5 for value in seconds.values())
 
 
 def test_batches_bound_padding(tiny):

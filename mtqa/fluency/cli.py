@@ -26,10 +26,13 @@ def models_command(prepare_name: str | None, check_name: str | None) -> None:
             return
         click.echo(f"preparing {spec.name} in {cache.model_dir(spec.name)} (once; may take a minute or two)…", err=True)
         try:
-            path = cache.prepare(spec.known)
+            from mtqa.fluency.scorer import model_dtype
+
+            dtype = model_dtype()  # the copy this machine loads (bfloat16 where measured faster)
+            path = cache.prepare_in_dtype(spec.known, dtype)
         except ModelUnavailable as error:
             raise click.ClickException(str(error)) from None
-        click.echo(f"{spec.name}: ready in {path}")
+        click.echo(f"{spec.name}: ready in {path} ({dtype})")
         return
     if check_name:
         from mtqa.fluency.scorer import get_scorer

@@ -9,8 +9,8 @@ Costs on a small CPU: the output layer of a 262k-token vocabulary dominates a
 270M model's forward pass, so the head is applied in chunks (bounded memory)
 and everything a caller may need per position (log-prob of the actual token,
 the entropy of the prediction, the top-k alternatives) is taken from one pass.
-The model runs in float32 (MTQA_DTYPE=bfloat16 for CPUs where that measures
-faster, see model_dtype), and the post-processing of each chunk of logits (log-sum-exp, gather,
+The model runs in bfloat16 where that measures faster on the CPU, else in
+float32 (model_dtype; MTQA_DTYPE overrides), and the post-processing of each chunk of logits (log-sum-exp, gather,
 entropy, top-k) runs POST_ROWS rows at a time, so that the working set stays
 in cache instead of streaming 256 x 262k floats per step (half the time).
 """
@@ -22,6 +22,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
+from mtqa.fluency.dtype_choice import DTYPES
 from mtqa.fluency.errors import ModelUnavailable
 from mtqa.fluency.sources import ModelSpec, resolve
 
@@ -31,7 +32,6 @@ BATCH_TOKENS = 1024
 HEAD_CHUNK = 256
 POST_ROWS = 4  # rows of logits post-processed at a time (4 x 262k float32 = 4 MB)
 PAD_WASTE = 0.15  # padding allowed in a batch, relative to its real tokens
-DTYPES = ("bfloat16", "float32")
 
 
 @dataclass
@@ -441,9 +441,9 @@ def load(spec: ModelSpec) -> LanguageModelScorer:
     threads = apply_threads()
     dtype = model_dtype()
     if spec.known is not None:
-        from mtqa.fluency.cache import prepare
+        from mtqa.fluency.cache import prepare_in_dtype
 
-        location = str(prepare(spec.known))
+        location = str(prepare_in_dtype(spec.known, dtype))
     else:
         location = str(spec.location)
     try:
@@ -507,16 +507,15 @@ def apply_threads() -> int:
 
 
 def model_dtype() -> str:
-    """float32 unless MTQA_DTYPE=bfloat16.
-
-    Measured on this project's 2-core machines (AVX512-BF16 without AMX,
-    bench/fluency_dtype.py), bfloat16 matrix products were 1.5-2x slower than
-    float32 and moved per-token log-probs; on CPUs with AMX bfloat16 can be
-    several times faster, so it is one setting away (run the bench first).
-    """
+    """MTQA_DTYPE where set, else the dtype measured faster on this CPU
+    (bfloat16 only where it takes at most 0.75x float32's time), measured
+    once and remembered in the cache directory (mtqa/fluency/dtype_choice.py)."""
     forced = os.environ.get("MTQA_DTYPE", "").strip().lower()
-    if not forced:
-        return "float32"
-    if forced not in DTYPES:
+    if forced and forced not in DTYPES:
         raise ModelUnavailable(f"MTQA_DTYPE must be one of {', '.join(DTYPES)}, not {forced!r}")
-    return forced
+    if forced:
+        return forced
+    from mtqa.fluency.cache import cache_root
+    from mtqa.fluency.dtype_choice import chosen
+
+    return chosen(cache_root())
