@@ -86,6 +86,35 @@ def test_select_keeps_separate_edits_and_the_best_of_neighbours():
     assert [(f.word, f.gain) for f in chosen] == [(3, 9.0), (10, 6.5)]
 
 
+def test_a_tense_keeping_edit_under_its_margin_is_offered_first_where_another_flagged_the_site():
+    # `will " no desire` in a past-tense sentence: `had` clears the aux
+    # margin (10 nats), `has` gains less (8.2) but keeps the tense, and by
+    # preference (gain less the tense-change cost) it ranks first.
+    from mtqa.fluency.review import _worth_offering
+
+    def found(replacement, gain, penalty):
+        return sweep.SweepEdit(SentenceEdit(20, 24, replacement), 4, "aux", 6.0, gain, "en",
+                               penalty=penalty)
+
+    had, has, would = found("had", 11.45, 3.5), found("has", 8.17, 0.0), found("would", 1.9, 3.5)
+    assert had.accepted and not has.accepted and not would.accepted
+    offered = sorted((f for f in (had, has, would) if _worth_offering(f, had)), key=lambda f: -f.preference)
+    assert [f.edit.replacement for f in offered] == ["has", "had"]
+    # Under its margin and behind the flagged edit by preference: not offered.
+    assert not _worth_offering(found("is", 9.0, 3.5), had)
+
+
+def test_opening_pronouns_are_candidates_in_english_after_another_sentence():
+    from mtqa.fluency import pronoun_context
+
+    texts = ["The agency published its report.", "She said prices rose.", "Hermes said so.", "His view was clear."]
+    found = pronoun_context.candidates(texts, "en")
+    assert [(c.index, c.pronoun, c.replacement) for c in found] == [(1, "She", "It"), (3, "His", "Its")]
+    assert pronoun_context.candidates(["She said so.", "He left."], "en")[0].index == 1  # never the first
+    # German and French institutions may rightly be `sie` / `elle`.
+    assert pronoun_context.candidates(["Die Regierung tagte.", "Sie beschloss nichts."], "de") == []
+
+
 # -- with the real model ------------------------------------------------------------
 
 
@@ -196,3 +225,19 @@ def test_tokenised_sentence_ends_are_still_prose():
     assert _is_prose('The government will " no desire or intention to collide with Russia . "')
     assert _is_prose("He left ( for good ) .") and _is_prose("She said: «Non.»")
     assert not _is_prose("Ministers meet in Brussels on Monday")  # a headline
+
+
+@pytest.mark.model
+def test_a_pronoun_for_the_institution_of_the_sentence_before_is_suggested(gemma):
+    from mtqa.fluency.review import review
+
+    flagged = "The airline announced on Tuesday that it would cut 2,000 jobs by the end of the year. " \
+              "She said the cuts would mostly affect its ground staff in Europe."
+    proposals = [p for p in review(flagged, "en", "gemma3-270m") if p.context.get("edit") == "pronoun"]
+    assert [(flagged[p.start : p.end], p.suggestions, p.fix) for p in proposals] == [("She", ["It"], "display-only")]
+    # A person in the sentence before: nothing to say.
+    for clean in ("The finance minister, Anna Berg, presented the budget to parliament on Monday. "
+                  "She also said that the number of civil servants would fall.",
+                  "Police arrested a 34-year-old man on Friday evening near the station. "
+                  "He is suspected of having robbed two shops in the town centre."):
+        assert review(clean, "en", "gemma3-270m") == []

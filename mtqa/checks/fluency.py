@@ -107,7 +107,9 @@ def check_fluency(unit: TextUnit, context: CheckContext) -> Iterator[Finding]:
         return  # unknown or uncalibrated language: stay silent rather than guess
     for proposal in review(unit.text, language, model_name(context)):
         original = unit.text[proposal.start : proposal.end]
-        if proposal.suggestions:
+        if proposal.context.get("why"):
+            message = proposal.context["why"]
+        elif proposal.suggestions:
             after = _following_words(unit.text, proposal.end)
             message = (
                 f"Reads unnaturally: “{original}{after}”; the model prefers "

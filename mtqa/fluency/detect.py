@@ -57,7 +57,7 @@ class SentenceAnalysis:
     # The grammar edits worth verifying (sweep.Screened), offsets relative to
     # the sentence.
     screened: list = field(default_factory=list)
-    # Those of them that cleared their margin (sweep.SweepEdit, offsets
+    # Those of them verified, accepted or not (sweep.SweepEdit, offsets
     # relative to the sentence); None where the sweep did not run.
     swept: list | None = None
     # The anomaly path's rewrite (review.Proposal, offsets relative to the

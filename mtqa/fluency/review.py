@@ -11,7 +11,7 @@ import re
 from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 
-from mtqa.fluency import candidates, detect, rewrite, sweep
+from mtqa.fluency import candidates, detect, pronoun_context, rewrite, sweep
 from mtqa.fluency.scorer import LanguageModelScorer, get_scorer
 from mtqa.fluency.sources import resolve
 from mtqa.segment import sentences
@@ -138,8 +138,7 @@ def _verify_screened(scorer: LanguageModelScorer, analyses: list[detect.Sentence
             candidates.append((analysis.scored, analysis.words, screened, language))
             owners.append(analysis)
     for analysis, found in zip(owners, sweep.verify(scorer, candidates) if candidates else []):
-        if found is not None:
-            analysis.swept.append(found)
+        analysis.swept.append(found)  # accepted or not: _sweep chooses
 
 
 def forget_analyses() -> None:
@@ -174,7 +173,37 @@ def review(
                                      end=proposal.end + analysis.start, suggestions=list(proposal.suggestions),
                                      context=dict(proposal.context)))
     proposals.extend(_sweep(scorer, analyses, language))
+    proposals.extend(_opening_pronouns(scorer, text, analyses, proposals, language))
     return sorted(proposals, key=lambda p: p.start)
+
+
+def _opening_pronouns(scorer, text: str, analyses, taken: list[Proposal], language) -> list[Proposal]:
+    """`He also cited` after a sentence about a commission: sentences of the
+    prose analysed that open with a personal pronoun, judged with the
+    sentence before them as context (pronoun_context.py)."""
+    spans = [span for span in sentences(text) if span.text.strip()]
+    starts = {span.start: k for k, span in enumerate(spans)}
+    found, owners = [], []
+    for analysis in analyses:
+        k = starts.get(analysis.start)
+        if not k:
+            continue  # the first sentence of the unit, or not one of its sentences
+        for candidate in pronoun_context.candidates([spans[k - 1].text, analysis.scored.text], language):
+            end = analysis.start + len(candidate.pronoun)
+            if not any(p.start < end and analysis.start < p.end for p in taken):
+                found.append(candidate)
+                owners.append(analysis)
+    proposals = []
+    for candidate, analysis, gain in zip(found, owners, pronoun_context.gains(scorer, found) if found else []):
+        if gain < pronoun_context.PRONOUN_CONTEXT_MARGIN:
+            continue
+        confidence = 1.0 / (1.0 + math.exp(-min(60.0, gain - pronoun_context.PRONOUN_CONTEXT_MARGIN)))
+        context = {"gain": round(gain, 3), "edit": "pronoun", "model": scorer.name,
+                   "why": f"“{candidate.pronoun}” opens a sentence after one about something that is no "
+                          f"person; the model prefers “{candidate.replacement}” there"}
+        proposals.append(Proposal(analysis.start, analysis.start + len(candidate.pronoun), [candidate.replacement],
+                                  round(confidence, 4), gain, context, "display-only"))
+    return proposals
 
 
 def _attempt(scorer: LanguageModelScorer, analysis: detect.SentenceAnalysis, language) -> Proposal | None:
@@ -200,15 +229,28 @@ def _sweep(scorer, analyses, language: str | None) -> list[Proposal]:
     proposals = []
     for analysis in analyses:
         taken = analysis.proposal
-        found = [
+        verified = [
             f for f in analysis.swept or ()
             for start, end in [_sweep_span(f)]
             if taken is None or not (taken.start < end + 1 and start < taken.end + 1)
         ]
-        for best in sweep.select(found):
-            alternatives = sorted((f for f in found if f.word == best.word), key=lambda f: -f.preference)
+        for best in sweep.select([f for f in verified if f.accepted]):
+            alternatives = sorted((f for f in verified if f.word == best.word and _worth_offering(f, best)),
+                                  key=lambda f: -f.preference)
             proposals.append(_sweep_proposal(scorer, analysis, best, alternatives, language))
     return proposals
+
+
+def _worth_offering(found, best) -> bool:
+    """Whether an edit at a site that `best` flagged is offered beside it:
+    an accepted one always; one under its margin when, by preference (the
+    gain less the cost of changing the tense), it ranks above `best` and
+    misses its margin by less than that cost. `will " no desire` in a
+    past-tense sentence: `had` clears the margin, `has` (keeps the tense,
+    the smaller edit) comes first."""
+    if found.accepted or found is best:
+        return True
+    return found.preference > best.preference and found.gain >= found.margin - rewrite.TENSE_CHANGE_PENALTY
 
 
 def _sweep_span(found) -> tuple[int, int]:

@@ -221,13 +221,15 @@ def _first_new_token(scorer, edit: SentenceEdit, sentence: str, spans, index: in
 def verify(
     scorer: LanguageModelScorer,
     candidates: list[tuple[ScoredText, list[WordScore], Screened, str | None]],
-) -> list[SweepEdit | None]:
+) -> list[SweepEdit]:
     """Gain of every candidate from its edit to WINDOW_AFTER words after it,
     with the sentence's whole left context, all in a few batches
     (continuation.score: the original's keys and values are reused, only the
-    rewrite's new tokens run); None for those that do not clear their kind's
-    margin. A candidate is (scored sentence, its words, what the screen
-    found, language); the scored sentence must carry its cache."""
+    rewrite's new tokens run). A candidate is (scored sentence, its words, what the screen
+    found, language); the scored sentence must carry its cache. Every
+    candidate comes back, accepted or not (SweepEdit.accepted): one that
+    misses its margin may still be the better wording at a site another
+    edit flagged (`will` -> `had` flagged, `has` keeps the tense)."""
     from mtqa.fluency.rewrite import _gain, tense_penalty
 
     rewrites, ends = [], []
@@ -247,7 +249,7 @@ def verify(
         found = SweepEdit(edit, screened.word, grammar.error_kind(edit, scored.text, language), screened.gain, gain,
                           language, screened.right, words[screened.word].excess,
                           scored.logprob / max(1, len(scored.tokens)), tense_penalty(scored.text, edit))
-        results.append(found if found.accepted else None)
+        results.append(found)
     return results
 
 
