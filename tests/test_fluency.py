@@ -234,6 +234,23 @@ def test_token_offsets_point_into_the_text(tiny):
     assert all(t.logprob <= 0 and t.entropy >= 0 for t in scored.tokens)
 
 
+def test_scores_entropy_and_top_k_are_those_of_the_models_log_softmax(tiny):
+    # The post-processing shares one exp between normaliser and entropy: it
+    # must give what log_softmax over the model's own logits gives.
+    text = "the minister has no intention of resigning ."
+    scored = tiny.token_logprobs([text], top_k=3)[0]
+    ids = torch.tensor([[tiny.prefix_id] + [t.token_id for t in scored.tokens]])
+    with torch.inference_mode():
+        logp = torch.log_softmax(tiny.model(input_ids=ids).logits[0, :-1].float(), dim=-1)
+    for position, token in enumerate(scored.tokens):
+        row = logp[position]
+        assert token.logprob == pytest.approx(row[token.token_id].item(), abs=1e-4)
+        assert token.entropy == pytest.approx(-(row.exp() * row).sum().item(), abs=1e-4)
+        best = row.topk(3)
+        assert [i for i, _ in token.top] == best.indices.tolist()
+        assert [lp for _, lp in token.top] == pytest.approx(best.values.tolist(), abs=1e-4)
+
+
 def test_batching_and_padding_do_not_change_scores(tiny):
     short = "the minister has no intention ."
     long = "a report on the minister has no intention of resigning ."
