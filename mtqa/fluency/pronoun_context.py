@@ -75,10 +75,12 @@ def gains(scorer, found: list[PronounCandidate]) -> list[float]:
     for candidate in found:
         neuter = candidate.replacement + candidate.sentence[len(candidate.pronoun):]
         for sentence in (candidate.sentence, neuter):
+            # Only up to the window's end: the model reads left to right, so
+            # the words after it change nothing scored, and cost a pass.
             prefix = candidate.previous + " "
-            texts.append(prefix + sentence)
+            texts.append(prefix + sentence[: _window_end(sentence)])
             cuts.append(len(prefix))
-            ends.append(len(prefix) + _window_end(sentence))
+            ends.append(len(texts[-1]))
     if not texts:
         return []
     scored = scorer.token_logprobs(texts, score_from=cuts)
