@@ -211,6 +211,49 @@ def test_failed_conversion_leaves_nothing_behind(monkeypatch, tmp_path):
     assert not (target / "model.safetensors").exists() and (target / cache.READY).is_file()
 
 
+def _fake_float32_copy(monkeypatch, tmp_path, weights: bytes) -> Path:
+    """A prepared float32 copy of a fake known model, and a bfloat16
+    converter that records what it read."""
+    monkeypatch.setenv("MTQA_CACHE_DIR", str(tmp_path))
+    full = cache.model_dir("fake")
+    full.mkdir(parents=True, exist_ok=True)
+    (full / "model.safetensors").write_bytes(weights)
+    (full / cache.READY).write_text("{}")
+    monkeypatch.setattr(cache, "prepare", lambda known: full)
+
+    def converter(source, dtype):
+        def convert(scratch: Path, output: Path) -> None:
+            (output / "model.safetensors").write_bytes((source / "model.safetensors").read_bytes() + b"-bf16")
+        return convert
+
+    monkeypatch.setattr(cache, "_dtype_converter", converter)
+    return full
+
+
+def test_a_bfloat16_copy_is_made_once_and_again_when_its_float32_copy_changes(monkeypatch, tmp_path):
+    known = sources.KNOWN["gemma3-270m"]
+    full = _fake_float32_copy(monkeypatch, tmp_path, b"v1")
+    assert cache.prepare_in_dtype(known, "float32") == full
+    half = cache.prepare_in_dtype(known, "bfloat16")
+    assert half != full and (half / "model.safetensors").read_bytes() == b"v1-bf16"
+    stamp = (half / cache.READY).stat().st_mtime_ns
+    assert cache.prepare_in_dtype(known, "bfloat16") == half and (half / cache.READY).stat().st_mtime_ns == stamp
+    time.sleep(0.01)
+    (full / "model.safetensors").write_bytes(b"v2, prepared again")
+    assert (cache.prepare_in_dtype(known, "bfloat16") / "model.safetensors").read_bytes() == b"v2, prepared again-bf16"
+
+
+def test_a_cache_where_no_bfloat16_copy_can_be_written_loads_the_float32_one(monkeypatch, tmp_path):
+    known = sources.KNOWN["gemma3-270m"]
+    full = _fake_float32_copy(monkeypatch, tmp_path, b"v1")
+
+    def read_only(*args, **kwargs):
+        raise ModelUnavailable("could not prepare the model: [Errno 30] Read-only file system")
+
+    monkeypatch.setattr(cache, "prepare_dir", read_only)
+    assert cache.prepare_in_dtype(known, "bfloat16") == full
+
+
 def test_missing_package_is_a_clear_error(monkeypatch, tmp_path):
     monkeypatch.setenv("MTQA_CACHE_DIR", str(tmp_path))
     ghost = sources.KnownModel(

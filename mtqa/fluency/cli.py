@@ -24,7 +24,8 @@ def models_command(prepare_name: str | None, check_name: str | None) -> None:
         if spec.known is None:
             click.echo(f"{spec.name}: a local directory or hub id is loaded as is; nothing to prepare")
             return
-        click.echo(f"preparing {spec.name} in {cache.model_dir(spec.name)} (once; may take a minute or two)…", err=True)
+        click.echo(f"preparing {spec.name} in {cache.model_dir(spec.name).parent} (once; may take a minute or two)…",
+                   err=True)
         try:
             from mtqa.fluency.scorer import model_dtype
 
