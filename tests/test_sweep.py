@@ -134,17 +134,23 @@ def test_errors_at_their_own_word_are_found_and_repaired(gemma):
 
 
 @pytest.mark.model
-def test_an_error_that_shows_only_in_the_next_word_is_found(gemma):
+def test_an_error_that_shows_only_in_the_next_word_is_found(gemma, monkeypatch):
     """`the council will` reads fine; `will no objection` does not. The model
     cannot prefer `had` where `will` stands, so only right-hand evidence (the
-    anomalous next word) lets the edit in."""
+    anomalous next word) lets the edit in. The margin is set here (the
+    calibration moves it: 10 nats in float32, 11 in bfloat16, where this
+    sentence gains 10.6): the test is of the mechanism, not of a margin."""
+    from mtqa.fluency import review as review_module
     from mtqa.fluency.review import review
 
+    monkeypatch.setitem(sweep.LANGUAGE_MARGINS["en"], "aux/behind", 10.0)
+    review_module.forget_analyses()
     text = "Officials said the council will no objection to the new route if residents are consulted."
     (proposal,) = review(text, "en", "gemma3-270m")
     assert text[proposal.start : proposal.end] == "will"
     assert proposal.suggestions[0] in ("has", "had")
     assert proposal.context["screen"] < sweep.SCREEN_GAIN
+    review_module.forget_analyses()  # the analysis cache holds what this margin accepted
 
 
 def test_kinds_without_a_calibrated_margin_are_never_proposed():
