@@ -2,9 +2,10 @@
 
 bfloat16 halves the bytes every matrix product reads. Whether that makes the
 model faster depends on the CPU, not on its flags: on this project's 2-core
-machines with AVX512-BF16 it has been 1.5-2x slower than float32 on one kind
-and 0.44x the time of float32 (same results on the preference pairs of
-bench/fluency_dtype.py) on another. So the choice is measured, the way the
+machines with AVX512-BF16 its matrix products were 1.5-2x slower than
+float32's on one kind (the whole model 1.1-1.2x), and the whole model took
+0.44x the time of float32 on another (same verdicts on the preference pairs
+of bench/fluency_dtype.py). So the choice is measured, the way the
 shape of the model uses it (a batch of hidden states through a 640-wide
 projection, one thread), in a few milliseconds, and remembered per CPU and
 torch version in the cache directory, so that every later run on the same

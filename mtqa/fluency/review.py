@@ -199,8 +199,8 @@ def _opening_pronouns(scorer, text: str, analyses, taken: list[Proposal], langua
             continue
         confidence = 1.0 / (1.0 + math.exp(-min(60.0, gain - pronoun_context.PRONOUN_CONTEXT_MARGIN)))
         context = {"gain": round(gain, 3), "edit": "pronoun", "model": scorer.name,
-                   "why": f"“{candidate.pronoun}” opens a sentence after one about something that is no "
-                          f"person; the model prefers “{candidate.replacement}” there"}
+                   "why": f"“{candidate.pronoun}” opens this sentence; after the sentence before, the model "
+                          f"prefers “{candidate.replacement}” (for an institution or a thing, not a person)"}
         proposals.append(Proposal(analysis.start, analysis.start + len(candidate.pronoun), [candidate.replacement],
                                   round(confidence, 4), gain, context, "display-only"))
     return proposals
