@@ -28,6 +28,9 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from mtqa.fluency import pronoun_context  # noqa: E402  (no model: the scorer loads in main)
+
 DATA = ROOT.parent / "shared" / "data" / "clean-news" / "en.humantranslated.txt"
 SPLITS = {"calibration": (0, 20000), "evaluation": (20000, None)}
 INSTITUTION = re.compile(
@@ -53,7 +56,7 @@ def pairs(split: str, limit: int | None):
     clean, damaged = [], []
     for index in range(1, len(lines)):
         previous, line = lines[index - 1], lines[index]
-        if re.match(r"(He|She|His|Her)\b(?!['’])", line):
+        if pronoun_context.candidates([previous, line], "en"):  # what the check itself would look at
             clean.append((previous, line))
             continue
         pronoun = "He" if len(damaged) % 2 == 0 else "She"
@@ -75,8 +78,6 @@ def main() -> int:
     if not DATA.is_file():
         print(f"skipped: {DATA} not found")
         return 0
-    sys.path.insert(0, str(ROOT))
-    from mtqa.fluency import pronoun_context
     from mtqa.fluency.scorer import get_scorer
 
     scorer = get_scorer(None)

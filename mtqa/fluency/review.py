@@ -197,7 +197,7 @@ def _opening_pronouns(scorer, text: str, analyses, taken: list[Proposal], langua
     for candidate, analysis, gain in zip(found, owners, pronoun_context.gains(scorer, found) if found else []):
         if gain < pronoun_context.PRONOUN_CONTEXT_MARGIN:
             continue
-        confidence = 1.0 / (1.0 + math.exp(-min(60.0, gain - pronoun_context.PRONOUN_CONTEXT_MARGIN)))
+        confidence = rewrite.margin_confidence(gain, pronoun_context.PRONOUN_CONTEXT_MARGIN)
         context = {"gain": round(gain, 3), "edit": "pronoun", "model": scorer.name,
                    "why": f"“{candidate.pronoun}” opens this sentence; after the sentence before, the model "
                           f"prefers “{candidate.replacement}” (for an institution or a thing, not a person)"}
@@ -432,4 +432,4 @@ def _word_bounds(text: str, start: int, end: int) -> tuple[int, int]:
 
 def _bare_confidence(anomaly: float) -> float:
     """A flag without a rewrite: likelihood it is a real error, capped low."""
-    return min(0.6, 1.0 / (1.0 + math.exp(-(anomaly - detect.BARE_FLAG_THRESHOLD))))
+    return min(0.6, rewrite.margin_confidence(anomaly, detect.BARE_FLAG_THRESHOLD))

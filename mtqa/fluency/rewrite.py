@@ -38,8 +38,13 @@ class Ranked:
     def confidence(self) -> float:
         """P(the rewrite is better), reading the gain as a log-likelihood ratio
         against a prior that discourages edits (the margin)."""
-        margin = CONTENT_MARGIN if self.edit.content else FUNCTION_MARGIN
-        return 1.0 / (1.0 + math.exp(-(self.gain - margin)))
+        return margin_confidence(self.gain, CONTENT_MARGIN if self.edit.content else FUNCTION_MARGIN)
+
+
+def margin_confidence(gain: float, margin: float) -> float:
+    """A gain in nats read as a log-likelihood ratio against a margin: 0.5 at
+    the margin, near 1 well above it (the exponent bounded: no overflow)."""
+    return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, gain - margin))))
 
 
 KIND_ORDER = {"substitute": 0, "model": 1, "verb-form": 2, "collocation": 3, "delete": 4, "insert": 5}

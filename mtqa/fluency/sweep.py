@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from mtqa.fluency import continuation, grammar
 from mtqa.fluency.candidates import SentenceEdit, base_language
+from mtqa.fluency.rewrite import margin_confidence
 from mtqa.fluency.scorer import LanguageModelScorer, ScoredText
 from mtqa.fluency.words import WordScore
 
@@ -147,7 +148,7 @@ class SweepEdit:
 
     @property
     def confidence(self) -> float:
-        return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, self.gain - self.margin))))
+        return margin_confidence(self.gain, self.margin)
 
 
 @dataclass(frozen=True)
