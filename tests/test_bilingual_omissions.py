@@ -120,3 +120,64 @@ def test_far_more_target_sentences_than_source_ones_are_additions_not_one_bead()
     target = " ".join(["The council met on Monday in the city and passed new rules for traffic."] * 3000)
     found = gaps(source, target, "de", "en")
     assert len(found) >= 2999 and all(g.kind == "addition" for g in found)
+
+
+def _plain_gale_church(source: list[int], target: list[int], model, skip_penalty: float,
+                       source_anchors, target_anchors, anchor_weight: float) -> float:
+    """The textbook programme over the whole table, cell by cell: what the
+    banded, bead-by-bead programme must equal where the band holds every cell."""
+    import math
+    from collections import Counter
+
+    from mtqa.bilingual.alignment import _PRIORS, match_cost, unmatched
+
+    def run(anchors, start, end):
+        merged = Counter()
+        for counts in (anchors or [])[start:end]:
+            merged.update(counts)
+        return merged
+
+    n, m = len(source), len(target)
+    cost = [[math.inf] * (m + 1) for _ in range(n + 1)]
+    cost[0][0] = 0.0
+    for i in range(n + 1):
+        for j in range(m + 1):
+            for (di, dj), p in _PRIORS.items():
+                if (i, j) == (0, 0) or di > i or dj > j or cost[i - di][j - dj] == math.inf:
+                    continue
+                total = cost[i - di][j - dj] - math.log(p) + (skip_penalty if 0 in (di, dj) else 0.0)
+                if di and dj:
+                    total += match_cost(sum(source[i - di:i]), sum(target[j - dj:j]), model)
+                left, right = run(source_anchors, i - di, i), run(target_anchors, j - dj, j)
+                if anchor_weight and (left or right):
+                    total += anchor_weight * unmatched(left, right)
+                cost[i][j] = min(cost[i][j], total)
+    return cost[n][m]
+
+
+def test_the_banded_programme_finds_the_cheapest_alignment_of_the_full_table():
+    import random
+    from collections import Counter
+
+    from mtqa.bilingual.alignment import align
+
+    rng = random.Random(11)
+    model = model_for("de", "en")
+    for _ in range(300):
+        n = rng.randint(1, 6)  # within the band: every cell of the table is in it
+        m = max(1, n + rng.randint(-2, 2))
+        source = [rng.choice([12, 40, 41, 90, rng.randint(1, 150)]) for _ in range(n)]
+        target = [rng.choice([13, 44, 45, 99, rng.randint(1, 150)]) for _ in range(m)]
+        anchored = rng.random() < 0.5
+        source_anchors = [Counter(rng.choice(["Merkel", "12", ""]) for _ in range(1)) - Counter({"": 1})
+                          for _ in range(n)] if anchored else None
+        target_anchors = [Counter(rng.choice(["Merkel", "12", ""]) for _ in range(1)) - Counter({"": 1})
+                          for _ in range(m)] if anchored else None
+        weight = 1.5 if anchored else 0.0
+        skip = rng.choice([0.0, 3.0])
+        found = align(source, target, model, skip, source_anchors, target_anchors, weight)
+        expected = _plain_gale_church(source, target, model, skip, source_anchors, target_anchors, weight)
+        assert abs(found.cost - expected) < 1e-9, (source, target)
+        covered = [(b.source_start, b.source_end, b.target_start, b.target_end) for b in found.beads]
+        assert covered[0][0] == covered[0][2] == 0 and covered[-1][1] == n and covered[-1][3] == m
+        assert all(a[1] == b[0] and a[3] == b[2] for a, b in zip(covered, covered[1:]))

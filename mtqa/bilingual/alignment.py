@@ -222,7 +222,8 @@ class _Band:
     def __init__(self, n: int) -> None:
         self.lows = [0] * (n + 1)
         self.rows: list[list[float]] = [[] for _ in range(n + 1)]
-        self.steps: list[list[tuple[int, int] | None]] = [[] for _ in range(n + 1)]
+        self.steps: list[list[int]] = [[] for _ in range(n + 1)]  # index in `beads`; len(beads): none
+        self.beads: list[tuple[int, int]] = []
 
     def get(self, i: int, j: int) -> float | None:
         """The cost of cell (i, j), or None outside the band or unreached."""
@@ -233,9 +234,9 @@ class _Band:
         return None
 
     def step(self, i: int, j: int) -> tuple[int, int]:
-        step = self.steps[i][j - self.lows[i]]
-        assert step is not None
-        return step
+        index = self.steps[i][j - self.lows[i]]
+        assert index < len(self.beads)
+        return self.beads[index]
 
 
 def _programme(source: _Side, target: _Side, priors: list[tuple[int, int, float]], model: LengthModel,
@@ -253,6 +254,7 @@ def _programme(source: _Side, target: _Side, priors: list[tuple[int, int, float]
     # 100 KB of one repeated sentence took a quarter of the time.
     matches: dict[int, dict[int, float]] = {}  # source length -> target length -> cost
     band = _Band(n)
+    band.beads = [(di, dj) for di, dj, _ in priors]
     for i in range(n + 1):
         # From this row's point of the diagonal to the next row's: with many
         # more target sentences than source ones (m >> n) consecutive rows
@@ -261,31 +263,47 @@ def _programme(source: _Side, target: _Side, priors: list[tuple[int, int, float]
         high = min(m, int(math.ceil((i + 1) * m / n)) + BAND) if n else m
         if i == n:
             high = m
-        row: list[float] = [inf] * (high - low + 1)
-        row_steps: list[tuple[int, int] | None] = [None] * (high - low + 1)
-        band.lows[i], band.rows[i], band.steps[i] = low, row, row_steps
-        # Per bead: the row it comes from (this one for 0-1), that row's
-        # offset and width, the source length it covers, the match costs
-        # of that length, and its anchors.
-        beads = [(di, dj, prior, band.rows[i - di], band.lows[i - di], len(band.rows[i - di]),
-                  source_prefix[i] - source_prefix[i - di],
-                  matches.setdefault(source_prefix[i] - source_prefix[i - di], {}),
-                  source.run(i - di, i) if anchored and di and source.anchors else empty)
-                 for di, dj, prior in priors if di <= i]
-        for j in range(low, high + 1):
-            if i == 0 and j == 0:
-                row[0] = 0.0
+        width = high - low + 1
+        row: list[float] = [inf] * width
+        rank = [len(priors)] * width  # index in priors of each cell's best bead: the first wins a tie
+        band.lows[i], band.rows[i] = low, row
+        if i == 0:
+            row[0] = 0.0  # low is 0 in the first row
+        addition = None
+        # Bead by bead over the whole row rather than bead by bead per cell:
+        # what a bead needs is looked up once per row, and the loop over the
+        # cells it reaches is bounded instead of tested cell by cell.
+        for index, (di, dj, prior) in enumerate(priors):
+            if di > i:
                 continue
-            best, best_step = inf, None
-            for di, dj, prior, previous_row, previous_low, width, source_length, costs, left in beads:
-                k = j - dj - previous_low
-                if k < 0 or k >= width:
-                    continue
-                total = previous_row[k]
+            if di == 0:
+                addition = (index, dj, prior)  # reads this row: after the others
+                continue
+            previous_row, previous_low = band.rows[i - di], band.lows[i - di]
+            source_length = source_prefix[i] - source_prefix[i - di]
+            costs = matches.setdefault(source_length, {})
+            left = source.run(i - di, i) if anchored and source.anchors else empty
+            shift = dj + previous_low
+            first, last = max(low, shift), min(high, shift + len(previous_row) - 1)
+            if not anchored and dj:
+                # The common case in its own loop. An unreached cell (inf)
+                # needs no test: inf plus a cost is never below a row's cell.
+                for j in range(first, last + 1):
+                    target_length = target_prefix[j] - target_prefix[j - dj]
+                    match = costs.get(target_length)
+                    if match is None:
+                        match = costs[target_length] = match_cost(source_length, target_length, model)
+                    total = previous_row[j - shift] + prior + match
+                    if total < row[j - low]:
+                        row[j - low] = total
+                        rank[j - low] = index
+                continue
+            for j in range(first, last + 1):
+                total = previous_row[j - shift]
                 if total == inf:
                     continue
                 total += prior
-                if di and dj:
+                if dj:
                     target_length = target_prefix[j] - target_prefix[j - dj]
                     match = costs.get(target_length)
                     if match is None:
@@ -295,11 +313,24 @@ def _programme(source: _Side, target: _Side, priors: list[tuple[int, int, float]
                     right = target.run(j - dj, j) if dj and target.anchors else empty
                     if left or right:
                         total += anchor_weight * unmatched(left, right)
-                if total < best:
-                    best, best_step = total, (di, dj)
-            if best_step is not None:
-                row[j - low] = best
-                row_steps[j - low] = best_step
+                if total < row[j - low]:
+                    row[j - low] = total
+                    rank[j - low] = index
+        if addition is not None:
+            index, dj, prior = addition
+            for k in range(dj, width):
+                total = row[k - dj]
+                if total == inf:
+                    continue
+                total += prior
+                if anchored and target.anchors:
+                    right = target.run(low + k - dj, low + k)
+                    if right:
+                        total += anchor_weight * unmatched(empty, right)
+                if total < row[k] or (total == row[k] and rank[k] > index):
+                    row[k] = total
+                    rank[k] = index
+        band.steps[i] = rank
     return band
 
 

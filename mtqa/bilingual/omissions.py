@@ -14,6 +14,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 from mtqa.bilingual.alignment import LengthModel, align, deviation, length, match_cost, model_for, unmatched
 from mtqa.segment import Span, sentences
@@ -245,13 +246,19 @@ def _anchors(text: str) -> Counter:
     `Jordánska` and `Jordan` agree: inflection changes endings)."""
     found: Counter = Counter()
     for token in _ANCHOR.findall(text):
-        if token[0].isdigit():
-            found[token.lstrip("0") or "0"] += 1
-        else:
-            plain = unicodedata.normalize("NFKD", token).encode("ascii", "ignore").decode().casefold()
-            if len(plain) >= 3:
-                found[plain[:5]] += 1
+        key = _anchor_key(token)
+        if key:
+            found[key] += 1
     return found
+
+
+@lru_cache(maxsize=8192)  # names and numbers come back sentence after sentence
+def _anchor_key(token: str) -> str:
+    """How an anchor token is compared; "" for a word too short to count."""
+    if token[0].isdigit():
+        return token.lstrip("0") or "0"
+    plain = unicodedata.normalize("NFKD", token).encode("ascii", "ignore").decode().casefold()
+    return plain[:5] if len(plain) >= 3 else ""
 
 
 def _shared_anchors(source_texts: list[str], target_texts: list[str]) -> tuple[list[Counter], list[Counter]]:

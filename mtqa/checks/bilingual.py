@@ -28,6 +28,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter, defaultdict, deque
+from functools import lru_cache
 from typing import Iterator
 
 from mtqa.bilingual import numbers as number_reading
@@ -335,7 +336,12 @@ def _changed(missing: list, extra: list, source_length: int, target_length: int)
 
 
 def _digit_count(number: number_reading.Number) -> int:
-    return len(re.sub(r"\D", "", number_reading.digits_of(number.text)))
+    return _digits_in(number.text)
+
+
+@lru_cache(maxsize=4096)  # the same numbers come back (years, counts)
+def _digits_in(text: str) -> int:
+    return sum(ch.isdigit() for ch in text)
 
 
 class _Free:
@@ -388,6 +394,8 @@ def _in_a_code(text: str, number: number_reading.Number) -> bool:
 def _spelled_out(number: number_reading.Number, spelled: Counter) -> bool:
     """Whether the other side spells this number out (`three` for `3`); the
     spelled word is used up."""
+    if not spelled:
+        return False  # nearly every text: no number spelled out
     value = next((value for value in number.values if spelled[value] > 0), None)
     if value is None:
         return False

@@ -429,6 +429,7 @@ def _changed_spans(original: str, fixed: str, reach: int = 30) -> list[tuple[int
 # characters aligned code point by code point at once.
 _RESYNC_WORDS = 4
 _CHAR_ALIGN_LIMIT = 2000
+_KNOWN_PAIRS = 4096  # distinct damaged stretches remembered per line
 
 
 def _changes(original: str, fixed: str) -> Iterator[tuple[int, int, int, int]]:
@@ -443,6 +444,7 @@ def _changes(original: str, fixed: str) -> Iterator[tuple[int, int, int, int]]:
     """
     old, new = _spaced_words(original), _spaced_words(fixed)
     old_starts, new_starts = _starts(old), _starts(new)
+    known: dict[tuple[str, str], list[tuple[int, int, int, int]]] = {}  # a damaged word comes back
     i = j = 0
     while i < len(old) and j < len(new):
         if old[i] == new[j]:
@@ -452,7 +454,17 @@ def _changes(original: str, fixed: str) -> Iterator[tuple[int, int, int, int]]:
         if i + a < len(old) and j + b < len(new) and old[i + a] == new[j + b]:
             a, b = a + 1, b + 1  # with the shared word: difflib then aligns on it, as over the whole line
         a, b = min(a, len(old) - i), min(b, len(new) - j)
-        yield from _char_changes(original, fixed, old_starts[i], old_starts[i + a], new_starts[j], new_starts[j + b])
+        x1, x2, y1, y2 = old_starts[i], old_starts[i + a], new_starts[j], new_starts[j + b]
+        # The same damaged words come back (a name, a common word): each
+        # distinct pair is aligned once, its offsets reused wherever it stands.
+        pair = (original[x1:x2], fixed[y1:y2])
+        relative = known.get(pair)
+        if relative is None:
+            relative = list(_char_changes(pair[0], pair[1], 0, len(pair[0]), 0, len(pair[1])))
+            if len(known) < _KNOWN_PAIRS:
+                known[pair] = relative
+        for i1, i2, j1, j2 in relative:
+            yield x1 + i1, x1 + i2, y1 + j1, y1 + j2
         i, j = i + a, j + b
     yield from _char_changes(original, fixed, old_starts[i], len(original), new_starts[j], len(fixed))
 

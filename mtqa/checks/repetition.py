@@ -366,6 +366,8 @@ def _repeat_at(tokens: list[_Token], links: list[bool], index: int) -> tuple[int
     One word must come twice (doubled word) or three times (loop); a phrase
     of two or more words twice. All copies must be joined by plain spaces.
     """
+    if index >= len(links) or not links[index]:
+        return None  # every repeat joins this word to the next by plain space
     key = tokens[index].key
     if not key or not any(
         tokens[index + step].key == key for step in range(1, min(7, len(tokens) - index))
