@@ -110,3 +110,31 @@ def test_chinese_clock_times_and_inflected_number_words_are_read():
     assert bilingual("Он был молодым парнем восемнадцати лет.", "ru", "He was a young 18-year-old.", "en") == []
     assert [rule for rule, _, _ in bilingual("Morski pas ozlijedio je trinaestogodišnjeg dječaka.", "hr",
                                              "A shark injured a 14-year-old boy.", "en")] == ["bilingual.number"]
+
+
+def test_of_two_equal_numbers_the_one_that_changed_is_reported():
+    # `2018-2019` became `2019-2019`: the first 2019 is the changed one.
+    target = "Als ich 2019-2019 in Tapa war, waren dort auch Einheiten aus Frankreich."
+    found = mtqa.check(target, "de", source="When I was in Tapa 2018-2019, there were also units from France.",
+                       source_lang="en", select=["bilingual"]).findings
+    assert [(f.rule, f.start, f.text, f.source_text) for f in found] == [
+        ("bilingual.number", target.index("2019"), "2019", "2018")]
+    target = "Drei Männer im Alter von 34, 34 und 39 Jahren wurden festgenommen."
+    found = mtqa.check(target, "de", source="Three men, aged 33, 34 and 39, have been arrested.",
+                       source_lang="en", select=["bilingual"]).findings
+    assert [(f.start, f.text, f.source_text) for f in found] == [(target.index("34"), "34", "33")]
+
+
+def test_a_number_word_both_sides_spell_out_explains_no_digit():
+    # The source's month name `квітня` (April) and the target's `April` are
+    # each other's: the day that changed, 3 -> 4, is left to report.
+    assert bilingual("It was reported that on April 4 the occupiers used weapons.", "en",
+                     "Як повідомлялося, 3 квітня окупанти використали зброю.", "uk") == [
+        ("bilingual.number", "4", "3")]
+
+
+def test_words_written_with_an_apostrophe_are_read_whole():
+    # `п'ятнадцять` is fifteen; `сім'я` is family, not `сім` (seven).
+    assert bilingual("She is 15 years old.", "en", "Їй п'ятнадцять років.", "uk") == []
+    assert bilingual("My family: a 7-year-old daughter.", "en", "Моя сім'я: донька 6 років.", "uk") == [
+        ("bilingual.number", "7", "6")]

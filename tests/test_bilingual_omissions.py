@@ -181,3 +181,16 @@ def test_the_banded_programme_finds_the_cheapest_alignment_of_the_full_table():
         covered = [(b.source_start, b.source_end, b.target_start, b.target_end) for b in found.beads]
         assert covered[0][0] == covered[0][2] == 0 and covered[-1][1] == n and covered[-1][3] == m
         assert all(a[1] == b[0] and a[3] == b[2] for a, b in zip(covered, covered[1:]))
+
+
+def test_a_question_mark_tells_which_of_two_similar_sentences_was_dropped():
+    # No names or numbers to go by, three sentences of about one length: the
+    # kept question keeps its `?`, so the dropped one is the first.
+    source = ("Die Stadt will das alte Schwimmbad im Sommer wieder öffnen. "
+              "Wer aber bezahlt am Ende die teure Sanierung des Daches? "
+              "Der Stadtrat berät am Abend erneut über den knappen Haushalt.")
+    target = ("But who will pay for the costly repair of the roof in the end? "
+              "The council will again discuss the tight budget in the evening.")
+    (gap,) = gaps(source, target, "de", "en")
+    assert gap.kind == "omission" and gap.source.text.startswith("Die Stadt will")
+    assert (gap.start, gap.end) == (0, 0)

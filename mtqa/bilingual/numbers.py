@@ -38,7 +38,10 @@ _TIME = re.compile(
     re.IGNORECASE,
 )
 _CJK_AFTERNOON = re.compile(r"(?:下午|午後|晚上|夜)\s?$")
-_WORD = re.compile(r"[^\W\d_]+")
+# A word with the apostrophes inside it: Ukrainian writes `п'ять` (five) and
+# `сім'я` (family, not `сім`, seven) with one; French elides (`d'un`).
+_WORD = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)*")
+_APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'"})
 # Dates written with digits: `12.12.19`, `01.09.2004`, `12/12/2019`, `2022-04-03`, and a month with its
 # year (`4.2022`): each part is a number of its own, which the other side may write in another order.
 _DATE = re.compile(
@@ -219,7 +222,10 @@ def spelled_values(text: str, language: str | None) -> list[float]:
     stems = _stems(base)
     lower_months: set[str] = set()
     for written in _WORD.findall(text):
-        word = written.casefold()
+        word = written.casefold().translate(_APOSTROPHES)
+        if "'" in word and word not in words:
+            word = word.rsplit("'", 1)[1]  # elided article or preposition: `d'un` is `un`
+            written = written[len(written) - len(word):]
         if word in words:
             found.append(words[word])
         elif len(word) >= 7 and word[:3] in stems:  # inflected or compound: `trinaestogodišnjak`, `восемнадцати`

@@ -235,35 +235,20 @@ def _numbers(unit: TextUnit, source: str, context: CheckContext) -> Iterator[Fin
     # The numbers each side spells out (`three` for `3`), read only when a
     # number is left unmatched: in most articles every number matches, and
     # reading every word for number words was a third of the bilingual pass.
+    # A number word both sides spell out (`dvě` and `two`) is their own
+    # pair: only the words one side has beyond the other's account for a
+    # digit of the other (`(2) ... dvě` against `(3) ... two` is a change).
     spelled: dict[bool, Counter] = {}
 
     def spelled_in(target: bool) -> Counter:
-        if target not in spelled:
-            text, language = (unit.text, target_language) if target else (source, source_language)
-            spelled[target] = Counter(number_reading.spelled_values(text, language))
+        if not spelled:
+            in_target = Counter(number_reading.spelled_values(unit.text, target_language))
+            in_source = Counter(number_reading.spelled_values(source, source_language))
+            spelled[True], spelled[False] = in_target - in_source, in_source - in_target
         return spelled[target]
 
-    by_value: dict[float, list[int]] = defaultdict(list)  # target numbers by each value they may stand for
-    for index, number in enumerate(found):
-        for value in number.values:
-            by_value[value].append(index)
-    used: set[int] = set()
-    position: dict[float, int] = defaultdict(int)  # per value, its first target number perhaps unused
-
-    def first_unused(value: float) -> int | None:
-        indices = by_value.get(value, ())
-        while position[value] < len(indices) and indices[position[value]] in used:
-            position[value] += 1  # used for good: never looked at again
-        return indices[position[value]] if position[value] < len(indices) else None
-
-    missing = []
-    for number in wanted:
-        match = min((i for i in map(first_unused, number.values) if i is not None), default=None)
-        if match is not None:
-            used.add(match)
-            continue
-        if not _spelled_out(number, spelled_in(target=True)):
-            missing.append(number)
+    used, unmatched = _pair_equal_numbers(wanted, found)
+    missing = [number for number in unmatched if not _spelled_out(number, spelled_in(target=True))]
     extra = [number for index, number in enumerate(found)
              if index not in used and not _spelled_out(number, spelled_in(target=False))]
     # A lone `1` comes and goes with the article (`a month later`, `1か月後`).
@@ -297,6 +282,49 @@ def _numbers(unit: TextUnit, source: str, context: CheckContext) -> Iterator[Fin
         yield _with_source(make_finding(
             "bilingual.number", unit, 0, 0, f"The source's number {number.text!r} is missing from the translation",
         ), number.start, number.end, source)
+
+
+def _pair_equal_numbers(wanted: list, found: list) -> tuple[set[int], list]:
+    """Each source number with a target number of the same value: the
+    indices of the target numbers used, and the source numbers left.
+
+    Of several target numbers of that value the one at the nearest place
+    in the order of the numbers is taken (of two as near, the earlier), so
+    that where a range or a list repeats a number (`2018-2019` became
+    `2019-2019`), the copy that changed is the one left over. Bisection over
+    the free ones (_Free) keeps thousands of equal numbers linear."""
+    by_value: dict[float, list[int]] = defaultdict(list)  # target numbers by each value they may stand for
+    for index, number in enumerate(found):
+        for value in number.values:
+            by_value[value].append(index)
+    places = {value: [index / max(1, len(found)) for index in indices] for value, indices in by_value.items()}
+    slots = {value: {index: slot for slot, index in enumerate(indices)} for value, indices in by_value.items()}
+    free: dict[float, _Free] = {}
+    for value, indices in by_value.items():
+        free[value] = _Free()
+        free[value].size(len(indices))
+    used: set[int] = set()
+    unmatched = []
+    for order, number in enumerate(wanted):
+        place = order / max(1, len(wanted))
+        best = None  # (distance, target index)
+        for value in number.values:
+            indices = by_value.get(value)
+            if not indices:
+                continue
+            at = bisect.bisect_left(places[value], place)
+            for slot in (free[value].left(at - 1), free[value].right(at)):
+                if slot is not None:
+                    candidate = (abs(places[value][slot] - place), indices[slot])
+                    best = candidate if best is None or candidate < best else best
+        if best is None:
+            unmatched.append(number)
+            continue
+        taken = best[1]
+        used.add(taken)
+        for value in found[taken].values:  # taken under each value it may stand for
+            free[value].take(slots[value][taken])
+    return used, unmatched
 
 
 PAIRING_REACH = 0.2  # of the text's length: how far apart a changed number and its source may stand
