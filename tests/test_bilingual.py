@@ -138,3 +138,55 @@ def test_words_written_with_an_apostrophe_are_read_whole():
     assert bilingual("She is 15 years old.", "en", "Їй п'ятнадцять років.", "uk") == []
     assert bilingual("My family: a 7-year-old daughter.", "en", "Моя сім'я: донька 6 років.", "uk") == [
         ("bilingual.number", "7", "6")]
+
+
+@pytest.mark.parametrize("source, source_lang, target, lang", [
+    # decades, written the other way
+    ("Die Kooperation besteht seit Anfang der 90er-Jahre.", "de",
+     "La coopération remonte au début des années 1990.", "fr"),
+    ("Set in 1880s New York.", "en", "故事发生在 19 世纪 80 年代的纽约。", "zh"),
+    # round the clock
+    ("Our chat service window is open 24/7", "en", "Unser Chat ist rund um die Uhr geöffnet.", "de"),
+    ("We're working round the clock.", "en", "２４時間体制で取り組んでいる。", "ja"),
+    # the past day's `24 hours` is not the source's `24 vehicles`
+    ("За минулу добу знищено один танк, 24 одиниці автомобільної техніки, один гелікоптер.", "uk",
+     "Over the past 24 hours one tank, 24 vehicles and one helicopter were destroyed.", "en"),
+    ("Hier bekamen 19 Menschen Corona.", "de", "COVID-19 hit 19 people here.", "en"),
+    # imperial units converted to metric ones, and the other way
+    ("I bought the 4-to-7-Feet Long Reach Pruner and a 100 footer hose.", "en",
+     "Kupio sam teleskopski sjekač duljine od 1,2 do 2,1 metra i crijevo od 30 metara.", "hr"),
+    ("It was 70 °F in the shade.", "en", "Im Schatten hatte es 21 Grad.", "de"),
+    ("Der Schlauch ist 30 Meter lang.", "de", "The hose is 100 feet long.", "en"),
+    # a number the target groups with a space that the source has as two
+    ("Прокурор заявила, що 3 квітня вивезено 410 тіл мирних жителів.", "uk",
+     "The prosecutor said that on April 3 410 bodies of civilians were removed.", "en"),
+    # Chinese numerals: a lone 万, an estimate of two neighbouring digits, 亿
+    ("江西３年内将培训万名乡村小学音体美教师", "zh", "Jiangxi will train 10,000 rural teachers in three years", "en"),
+    ("在赌场酒店，百分之七八十能救过来。", "zh", "In the casino hotels, 70% or 80% of them can be saved.", "en"),
+    ("预算为一亿五千万元。", "zh", "The budget is 150,000,000 yuan.", "en"),
+    # 午後 before a time with a full-width colon: 5.30 pm
+    ("He was found just before 5.30pm on Friday.", "en", "金曜日午後５：３０直前に発見された。", "ja"),
+    # a word after a number is no scale when the number as written is there
+    ("江西还规划为全省１００个县小学音乐、美术、体育各培训１名。", "zh",
+     "Jiangxi plans to train 1 music, 1 art and 1 PE trainer for each school in 100 counties.", "en"),
+    # a day and month without a year, German style
+    ("Die Email zur Stornierung wurde am 26.12. versendet.", "de",
+     "L'e-mail d'annulation a été envoyé le 26 décembre.", "fr"),
+    # tens spelled out
+    ("Der 90-jährige Schauspieler William Shatner war dabei.", "de",
+     "The ninety-year-old actor William Shatner came along.", "en"),
+])
+def test_numbers_a_translator_writes_another_way_are_no_alarm(source, source_lang, target, lang):
+    assert bilingual(target, lang, source, source_lang) == []
+
+
+@pytest.mark.parametrize("source, source_lang, target, lang, expected", [
+    ("We help 24 hours a day.", "en", "Wir helfen 48 Stunden am Tag.", "de", ("48", "24")),
+    ("The hose is 100 feet long.", "en", "Der Schlauch ist 40 Meter lang.", "de", ("40", "100")),
+    ("He was found just before 5.30pm on Friday.", "en", "金曜日午後６：３０直前に発見された。", "ja", ("６：３０", "5.30pm")),
+    ("За минулу добу знищено 24 одиниці техніки.", "uk",
+     "Over the past 24 hours 25 vehicles were destroyed.", "en", ("25", None)),  # 24 is the hours'
+
+])
+def test_a_changed_number_is_still_reported_beside_those_readings(source, source_lang, target, lang, expected):
+    assert [(text, source_text) for _, text, source_text in bilingual(target, lang, source, source_lang)] == [expected]

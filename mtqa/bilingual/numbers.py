@@ -33,7 +33,7 @@ _NUMBER = re.compile(
 # Clock times: `14:00`, `14.30 Uhr`, `14h30`, `2 pm`, `2:30 p.m.`.
 _TIME = re.compile(
     r"(?<!\d)(?P<hour>\d{1,2})(?:[:.h](?P<minute>\d{2}))?\s?(?P<half>[ap]\.?\s?m\.?)(?![\w])"
-    r"|(?<![\d.,:])(?P<hour24>\d{1,2})[:h](?P<minute24>\d{2})(?![\d:])"
+    r"|(?<![\d.,:：])(?P<hour24>\d{1,2})[:h：](?P<minute24>\d{2})(?![\d:：])"
     r"|(?<![\d.,:])(?P<cjk_hour>\d{1,2})\s?[点點時时]\s?(?P<cjk_minute>\d{1,2})\s?分",  # `10 点 50 分`, `10時50分`
     re.IGNORECASE,
 )
@@ -47,7 +47,9 @@ _APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'"})
 _DATE = re.compile(
     r"(?<![\d.,/-])(?:(?P<first>\d{1,2})(?P<sign>[./-])(?P<second>\d{1,2})(?P=sign)(?P<third>\d{4}|\d{2})"
     r"|(?P<iso_year>\d{4})-(?P<iso_month>\d{2})-(?P<iso_day>\d{2})"
-    r"|(?P<month>\d{1,2})\.(?P<year>(?:19|20)\d{2}))(?![\d.,/-]?\d)"
+    r"|(?P<month>\d{1,2})\.(?P<year>(?:19|20)\d{2})"
+    # a day and month without a year, before a word in lower case or a placeholder: `am 26.12. versendet`
+    r"|(?P<day>[012]?\d|3[01])\.(?P<day_month>0?[1-9]|1[0-2])\.(?=\s+[a-zäöüßéèàç]|#))(?![\d.,/-]?\d)"
 )
 
 
@@ -72,6 +74,10 @@ class Number:
     end: int
     text: str
     values: frozenset[float]
+    # What it stands for read with a scale word after it (`3 million` is
+    # `300 万`): any word may be one, so these pair only where no value as
+    # written does (`1 music` is no million).
+    scaled: frozenset[float] = frozenset()
 
 
 def digits_of(text: str) -> str:
@@ -146,6 +152,24 @@ def _at_runs(pattern: re.Pattern, text: str, runs: list[int]) -> Iterator[re.Mat
             end = max(match.end(), start + 1)
 
 
+# A decade: `90er`, `1990s`, `90's`, `90-е`, `1990-ih`, `90年代`, `années 90`.
+_DECADE_AFTER = re.compile(r"(?:er|s|['’]s|-(?:е|х|ые|ых|ih|tih|ima|s))(?![^\W\d_])|\s*年代")
+_DECADE_BEFORE = re.compile(r"(?:années|anni|años|jaren)\s+$", re.IGNORECASE)
+_CJK_CENTURY_DECADE = re.compile(r"(?P<century>\d{1,2})\s*世纪\s*(?P<decade>\d0)\s*年代")
+
+
+def _decade_values(digits: str) -> frozenset[float]:
+    """The other ways of writing a decade: `90er` is the 1990s (or the
+    2090s), `1990s` is the `90s`."""
+    if not digits.isdigit() or not digits.endswith("0"):
+        return frozenset()
+    if len(digits) == 2:
+        return frozenset({1900.0 + int(digits), 2000.0 + int(digits)})
+    if len(digits) == 4:
+        return frozenset({float(int(digits) % 100)})
+    return frozenset()
+
+
 def numbers(text: str, language: str | None) -> list[Number]:
     """Every number written with digits. A clock time's values are its time
     of day and its hour, 12- and 24-hour (`2 pm` accounts for `14:00` and
@@ -168,6 +192,8 @@ def numbers(text: str, language: str | None) -> list[Number]:
             hour24, minute = int(digits_of(match.group("hour24"))), int(digits_of(match.group("minute24")))
             if hour24 > 24 or minute > 59:
                 continue
+            if hour24 < 12 and _CJK_AFTERNOON.search(text, max(0, match.start() - 4), match.start()):
+                hour24 += 12  # 午後５：３０: 5.30 pm
         else:
             hour24, minute = int(digits_of(match.group("cjk_hour"))), int(digits_of(match.group("cjk_minute")))
             if hour24 > 24 or minute > 59:
@@ -183,11 +209,20 @@ def numbers(text: str, language: str | None) -> list[Number]:
         if times.overlaps(match.start(), match.end()):
             continue  # overlaps a clock time
         # `12.12.19` is `12/12/19`; `01.09.2004` is `1 September 2004`
-        for group in ("first", "second", "third", "iso_year", "iso_month", "iso_day", "month", "year"):
+        for group in ("first", "second", "third", "iso_year", "iso_month", "iso_day", "month", "year", "day",
+                      "day_month"):
             if match.group(group) is not None:
                 part = match.group(group)
                 found.append(Number(match.start(group), match.end(group), part,
                                     frozenset({float(int(digits_of(part)))})))
+        taken.append(match.span())
+    for match in _at_runs(_CJK_CENTURY_DECADE, text, runs):
+        if times.overlaps(match.start(), match.end()):
+            continue
+        century, decade = int(digits_of(match.group("century"))), int(digits_of(match.group("decade")))
+        # `19 世纪 80 年代`, the 80s of the 19th century: the 1880s
+        found.append(Number(match.start(), match.end(), match.group(),
+                            frozenset({float((century - 1) * 100 + decade), float(decade)})))
         taken.append(match.span())
     taken.sort()
     next_time = 0  # times, dates and numbers all come in text order: one pass over each
@@ -199,14 +234,18 @@ def numbers(text: str, language: str | None) -> list[Number]:
         if _ENTITY_BEFORE.search(text, max(0, match.start() - 8), match.start()):
             continue  # `&#39;`, `& # 39;`: a character reference, no number (the entity rules report it)
         values = _values(match.group(), decimal)
+        scaled: frozenset[float] = frozenset()
         if _SCALE_AFTER.match(text, match.end()):
             # `3 million` is `300 万` is `3 Millionen`; `7 тыс.` is `7,000`
-            values |= {value * scale for value in values for scale in _SCALES}
+            scaled = frozenset(value * scale for value in values for scale in _SCALES)
+        if _DECADE_AFTER.match(text, match.end()) or _DECADE_BEFORE.search(
+                text, max(0, match.start() - 8), match.start()):
+            values |= _decade_values(digits_of(match.group()))
         clock = _CLOCK_LIKE.fullmatch(digits_of(match.group()))
         if clock and int(clock.group(1)) <= 24 and int(clock.group(2)) < 60:
             values |= {_time(int(clock.group(1)), int(clock.group(2)))}  # `14.30 Uhr`
         if values:
-            found.append(Number(match.start(), match.end(), match.group(), values))
+            found.append(Number(match.start(), match.end(), match.group(), values, scaled - values))
     return sorted(found, key=lambda n: n.start)
 
 
@@ -248,6 +287,9 @@ def spelled_values(text: str, language: str | None) -> list[float]:
         value = _cjk_value(match.group())
         if value is not None:
             found.append(float(value))
+        approximate = _CJK_APPROXIMATE.match(match.group())
+        if approximate:  # 七八十, seventy or eighty: the lower of the two as well
+            found.append(float(value - _CJK_UNITS.get(approximate.group(1), 0)))
     return found
 
 
@@ -264,9 +306,12 @@ def _roman(numeral: str) -> int:
     return total
 
 
-_CJK_NUMERAL = re.compile("[〇零一二两兩三四五六七八九十百千万萬]+")
+# Two neighbouring digits before a unit: an estimate (`七八十`, 70 or 80;
+# `三四百`, 300 or 400); read as the higher, with the lower added.
+_CJK_APPROXIMATE = re.compile("(?:一二|二三|三四|四五|五六|六七|七八|八九)([十百千])$")
+_CJK_NUMERAL = re.compile("[〇零一二两兩三四五六七八九十百千万萬亿億]+")
 _CJK_UNITS = {"十": 10, "百": 100, "千": 1000}
-_CJK_MYRIAD = {"万": 10_000, "萬": 10_000}
+_CJK_MYRIAD = {"万": 10_000, "萬": 10_000, "亿": 100_000_000, "億": 100_000_000}
 
 
 def _cjk_value(numeral: str) -> int | None:
@@ -274,7 +319,7 @@ def _cjk_value(numeral: str) -> int | None:
     total = section = digit = 0
     for char in numeral:
         if char in _CJK_MYRIAD:
-            total += (section + digit) * _CJK_MYRIAD[char]
+            total += ((section + digit) or 1) * _CJK_MYRIAD[char]  # `万名`: ten thousand people
             section = digit = 0
         elif char in _CJK_UNITS:
             section += (digit or 1) * _CJK_UNITS[char]
@@ -296,7 +341,8 @@ _SPELLED_AS = {"hr": "sr", "bs": "sr"}
 
 @lru_cache(maxsize=None)
 def _spelled(language: str) -> dict[str, float]:
-    """num2words's words for 0-20 in the language, where it has them."""
+    """num2words's words for 0-20, the tens and 100 and 1000 in the language,
+    where it has them (`ninety-year-old`, `une soixantaine`, `hundred`)."""
     language = _SPELLED_AS.get(language, language)
     if not language:
         return {}
@@ -305,11 +351,13 @@ def _spelled(language: str) -> dict[str, float]:
     except ImportError:
         return {}
     words: dict[str, float] = {}
-    for value in range(0, 21):
+    for value in [*range(0, 21), *range(30, 100, 10), 100, 1000]:
         try:
             spelled = num2words(value, lang=language)
         except (NotImplementedError, KeyError, ValueError, TypeError, AttributeError):
             return {}
+        if value >= 100 and " " in spelled:
+            spelled = spelled.split()[-1]  # `one hundred`, `одна тысяча`: the word is the scale's
         if " " not in spelled and "-" not in spelled:  # one word only: `twenty`, not `twenty-one`
             words.setdefault(spelled.casefold(), float(value))
     return words

@@ -247,10 +247,24 @@ def _numbers(unit: TextUnit, source: str, context: CheckContext) -> Iterator[Fin
             spelled[True], spelled[False] = in_target - in_source, in_source - in_target
         return spelled[target]
 
-    used, unmatched = _pair_equal_numbers(wanted, found)
+    # Numbers that may come and go (`COVID-19`, the 24 of `24 hours`) pair
+    # last: the `24 vehicles` of the source is the target's `24 vehicles`,
+    # not its `past 24 hours` (for `минулу добу`, the past day).
+    plain_wanted = [n for n in wanted if not _may_come_and_go(source, n)]
+    plain_found = [index for index, n in enumerate(found) if not _may_come_and_go(unit.text, n)]
+    used_plain, left = _pair_equal_numbers(plain_wanted, [found[index] for index in plain_found])
+    used = {plain_found[index] for index in used_plain}
+    left_ids = {id(n) for n in left}
+    rest_wanted = [n for n in wanted if id(n) in left_ids or _may_come_and_go(source, n)]
+    rest_found = [index for index in range(len(found)) if index not in used]
+    used_rest, unmatched = _pair_equal_numbers(rest_wanted, [found[index] for index in rest_found])
+    used |= {rest_found[index] for index in used_rest}
     missing = [number for number in unmatched if not _spelled_out(number, spelled_in(target=True))]
     extra = [number for index, number in enumerate(found)
              if index not in used and not _spelled_out(number, spelled_in(target=False))]
+    if missing and extra:
+        missing, extra = _split_at_group_spaces(missing, extra)
+        missing, extra = _converted_units(missing, extra, source, unit.text)
     # A lone `1` comes and goes with the article (`a month later`, `1か月後`).
     not_one_missing = [n for n in missing if number_reading.digits_of(n.text) != "1"]
     not_one_extra = [n for n in extra if number_reading.digits_of(n.text) != "1"]
@@ -273,8 +287,10 @@ def _numbers(unit: TextUnit, source: str, context: CheckContext) -> Iterator[Fin
     # Uhr`, `a fortnight` -> `2週間`): only a number that changed into another,
     # and lone numbers of two digits or more, are reported.
     # The same for the number of a code or name (`COVID-19` is `新冠`, `G7` is `Большая семерка`).
-    extra = [n for n in not_one_extra if not _small(n) and not _in_a_code(unit.text, n)]
-    missing = [n for n in not_one_missing if not _small(n) and not _in_a_code(source, n)]
+    extra = [n for n in not_one_extra
+             if not _small(n) and not _in_a_code(unit.text, n) and not _round_the_clock(unit.text, n)]
+    missing = [n for n in not_one_missing
+               if not _small(n) and not _in_a_code(source, n) and not _round_the_clock(source, n)]
     for number in extra:
         yield make_finding("bilingual.number", unit, number.start, number.end,
                            f"Number {number.text!r} is not in the source")
@@ -288,43 +304,157 @@ def _pair_equal_numbers(wanted: list, found: list) -> tuple[set[int], list]:
     """Each source number with a target number of the same value: the
     indices of the target numbers used, and the source numbers left.
 
-    Of several target numbers of that value the one at the nearest place
-    in the order of the numbers is taken (of two as near, the earlier), so
-    that where a range or a list repeats a number (`2018-2019` became
-    `2019-2019`), the copy that changed is the one left over. Bisection over
-    the free ones (_Free) keeps thousands of equal numbers linear."""
-    by_value: dict[float, list[int]] = defaultdict(list)  # target numbers by each value they may stand for
-    for index, number in enumerate(found):
-        for value in number.values:
-            by_value[value].append(index)
-    places = {value: [index / max(1, len(found)) for index in indices] for value, indices in by_value.items()}
-    slots = {value: {index: slot for slot, index in enumerate(indices)} for value, indices in by_value.items()}
-    free: dict[float, _Free] = {}
-    for value, indices in by_value.items():
-        free[value] = _Free()
-        free[value].size(len(indices))
+    A value as both write it comes before one read through a scale word
+    (`300 万` for `3 million`). Of several target numbers of that value the
+    one at the nearest place in the order of the numbers is taken (of two
+    as near, the earlier), so that where a range or a list repeats a number
+    (`2018-2019` became `2019-2019`), the copy that changed is the one left
+    over."""
+    as_written = _NumbersByValue([number.values for number in found])
+    through_scale = _NumbersByValue([number.values | number.scaled for number in found])
     used: set[int] = set()
     unmatched = []
     for order, number in enumerate(wanted):
         place = order / max(1, len(wanted))
-        best = None  # (distance, target index)
-        for value in number.values:
-            indices = by_value.get(value)
-            if not indices:
-                continue
-            at = bisect.bisect_left(places[value], place)
-            for slot in (free[value].left(at - 1), free[value].right(at)):
-                if slot is not None:
-                    candidate = (abs(places[value][slot] - place), indices[slot])
-                    best = candidate if best is None or candidate < best else best
-        if best is None:
+        taken = as_written.nearest(number.values, place)
+        if taken is None:
+            taken = through_scale.nearest(number.values | number.scaled, place)
+        if taken is None:
             unmatched.append(number)
             continue
-        taken = best[1]
         used.add(taken)
-        for value in found[taken].values:  # taken under each value it may stand for
-            free[value].take(slots[value][taken])
+        as_written.take(taken)
+        through_scale.take(taken)
     return used, unmatched
+
+
+class _NumbersByValue:
+    """The target numbers under each value they may stand for, in the order
+    of the numbers; the nearest free one to a place is found by bisection
+    over the free ones (_Free), which keeps thousands of equal numbers
+    linear."""
+
+    def __init__(self, values_per_number: list[frozenset[float]]) -> None:
+        self.values_per_number = values_per_number
+        self.indices: dict[float, list[int]] = defaultdict(list)
+        for index, values in enumerate(values_per_number):
+            for value in values:
+                self.indices[value].append(index)
+        count = max(1, len(values_per_number))
+        self.places = {value: [index / count for index in indices] for value, indices in self.indices.items()}
+        self.slots = {value: {index: slot for slot, index in enumerate(indices)}
+                      for value, indices in self.indices.items()}
+        self.free: dict[float, _Free] = {}
+        for value, indices in self.indices.items():
+            self.free[value] = _Free()
+            self.free[value].size(len(indices))
+
+    def nearest(self, values: frozenset[float], place: float) -> int | None:
+        """The free number nearest to `place` (0-1) of any of these values."""
+        best = None  # (distance, index)
+        for value in values:
+            places = self.places.get(value)
+            if places is None:
+                continue
+            at = bisect.bisect_left(places, place)
+            for slot in (self.free[value].left(at - 1), self.free[value].right(at)):
+                if slot is not None:
+                    candidate = (abs(places[slot] - place), self.indices[value][slot])
+                    best = candidate if best is None or candidate < best else best
+        return None if best is None else best[1]
+
+    def take(self, index: int) -> None:
+        for value in self.values_per_number[index]:
+            self.free[value].take(self.slots[value][index])
+
+
+def _split_at_group_spaces(missing: list, extra: list) -> tuple[list, list]:
+    """Numbers one side groups with a space (`April 3 410 bodies`, read as
+    3,410) that are numbers of their own on the other (`3 квітня ... 410
+    тіл`): where every part is an unmatched number there, neither is
+    reported."""
+    gone = _parts_elsewhere(extra, missing)
+    missing = [n for n in missing if id(n) not in gone]
+    extra = [n for n in extra if id(n) not in gone]
+    gone = _parts_elsewhere(missing, extra)
+    return [n for n in missing if id(n) not in gone], [n for n in extra if id(n) not in gone]
+
+
+def _parts_elsewhere(grouped: list, other: list) -> set[int]:
+    """The ids of the numbers of `grouped` whose space-separated parts are
+    each a number of `other`, and of those numbers."""
+    by_value: dict[float, deque] = defaultdict(deque)
+    for number in other:
+        for value in number.values:
+            by_value[value].append(number)
+    gone: set[int] = set()
+    for number in grouped:
+        parts = _GROUP_SPACE.split(number_reading.digits_of(number.text))
+        if len(parts) < 2 or not all(part.isdigit() for part in parts):
+            continue
+        queues = [by_value.get(float(int(part))) for part in parts]
+        for queue in queues:
+            while queue and id(queue[0]) in gone:
+                queue.popleft()  # taken under another value: never looked at again
+        chosen = {id(queue[0]) for queue in queues if queue}
+        if all(queues) and len(chosen) == len(parts):
+            gone.add(id(number))
+            gone |= chosen
+    return gone
+
+
+_GROUP_SPACE = re.compile("[ \u00a0\u202f]")
+
+# Imperial units a translation converts to metric ones (`100 feet` is
+# `30 metara`), by what one of them is in the metric unit, and the words
+# that name them right after the number (or after a range: `4-to-7-Feet`).
+_IMPERIAL = {"ft": 0.3048, "in": 2.54, "mi": 1.609344, "yd": 0.9144, "lb": 0.45359237, "oz": 28.349523,
+             "gal": 3.785412, "acre": 0.4046856, "mph": 1.609344}
+_IMPERIAL_AFTER = re.compile(
+    r"(?:\s*(?:-|–|to|-to-)\s*\d+(?:[.,]\d+)?)?[\s-]*"
+    r"(?:(?P<ft>feet|foot|ft|footers?)|(?P<in>inch(?:es)?|in\.)|(?P<mi>miles?|mi)|(?P<yd>yards?|yds?)"
+    r"|(?P<lb>pounds?|lbs?)|(?P<oz>ounces?|oz)|(?P<gal>gallons?|gal)|(?P<acre>acres?)|(?P<mph>mph)"
+    r"|(?P<fahrenheit>°\s?F|degrees? Fahrenheit))(?![^\W\d_])",
+    re.IGNORECASE,
+)
+CONVERSION_TOLERANCE = 0.06  # of the converted value: translators round (`100 feet` -> `30 m`)
+
+
+def _converted_units(missing: list, extra: list, source: str, target: str) -> tuple[list, list]:
+    """A number in imperial units on one side and its conversion to metric
+    units on the other (`100 footer` -> `30 metara`, `4-to-7-Feet` ->
+    `1,2 do 2,1 metra`, `70 °F` -> `21 °C`): neither is reported."""
+    for direction in ("source", "target"):
+        one, one_text, other = (missing, source, extra) if direction == "source" else (extra, target, missing)
+        # The other side's values in order, the taken ones skipped by _Free:
+        # each conversion is a bisection, not a scan.
+        entries = sorted((value, index) for index, number in enumerate(other) for value in number.values)
+        values = [value for value, _ in entries]
+        free = _Free()
+        free.size(len(entries))
+        taken: set[int] = set()  # indices in `other`
+        gone: set[int] = set()  # ids in `one`
+        for number in one:
+            unit = _IMPERIAL_AFTER.match(one_text, number.end)
+            if unit is None:
+                continue
+            name = unit.lastgroup
+            for value in number.values:
+                converted = (value - 32) * 5 / 9 if name == "fahrenheit" else value * _IMPERIAL[name]
+                reach = CONVERSION_TOLERANCE * abs(converted) + (0.5 if name == "fahrenheit" else 0.0)
+                slot = free.right(bisect.bisect_left(values, converted - reach))
+                while slot is not None and values[slot] <= converted + reach and entries[slot][1] in taken:
+                    free.take(slot)  # its number went under another of its values
+                    slot = free.right(slot)
+                if slot is not None and values[slot] <= converted + reach:
+                    taken.add(entries[slot][1])
+                    free.take(slot)
+                    gone.add(id(number))
+                    break
+        kept_one = [n for n in one if id(n) not in gone]
+        kept_other = [n for index, n in enumerate(other) if index not in taken]
+        missing, extra = (kept_one, kept_other) if direction == "source" else (kept_other, kept_one)
+    return missing, extra
 
 
 PAIRING_REACH = 0.2  # of the text's length: how far apart a changed number and its source may stand
@@ -412,6 +542,21 @@ def _small(number: number_reading.Number) -> bool:
 
 
 _LETTER_BEFORE = re.compile(r"[^\W\d_]-?$")
+# `24/7`, `24 hours a day`, `２４時間体制`: translators write `rund um die Uhr`,
+# `round the clock`, and the other way round.
+_HOURS_AFTER = re.compile(r"\s*(?:/\s*7|[-\s]?(?:h|hours?|hrs?|Stunden|heures|horas|ore|час\w*|hodin\w*|sati|годин\w*"
+                          r"|godzin\w*)(?![^\W\d_])|\s*(?:小时|小時|時間|时))", re.IGNORECASE)
+
+
+def _may_come_and_go(text: str, number: number_reading.Number) -> bool:
+    """A number a translation may leave out or add: of a code, or the 24
+    of `24 hours`."""
+    return _in_a_code(text, number) or _round_the_clock(text, number)
+
+
+def _round_the_clock(text: str, number: number_reading.Number) -> bool:
+    """Whether a lone number is the 24 of `24/7` or `24 hours`."""
+    return number_reading.digits_of(number.text) == "24" and bool(_HOURS_AFTER.match(text, number.end))
 
 
 def _in_a_code(text: str, number: number_reading.Number) -> bool:
