@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterator
@@ -238,8 +239,8 @@ def numbers(text: str, language: str | None) -> list[Number]:
         if _SCALE_AFTER.match(text, match.end()):
             # `3 million` is `300 万` is `3 Millionen`; `7 тыс.` is `7,000`
             scaled = frozenset(value * scale for value in values for scale in _SCALES)
-        if _DECADE_AFTER.match(text, match.end()) or _DECADE_BEFORE.search(
-                text, max(0, match.start() - 8), match.start()):
+        if digits_of(match.group()).endswith("0") and (_DECADE_AFTER.match(text, match.end()) or _DECADE_BEFORE.search(
+                text, max(0, match.start() - 8), match.start())):
             values |= _decade_values(digits_of(match.group()))
         clock = _CLOCK_LIKE.fullmatch(digits_of(match.group()))
         if clock and int(clock.group(1)) <= 24 and int(clock.group(2)) < 60:
@@ -260,24 +261,28 @@ def spelled_values(text: str, language: str | None) -> list[float]:
     found = []
     stems = _stems(base)
     lower_months: set[str] = set()
-    for written in _WORD.findall(text):
-        word = written.casefold().translate(_APOSTROPHES)
+    # Each distinct word once, with how often it comes (an article repeats
+    # its words: this loop was most of the bilingual pass's number reading).
+    for written, count in Counter(_WORD.findall(text)).items():
+        word = written.casefold()
+        if len(word) > 2 and not word.isalpha():  # an apostrophe inside: `п'ять`, `d'un`
+            word = word.translate(_APOSTROPHES)
         if "'" in word and word not in words:
             word = word.rsplit("'", 1)[1]  # elided article or preposition: `d'un` is `un`
             written = written[len(written) - len(word):]
         if word in words:
-            found.append(words[word])
+            found.extend([words[word]] * count)
         elif len(word) >= 7 and word[:3] in stems:  # inflected or compound: `trinaestogodišnjak`, `восемнадцати`
             value = next((value for stem, value in stems[word[:3]] if word.startswith(stem)), None)
             if value is not None:
-                found.append(value)
+                found.extend([value] * count)
         elif word in months:
             if written[0].isupper():
-                found.append(months[word])
+                found.extend([months[word]] * count)
             else:
                 lower_months.add(written)
         elif written[0] in _ROMAN_LETTERS and _ROMAN.fullmatch(written):
-            found.append(float(_roman(written)))
+            found.extend([float(_roman(written))] * count)
     if lower_months and _DIGIT_RUN.search(text):  # lower-case month names count next to a number (`le 12 mai`)
         for written in sorted(lower_months):
             for match in re.finditer(r"(?<![^\W\d_])" + re.escape(written) + r"(?![^\W\d_])", text):

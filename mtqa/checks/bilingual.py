@@ -35,6 +35,7 @@ from mtqa.bilingual import numbers as number_reading
 from mtqa.bilingual import omissions
 from mtqa.bilingual import tokens as token_reading
 from mtqa.findings import Finding, TextUnit
+from mtqa.languages import rule_language
 from mtqa.rules import DISPLAY_ONLY, CheckContext, Example, define_rule, make_finding, register_check
 
 define_rule(
@@ -238,30 +239,45 @@ def _numbers(unit: TextUnit, source: str, context: CheckContext) -> Iterator[Fin
     # A number word both sides spell out (`dvě` and `two`) is their own
     # pair: only the words one side has beyond the other's account for a
     # digit of the other (`(2) ... dvě` against `(3) ... two` is a change).
+    # The other side's words are read only when this side has the number's.
     spelled: dict[bool, Counter] = {}
+    beyond: dict[bool, Counter] = {}
 
-    def spelled_in(target: bool) -> Counter:
-        if not spelled:
-            in_target = Counter(number_reading.spelled_values(unit.text, target_language))
-            in_source = Counter(number_reading.spelled_values(source, source_language))
-            spelled[True], spelled[False] = in_target - in_source, in_source - in_target
+    def spelled_on(target: bool) -> Counter:
+        if target not in spelled:
+            text, language = (unit.text, target_language) if target else (source, source_language)
+            spelled[target] = Counter(number_reading.spelled_values(text, language))
         return spelled[target]
+
+    def spelled_out(number: number_reading.Number, target: bool) -> bool:
+        """Whether `target` (or the source) spells out this number of the other side."""
+        if not _may_be_spelled(number, target_language if target else source_language):
+            return False
+        if not any(spelled_on(target)[value] > 0 for value in number.values):
+            return False
+        if target not in beyond:
+            beyond[target] = spelled_on(target) - spelled_on(not target)
+        return _spelled_out(number, beyond[target])
 
     # Numbers that may come and go (`COVID-19`, the 24 of `24 hours`) pair
     # last: the `24 vehicles` of the source is the target's `24 vehicles`,
     # not its `past 24 hours` (for `минулу добу`, the past day).
-    plain_wanted = [n for n in wanted if not _may_come_and_go(source, n)]
-    plain_found = [index for index, n in enumerate(found) if not _may_come_and_go(unit.text, n)]
-    used_plain, left = _pair_equal_numbers(plain_wanted, [found[index] for index in plain_found])
-    used = {plain_found[index] for index in used_plain}
-    left_ids = {id(n) for n in left}
-    rest_wanted = [n for n in wanted if id(n) in left_ids or _may_come_and_go(source, n)]
-    rest_found = [index for index in range(len(found)) if index not in used]
-    used_rest, unmatched = _pair_equal_numbers(rest_wanted, [found[index] for index in rest_found])
-    used |= {rest_found[index] for index in used_rest}
-    missing = [number for number in unmatched if not _spelled_out(number, spelled_in(target=True))]
-    extra = [number for index, number in enumerate(found)
-             if index not in used and not _spelled_out(number, spelled_in(target=False))]
+    loose_wanted = {id(n) for n in wanted if _may_come_and_go(source, n)}
+    loose_found = {index for index, n in enumerate(found) if _may_come_and_go(unit.text, n)}
+    if loose_wanted or loose_found:
+        plain_found = [index for index in range(len(found)) if index not in loose_found]
+        used_plain, left = _pair_equal_numbers([n for n in wanted if id(n) not in loose_wanted],
+                                               [found[index] for index in plain_found])
+        used = {plain_found[index] for index in used_plain}
+        left_ids = {id(n) for n in left} | loose_wanted
+        rest_found = [index for index in range(len(found)) if index not in used]
+        used_rest, unmatched = _pair_equal_numbers([n for n in wanted if id(n) in left_ids],
+                                                   [found[index] for index in rest_found])
+        used |= {rest_found[index] for index in used_rest}
+    else:
+        used, unmatched = _pair_equal_numbers(wanted, found)
+    missing = [number for number in unmatched if not spelled_out(number, target=True)]
+    extra = [number for index, number in enumerate(found) if index not in used and not spelled_out(number, target=False)]
     if missing and extra:
         missing, extra = _split_at_group_spaces(missing, extra)
         missing, extra = _converted_units(missing, extra, source, unit.text)
@@ -304,26 +320,34 @@ def _pair_equal_numbers(wanted: list, found: list) -> tuple[set[int], list]:
     """Each source number with a target number of the same value: the
     indices of the target numbers used, and the source numbers left.
 
-    A value as both write it comes before one read through a scale word
-    (`300 万` for `3 million`). Of several target numbers of that value the
+    Values as both write them pair first, then what is left through a scale
+    word (`300 万` for `3 million`). Of several target numbers of that value the
     one at the nearest place in the order of the numbers is taken (of two
     as near, the earlier), so that where a range or a list repeats a number
     (`2018-2019` became `2019-2019`), the copy that changed is the one left
     over."""
     as_written = _NumbersByValue([number.values for number in found])
-    through_scale = _NumbersByValue([number.values | number.scaled for number in found])
     used: set[int] = set()
-    unmatched = []
+    left: list[tuple[float, number_reading.Number]] = []
     for order, number in enumerate(wanted):
         place = order / max(1, len(wanted))
         taken = as_written.nearest(number.values, place)
         if taken is None:
-            taken = through_scale.nearest(number.values | number.scaled, place)
+            left.append((place, number))
+            continue
+        used.add(taken)
+        as_written.take(taken)
+    if not left or not any(number.scaled for number in found) and not any(number.scaled for _, number in left):
+        return used, [number for _, number in left]
+    through_scale = _NumbersByValue([frozenset() if index in used else number.values | number.scaled
+                                     for index, number in enumerate(found)])
+    unmatched = []
+    for place, number in left:
+        taken = through_scale.nearest(number.values | number.scaled, place)
         if taken is None:
             unmatched.append(number)
             continue
         used.add(taken)
-        as_written.take(taken)
         through_scale.take(taken)
     return used, unmatched
 
@@ -546,6 +570,18 @@ _LETTER_BEFORE = re.compile(r"[^\W\d_]-?$")
 # `round the clock`, and the other way round.
 _HOURS_AFTER = re.compile(r"\s*(?:/\s*7|[-\s]?(?:h|hours?|hrs?|Stunden|heures|horas|ore|час\w*|hodin\w*|sati|годин\w*"
                           r"|godzin\w*)(?![^\W\d_])|\s*(?:小时|小時|時間|时))", re.IGNORECASE)
+
+
+_CJK_LANGUAGES = {"zh", "ja", "ko"}
+
+
+def _may_be_spelled(number: number_reading.Number, other_language: str | None) -> bool:
+    """Whether the other side may write this number in words: the words
+    read are 0-20, the tens, 100 and 1000, months and Roman numerals; CJK
+    numerals write any number."""
+    if (rule_language(other_language) or "") in _CJK_LANGUAGES:
+        return True
+    return any(value.is_integer() and 0 <= value <= 1000 for value in number.values)
 
 
 def _may_come_and_go(text: str, number: number_reading.Number) -> bool:
