@@ -475,10 +475,12 @@ _LOOKALIKES = {
 }
 
 
+@lru_cache(maxsize=1 << 16)
 def _may_flag(word: str, language: str) -> bool:
     """Whether a word could be a finding of _scripts at all: letters of two
     scripts, or of one the language does not use. Most words of a text are
-    repeats of a few thousand, so this is asked once per distinct word."""
+    repeats of a few thousand, so this is asked once per distinct word of a
+    text, and answered from a cache across texts."""
     scripts = _word_scripts(word)
     if len(scripts) > 1:
         return True
