@@ -8,7 +8,9 @@ pair, read while building the rules; `evaluation`: the rest, never tuned on):
 - alarms per 1,000 target words of the bilingual rules on source-reference
   pairs (clean: nearly every finding is a false alarm), with a sample;
 - errors put into the references: a number of the source changed in the
-  target, a link or placeholder altered, the target replaced by its source;
+  target, a link or placeholder altered, a name the target keeps replaced by
+  another name of the pair's references (where names can be read in both
+  languages: Latin script, not German), the target replaced by its source;
   the share caught at the right target span;
 - articles of 5 consecutive lines: alarms of the omission and addition
   rules on them as they are, and one sentence dropped from each (caught when
@@ -38,8 +40,12 @@ def words(text: str, language: str) -> float:
 
 
 def findings(check, target: str, source: str, target_language: str, source_language: str) -> list:
-    result = check(target, target_language, source=source, source_lang=source_language, select=["bilingual"])
+    result = check(target, target_language, source=source, source_lang=source_language, select=["bilingual"],
+                   extend_select=NAMES)
     return result.findings
+
+
+NAMES: list[str] = []  # ["bilingual.name"] with --names (an opt-in rule)
 
 
 def change_a_number(source: str, target: str, rng: random.Random, target_language: str):
@@ -67,6 +73,39 @@ def alter_a_token(source: str, target: str, rng: random.Random):
         return target[: token.start] + target[token.end :], None  # dropped
     altered = token.text[:-1] + ("x" if token.text[-1] != "x" else "y")
     return target[: token.start] + altered + target[token.end :], (token.start, token.start + len(altered))
+
+
+def replace_a_name(source: str, target: str, rng: random.Random, pool: list[str], target_language: str,
+                   source_language: str):
+    """The target with one of the names it keeps from the source replaced by
+    another name of the pair's references, and where; None when it keeps
+    none (or names cannot be read in one of the languages)."""
+    from mtqa.bilingual.names import STEM_LETTERS, key, names, readable
+
+    if not (readable(source_language) and readable(target_language)):
+        return None
+    source_stems = {key(word)[:STEM_LETTERS] for word in source.split()}
+    kept = [n for n in names(target, target_language) if n.key[:STEM_LETTERS] in source_stems]
+    if not kept:
+        return None
+    name = rng.choice(kept)
+    others = [other for other in pool if key(other)[:STEM_LETTERS] not in source_stems]
+    if not others:
+        return None
+    other = rng.choice(others)
+    return target[: name.start] + other + target[name.end :], (name.start, name.start + len(other))
+
+
+def name_pool(sources: list[str], references: list[str], target_language: str) -> list[str]:
+    """Names the references keep from their sources: names of people and
+    places, not capitalised words a translator translates."""
+    from mtqa.bilingual.names import STEM_LETTERS, key, names
+
+    pool = set()
+    for source, reference in zip(sources, references):
+        source_stems = {key(word)[:STEM_LETTERS] for word in source.split()}
+        pool |= {n.text for n in names(reference, target_language) if n.key[:STEM_LETTERS] in source_stems}
+    return sorted(pool)
 
 
 WINDOW = 5  # consecutive lines joined into one multi-sentence unit
@@ -106,19 +145,22 @@ def main() -> int:
     parser.add_argument("--pairs", default="")
     parser.add_argument("--examples", type=int, default=3)
     parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--names", action="store_true", help="with the opt-in bilingual.name rule")
     args = parser.parse_args()
     if not DATA.is_dir():
         print(f"skipped: {DATA} not found", file=sys.stderr)
         return 0
     import mtqa
 
+    if args.names:
+        NAMES.append("bilingual.name")
     pairs = [p.strip() for p in args.pairs.split(",") if p.strip()] or sorted(p.name for p in DATA.iterdir())
-    totals = {"clean_words": 0.0, "clean_alarms": 0, "numbers": [0, 0], "tokens": [0, 0], "copies": [0, 0],
-              "dropped": [0, 0], "article_words": 0.0, "article_alarms": 0}
+    totals = {"clean_words": 0.0, "clean_alarms": 0, "numbers": [0, 0], "tokens": [0, 0], "names": [0, 0],
+              "copies": [0, 0], "dropped": [0, 0], "article_words": 0.0, "article_alarms": 0}
     print(f"split {args.split} (dev: lines 0-{DEV_LINES - 1} of each pair; evaluation: the rest)")
     print(f"articles: {WINDOW} consecutive lines joined; alarms/1k of the omission and addition rules on them, "
           "and one sentence dropped from each")
-    print(f"{'pair':7s} {'lines':>6s} {'alarms/1k':>9s} {'numbers':>12s} {'tokens':>10s} {'copies':>10s}"
+    print(f"{'pair':7s} {'lines':>6s} {'alarms/1k':>9s} {'numbers':>12s} {'tokens':>10s} {'names':>10s} {'copies':>10s}"
           f" {'art. alarms':>11s} {'dropped':>9s} {'MT findings/1k':>24s}")
     samples: list[str] = []
     began = time.perf_counter()
@@ -130,7 +172,10 @@ def main() -> int:
         lines = range(0, DEV_LINES) if args.split == "dev" else range(DEV_LINES, len(sources))
         rng = random.Random(args.seed)
         clean_words, clean_alarms = 0.0, 0
-        caught = {"numbers": [0, 0], "tokens": [0, 0], "copies": [0, 0], "dropped": [0, 0]}
+        caught = {"numbers": [0, 0], "tokens": [0, 0], "names": [0, 0], "copies": [0, 0], "dropped": [0, 0]}
+        name_rng = random.Random(args.seed + 1)  # its own: the other injections stay as they were
+        pool = name_pool([sources[i] for i in lines if i < len(references)],
+                         [references[i] for i in lines if i < len(references)], target_language)
         for index in lines:
             if index >= len(references):
                 break
@@ -155,6 +200,13 @@ def main() -> int:
                 caught["tokens"][1] += 1
                 caught["tokens"][0] += any(f.rule == "bilingual.token" and (span is None or (
                     f.start <= span[0] and span[1] <= f.end)) for f in got)
+            damaged = replace_a_name(source, reference, name_rng, pool, target_language, source_language) \
+                if args.names else None
+            if damaged is not None:
+                text, (lo, hi) = damaged
+                got = findings(mtqa.check, text, source, target_language, source_language)
+                caught["names"][1] += 1
+                caught["names"][0] += any(f.rule == "bilingual.name" and f.start <= lo and hi <= f.end for f in got)
             long_enough = len(source.split()) >= 3 or (source_language in ("zh", "ja") and len(source) >= 8)
             if long_enough and index % 10 == 0:
                 got = findings(mtqa.check, source, source, target_language, source_language)
@@ -201,13 +253,14 @@ def main() -> int:
             return f"{pair_count[0]}/{pair_count[1]}" if pair_count[1] else "-"
 
         print(f"{pair:7s} {len(lines):6d} {1000 * clean_alarms / max(1, clean_words):9.2f} "
-              f"{share(caught['numbers']):>12s} {share(caught['tokens']):>10s} {share(caught['copies']):>10s} "
+              f"{share(caught['numbers']):>12s} {share(caught['tokens']):>10s} {share(caught['names']):>10s} "
+              f"{share(caught['copies']):>10s} "
               f"{1000 * article_alarms / max(1, article_words):11.2f} {share(caught['dropped']):>9s} "
               f"{', '.join(mt_cells):>24s}")
     print(f"\nall pairs: {1000 * totals['clean_alarms'] / max(1, totals['clean_words']):.2f} alarms per 1,000 "
           f"reference words ({totals['clean_alarms']} in {totals['clean_words']:.0f}); caught: "
           + ", ".join(f"{k} {100 * totals[k][0] / max(1, totals[k][1]):.0f}% of {totals[k][1]}"
-                      for k in ("numbers", "tokens", "copies", "dropped"))
+                      for k in ("numbers", "tokens", "names", "copies", "dropped"))
           + f"; articles: {1000 * totals['article_alarms'] / max(1, totals['article_words']):.2f} omission and "
           f"addition alarms per 1,000 words ({totals['article_alarms']} in {totals['article_words']:.0f})"
           + f"; {time.perf_counter() - began:.0f} s")

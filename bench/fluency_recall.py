@@ -49,7 +49,9 @@ SPLITS = {
     # More untouched calibration sentences, from English lines no other split
     # uses: a false-alarm budget of 0.1 per 1,000 words means little on the
     # 23,000 words of the first calibration's untouched sentences.
-    "calibration-extra": {"en": (4000, 6000)},
+    # French has no original lines left: its extra untouched sentences are
+    # clean-news's human translations into French (fr.humantranslated.txt).
+    "calibration-extra": {"en": (4000, 6000), "fr": (0, 2978, "humantranslated")},
 }
 
 
@@ -57,8 +59,8 @@ def pool(language: str, split: str, seed: int) -> list[str]:
     """Prose sentences (8-45 words, final punctuation) of the split's lines, shuffled."""
     from mtqa.segment import sentences
 
-    lo, hi = SPLITS[split][language]
-    lines = (DATA / f"{language}.original.txt").read_text(encoding="utf-8").splitlines()[lo:hi]
+    lo, hi, *kind = SPLITS[split][language]
+    lines = (DATA / f"{language}.{kind[0] if kind else 'original'}.txt").read_text(encoding="utf-8").splitlines()[lo:hi]
     found = []
     for line in lines:
         for span in sentences(line):

@@ -190,3 +190,38 @@ def test_numbers_a_translator_writes_another_way_are_no_alarm(source, source_lan
 ])
 def test_a_changed_number_is_still_reported_beside_those_readings(source, source_lang, target, lang, expected):
     assert [(text, source_text) for _, text, source_text in bilingual(target, lang, source, source_lang)] == [expected]
+
+
+def names_found(target: str, lang: str, source: str, source_lang: str) -> list[tuple[str, str | None]]:
+    result = mtqa.check(target, lang, source=source, source_lang=source_lang, select=["bilingual.name"])
+    return [(f.text, f.source_text) for f in result.findings]
+
+
+def test_a_replaced_name_is_reported_where_the_name_was_kept_and_changed():
+    assert names_found("Prime Minister Andrej Zeman said on Monday that the talks would go on.", "en",
+                       "Premiér Andrej Babiš v pondělí řekl, že rozhovory budou pokračovat.", "cs") == [
+        ("Zeman", "Babiš")]
+    assert names_found("Le prince Charles a aidé son épouse Kate à mettre un masque.", "fr",
+                       "Prince Charles helped his wife Camilla put on a mask.", "en") == [("Kate", "Camilla")]
+
+
+@pytest.mark.parametrize("source, source_lang, target, lang", [
+    # exonyms: Babel's names of cities, countries and languages
+    ("Premiér Babiš v pondělí přiletěl do Moskvy a pak do Londýna.", "cs",
+     "On Monday Prime Minister Babiš flew to Moscow and then to London.", "en"),
+    ("On Monday minister John Dupont met Anna Martin in London.", "en",
+     "Le ministre John Dupont a rencontré lundi Anna Martin à Londres.", "fr"),
+    # declined names are the names
+    ("Kritici Babiše a Camilly se sešli v Praze.", "cs", "Critics of Babiš and Camilla met in Prague.", "en"),
+    # a word translated by its cognate, inside a name
+    ("Obžalovaný je bývalý místopředseda Fotbalové asociace, řekl Novák.", "cs",
+     "The accused is a former vice chairman of the Football Association, Novák said.", "en"),
+])
+def test_exonyms_declension_and_cognates_are_no_changed_name(source, source_lang, target, lang):
+    assert names_found(target, lang, source, source_lang) == []
+
+
+def test_the_name_rule_is_opt_in():
+    target, source = "Le prince Charles a aidé son épouse Kate.", "Prince Charles helped his wife Camilla."
+    assert bilingual(target, "fr", source, "en") == []
+    assert names_found(target, "fr", source, "en") == [("Kate", "Camilla")]
