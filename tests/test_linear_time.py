@@ -49,6 +49,11 @@ rules["times-and-dates"] = sorted({f.rule for f in check(changed, "en", source=t
 # every number changed: the pairing of missing and new numbers (quadratic once)
 renumbered = check("22 " * (size // 3), "en", source="11 " * (size // 3), source_lang="de", select=["bilingual"])
 rules["numbers-changed"] = [len(renumbered.findings), sorted({f.rule for f in renumbered.findings})]
+# every name changed: the pairing of missing and new names (quadratic once)
+copies = size // 27
+renamed = check("In Paris, Smith met Jones. " * copies, "en", source="In Paris, Smith met Brown. " * copies,
+                source_lang="fr", select=["bilingual.name"])
+rules["names-changed"] = [len(renamed.findings), sorted({f.rule for f in renamed.findings})]
 html = ("<div><p><b><i>x" * (size // 16)).encode()
 document = format_for("page.html").read(html, "page.html", ReadOptions())
 rules["html-unclosed"] = sorted({f.rule for f in check_document(document, Options(language="en", use_model=False)).findings})
@@ -69,5 +74,6 @@ def test_pathological_lines_are_checked_in_linear_time():
     assert rules["spaces"] == ["spacing.double-space"]
     assert rules["times-and-dates"] == ["bilingual.number"]  # the one year changed
     assert rules["numbers-changed"] == [SIZE // 3, ["bilingual.number"]]  # each `11` became `22`
+    assert rules["names-changed"] == [SIZE // 27, ["bilingual.name"]]  # each `Brown` became `Jones`
     for name in ("email-like", "parens", "entity-starts", "html-unclosed"):
         assert not any(rule.startswith("language.") for rule in rules[name]), name  # noise, not a language

@@ -38,6 +38,7 @@ KEY_LETTERS = 5
 # Letters two forms of a name must share to be one name: declension changes
 # more than the ending (`Petr`, `Petrem`, `Peter`; `Hall`, `Hallem`).
 STEM_LETTERS = 3
+LOOK_BEHIND = 80  # characters read before a word to tell whether a sentence begins with it
 # Capitalised words that are no names in the languages read here.
 # Capitalised words that are no names in the languages read here: forms of
 # address, and the titles English capitalises before a name (`Prime
@@ -97,7 +98,7 @@ def names(text: str, language: str | None, *, anywhere: bool = False) -> list[Na
             continue
         if headlines and any(low <= start < high for low, high in headlines):
             continue  # `Support for China, Then Backed Off`: a headline capitalises every word
-        before = text[:start]
+        before = text[max(0, start - LOOK_BEHIND):start]  # a window: the whole text before each word is quadratic
         opening = _OPENING.search(before)
         head = before[: opening.start()] if opening else before
         if not head or head[-1] in _SENTENCE_END or "\n" in before[len(head):] or _LIST_NUMBER.search(before):
