@@ -4,9 +4,12 @@ copies and empty translations (sentences written for these tests)."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import mtqa
 from tests.conftest import run_mtqa
@@ -225,3 +228,32 @@ def test_the_name_rule_is_opt_in():
     target, source = "Le prince Charles a aidé son épouse Kate.", "Prince Charles helped his wife Camilla."
     assert bilingual(target, "fr", source, "en") == []
     assert names_found(target, "fr", source, "en") == [("Kate", "Camilla")]
+
+
+# Random source and target built from what the number, name and token
+# readings look at: digits in every grouping, units, clock times, dates,
+# decades, number words, CJK numerals, names, placeholders and links.
+BILINGUAL_PIECES = ["3", "33", "1,000.5", "1.000,5", "1 000", "3 410", "12%", "2 pm", "14:00", "14 Uhr",
+                    "５：３０", "午後", "26.12.", "1.2.2020", "2018-2019", "90er", "1990s", "années", "24/7",
+                    "24 hours", "100 feet", "30 m", "70 °F", "three", "drei", "ninety", "п'ять", "сім'я",
+                    "七八十", "一亿五千万", "万名", "Babiš", "Babiše", "Prague", "Praze", "Kate", "Camilla",
+                    "The", "said", "a", ".", ",", "\n", "{name}", "%s", "https://a.example/x", "#tag", "COVID-19"]
+
+
+@settings(max_examples=int(os.environ.get("MTQA_PROPERTY_EXAMPLES", "150")), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(target=st.lists(st.sampled_from(BILINGUAL_PIECES), max_size=25),
+       source=st.lists(st.sampled_from(BILINGUAL_PIECES), max_size=25),
+       langs=st.sampled_from([("en", "de"), ("de", "en"), ("fr", "en"), ("en", "cs"), ("zh", "en"), ("ja", "en"),
+                              ("uk", "en"), ("en", None)]))
+def test_property_bilingual_findings_point_into_both_texts(target, source, langs):
+    lang, source_lang = langs
+    text, original = " ".join(target), " ".join(source)
+    result = mtqa.check(text, lang, source=original, source_lang=source_lang,
+                        select=["bilingual"], extend_select=["bilingual.name"])
+    for finding in result.findings:
+        assert 0 <= finding.start <= finding.end <= len(text)
+        assert finding.text == text[finding.start:finding.end]
+        if finding.source_start is not None:
+            assert 0 <= finding.source_start <= finding.source_end <= len(original)
+            assert finding.source_text == original[finding.source_start:finding.source_end]
