@@ -260,7 +260,7 @@ def main() -> int:
     print(f"\nall pairs: {1000 * totals['clean_alarms'] / max(1, totals['clean_words']):.2f} alarms per 1,000 "
           f"reference words ({totals['clean_alarms']} in {totals['clean_words']:.0f}); caught: "
           + ", ".join(f"{k} {100 * totals[k][0] / max(1, totals[k][1]):.0f}% of {totals[k][1]}"
-                      for k in ("numbers", "tokens", "names", "copies", "dropped"))
+                      for k in ("numbers", "tokens", "names", "copies", "dropped") if totals[k][1])
           + f"; articles: {1000 * totals['article_alarms'] / max(1, totals['article_words']):.2f} omission and "
           f"addition alarms per 1,000 words ({totals['article_alarms']} in {totals['article_words']:.0f})"
           + f"; {time.perf_counter() - began:.0f} s")

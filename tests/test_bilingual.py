@@ -257,3 +257,9 @@ def test_property_bilingual_findings_point_into_both_texts(target, source, langs
         if finding.source_start is not None:
             assert 0 <= finding.source_start <= finding.source_end <= len(original)
             assert finding.source_text == original[finding.source_start:finding.source_end]
+
+
+def test_a_decimal_read_through_a_scale_word_pairs_with_its_value():
+    # 8.2 * 1e6 is 8199999.999999999 in floating point: it must still be 820 万.
+    assert bilingual("The daily income exceeds 8.2 million US dollars.", "en",
+                     "日收入超过 820 万美元。", "zh") == []

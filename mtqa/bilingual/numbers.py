@@ -238,7 +238,8 @@ def numbers(text: str, language: str | None) -> list[Number]:
         scaled: frozenset[float] = frozenset()
         if _SCALE_AFTER.match(text, match.end()):
             # `3 million` is `300 万` is `3 Millionen`; `7 тыс.` is `7,000`
-            scaled = frozenset(value * scale for value in values for scale in _SCALES)
+            # rounded: 8.2 * 1e6 is 8199999.999999999, and must be 820 万
+            scaled = frozenset(round(value * scale, 6) for value in values for scale in _SCALES)
         if digits_of(match.group()).endswith("0") and (_DECADE_AFTER.match(text, match.end()) or _DECADE_BEFORE.search(
                 text, max(0, match.start() - 8), match.start())):
             values |= _decade_values(digits_of(match.group()))
