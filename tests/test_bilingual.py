@@ -263,3 +263,11 @@ def test_a_decimal_read_through_a_scale_word_pairs_with_its_value():
     # 8.2 * 1e6 is 8199999.999999999 in floating point: it must still be 820 万.
     assert bilingual("The daily income exceeds 8.2 million US dollars.", "en",
                      "日收入超过 820 万美元。", "zh") == []
+
+
+@pytest.mark.parametrize("source, source_lang, target, lang", [
+    ("It would have cost over $3K in a shop.", "en", "U trgovini bi koštalo više od 3.000 dolara.", "hr"),
+    ("Liz Truss pledges another £75m in aid.", "en", "リズ・トラス、さらに7,500万ポンドの支援を約束", "ja"),
+])
+def test_a_one_letter_scale_after_a_number_is_read(source, source_lang, target, lang):
+    assert bilingual(target, lang, source, source_lang) == []

@@ -58,7 +58,7 @@ _ENTITY_BEFORE = re.compile(r"&\s?(?:amp;\s?)*#\s?[xX]?$")
 _CLOCK_LIKE = re.compile(r"(\d{1,2})[.,](\d{2})")
 # A word right after a number may be a scale (million, Millionen, тыс., 万, 亿):
 # the number then also stands for itself times each of these.
-_SCALE_AFTER = re.compile(r"[ \u00a0]?(?:[^\W\d_]{2,}|[万萬亿億千百])")
+_SCALE_AFTER = re.compile(r"[ \u00a0]?(?:[^\W\d_]{2,}|[万萬亿億千百]|[kKmMbB](?![^\W\d_]))")  # `$3K`, `£75m`
 _SCALES = (1e3, 1e4, 1e6, 1e8, 1e9, 1e12)
 
 
