@@ -159,3 +159,14 @@ def test_fix_never_creates_a_finding_of_its_own():
     assert "\ufffd" not in result.fixed_text
     assert [f.rule for f in result.findings if f.rule.startswith("entities.")]  # flagged for an editor
     assert not [f for f in mtqa.check(result.fixed_text, "en").findings if f.rule.startswith("encoding.")]
+
+
+def test_a_lost_character_after_repairs_that_join_words_is_kept():
+    # `Ã  Ã  ` (each `Ã` with its lost no-break space) is `à à `: two words
+    # fewer, and no word both sides share within the resync window, so the
+    # window of each side held different text and the U+FFFD after it read
+    # as deleted (found by the property test, seed 2026).
+    text = "prÃ©sident Ã  Ã  \ufffd the"
+    result = assert_explained(text, None)
+    assert result.fixed_text == "président à à \ufffd the"
+    assert_fix_adds_no_damage(text, None, result)

@@ -450,7 +450,17 @@ def _changes(original: str, fixed: str) -> Iterator[tuple[int, int, int, int]]:
         if old[i] == new[j]:
             i, j = i + 1, j + 1
             continue
-        a, b = _resync(old, new, i, j)
+        found = _resync(old, new, i, j)
+        if found is not None:
+            a, b = found
+        elif (len(original) - old_starts[i]) + (len(fixed) - new_starts[j]) <= _CHAR_ALIGN_LIMIT:
+            # No word both share comes soon: windows of as many words on each
+            # side would hold different text (`Ã  Ã  \ufffd` is `à à \ufffd`,
+            # two words fewer), and the U+FFFD would seem deleted. The rest
+            # of the line, short enough, is aligned code point by code point.
+            a, b = len(old) - i, len(new) - j
+        else:
+            a, b = _RESYNC_WORDS, _RESYNC_WORDS
         if i + a < len(old) and j + b < len(new) and old[i + a] == new[j + b]:
             a, b = a + 1, b + 1  # with the shared word: difflib then aligns on it, as over the whole line
         a, b = min(a, len(old) - i), min(b, len(new) - j)
@@ -484,13 +494,13 @@ def _starts(words: list[str]) -> list[int]:
     return starts + [at]
 
 
-def _resync(old: list[str], new: list[str], i: int, j: int) -> tuple[int, int]:
+def _resync(old: list[str], new: list[str], i: int, j: int) -> tuple[int, int] | None:
     """Words (a, b) to take from each side before both share a word again;
     (1, 1) when both have as many words left (ftfy then changed words, not
-    spaces: pairing them is exact). When no shared word comes within
-    _RESYNC_WORDS, the whole window of each side, aligned code point by code
-    point: pairing words one to one there put a repaired `Ã ` (a lost
-    no-break space) against the next word, and the findings with it."""
+    spaces: pairing them is exact). None when no shared word comes within
+    _RESYNC_WORDS: the caller aligns more than a window of words code point
+    by code point (pairing words one to one there put a repaired `Ã ` (a
+    lost no-break space) against the next word, and the findings with it)."""
     if len(old) - i == len(new) - j:
         return 1, 1
     for total in range(1, 2 * _RESYNC_WORDS + 1):
@@ -498,7 +508,7 @@ def _resync(old: list[str], new: list[str], i: int, j: int) -> tuple[int, int]:
             b = total - a
             if i + a < len(old) and j + b < len(new) and old[i + a].strip() and old[i + a] == new[j + b]:
                 return a, b
-    return _RESYNC_WORDS, _RESYNC_WORDS
+    return None
 
 
 def _char_changes(original: str, fixed: str, i1: int, i2: int, j1: int, j2: int):
