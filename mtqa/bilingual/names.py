@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from mtqa.languages import rule_language
+from mtqa.spans import SpanReach
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 # What may stand between a sentence's end and its first word.
@@ -39,7 +40,6 @@ KEY_LETTERS = 5
 # more than the ending (`Petr`, `Petrem`, `Peter`; `Hall`, `Hallem`).
 STEM_LETTERS = 3
 LOOK_BEHIND = 80  # characters read before a word to tell whether a sentence begins with it
-# Capitalised words that are no names in the languages read here.
 # Capitalised words that are no names in the languages read here: forms of
 # address, and the titles English capitalises before a name (`Prime
 # Minister Andrej Babiš`), which other languages write in lower case.
@@ -85,7 +85,7 @@ def names(text: str, language: str | None, *, anywhere: bool = False) -> list[Na
     words = [(match.start(), match.group()) for match in _WORD.finditer(text)]
     lower = {word.casefold() for _, word in words if word[0].islower()}
     language_base = rule_language(language) or ""
-    headlines = _title_case_lines(text)
+    headlines = SpanReach(_title_case_lines(text))  # asked per word, answered in log time
     found = []
     for start, word in words:
         if not word[0].isupper() or len(word) < 3 or word.isupper() or not _latin(word):
@@ -96,7 +96,7 @@ def names(text: str, language: str | None, *, anywhere: bool = False) -> list[Na
         if anywhere:
             found.append(Name(start, start + len(word), word, key(word)))
             continue
-        if headlines and any(low <= start < high for low, high in headlines):
+        if headlines.covers(start, start + 1):
             continue  # `Support for China, Then Backed Off`: a headline capitalises every word
         before = text[max(0, start - LOOK_BEHIND):start]  # a window: the whole text before each word is quadratic
         opening = _OPENING.search(before)

@@ -58,7 +58,8 @@ _ENTITY_BEFORE = re.compile(r"&\s?(?:amp;\s?)*#\s?[xX]?$")
 _CLOCK_LIKE = re.compile(r"(\d{1,2})[.,](\d{2})")
 # A word right after a number may be a scale (million, Millionen, тыс., 万, 亿):
 # the number then also stands for itself times each of these.
-_SCALE_AFTER = re.compile(r"[ \u00a0]?(?:[^\W\d_]{2,}|[万萬亿億千百]|[kKmMbB](?![^\W\d_]))")  # `$3K`, `£75m`
+# (and a letter stuck to it: `$3K`, `£75m`)
+_SCALE_AFTER = re.compile(r"[ \u00a0]?(?:[^\W\d_]{2,}|[万萬亿億千百]|[kKmMbB](?![^\W\d_]))")
 _SCALES = (1e3, 1e4, 1e6, 1e8, 1e9, 1e12)
 
 
@@ -240,8 +241,9 @@ def numbers(text: str, language: str | None) -> list[Number]:
             # `3 million` is `300 万` is `3 Millionen`; `7 тыс.` is `7,000`
             # rounded: 8.2 * 1e6 is 8199999.999999999, and must be 820 万
             scaled = frozenset(round(value * scale, 6) for value in values for scale in _SCALES)
-        if digits_of(match.group()).endswith("0") and (_DECADE_AFTER.match(text, match.end()) or _DECADE_BEFORE.search(
-                text, max(0, match.start() - 8), match.start())):
+        if digits_of(match.group()).endswith("0") and (
+                _DECADE_AFTER.match(text, match.end())
+                or _DECADE_BEFORE.search(text, max(0, match.start() - 8), match.start())):
             values |= _decade_values(digits_of(match.group()))
         clock = _CLOCK_LIKE.fullmatch(digits_of(match.group()))
         if clock and int(clock.group(1)) <= 24 and int(clock.group(2)) < 60:

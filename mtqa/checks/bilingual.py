@@ -355,7 +355,8 @@ def _numbers(unit: TextUnit, source: str, context: CheckContext) -> Iterator[Fin
     else:
         used, unmatched = pair_equal_numbers(wanted, found)
     missing = [number for number in unmatched if not spelled_out(number, target=True)]
-    extra = [number for index, number in enumerate(found) if index not in used and not spelled_out(number, target=False)]
+    extra = [number for index, number in enumerate(found)
+             if index not in used and not spelled_out(number, target=False)]
     if missing and extra:
         missing, extra = split_at_group_spaces(missing, extra)
         missing, extra = converted_units(missing, extra, source, unit.text)
@@ -403,8 +404,8 @@ def _small(number: number_reading.Number) -> bool:
 _LETTER_BEFORE = re.compile(r"[^\W\d_]-?$")
 # `24/7`, `24 hours a day`, `２４時間体制`: translators write `rund um die Uhr`,
 # `round the clock`, and the other way round.
-_HOURS_AFTER = re.compile(r"\s*(?:/\s*7|[-\s]?(?:h|hours?|hrs?|Stunden|heures|horas|ore|час\w*|hodin\w*|sati|годин\w*"
-                          r"|godzin\w*)(?![^\W\d_])|\s*(?:小时|小時|時間|时))", re.IGNORECASE)
+_HOURS_AFTER = re.compile(r"\s*(?:/\s*7|[-\s]?(?:h|hours?|hrs?|Stunden|heures|horas|ore|час\w*|hodin\w*|sati"
+                          r"|годин\w*|godzin\w*)(?![^\W\d_])|\s*(?:小时|小時|時間|时))", re.IGNORECASE)
 
 
 _CJK_LANGUAGES = {"zh", "ja", "ko"}
