@@ -170,3 +170,13 @@ def test_a_lost_character_after_repairs_that_join_words_is_kept():
     result = assert_explained(text, None)
     assert result.fixed_text == "président à à \ufffd the"
     assert_fix_adds_no_damage(text, None, result)
+
+
+def test_a_repaired_replacement_character_beside_a_lost_one_is_not_deleted():
+    # `ï¿½ \ufffd the` is `\ufffd \ufffd the`: a resync on the first shared
+    # word took the second U+FFFD for the first, and `ï¿½ ` read as deleted
+    # (found by the property test, seed 2026).
+    text = "ï¿½ \ufffd the \ufffd Ã  the"
+    result = assert_explained(text, None)
+    assert result.fixed_text.startswith("\ufffd \ufffd the \ufffd à")
+    assert_fix_adds_no_damage(text, None, result)

@@ -506,9 +506,18 @@ def _resync(old: list[str], new: list[str], i: int, j: int) -> tuple[int, int] |
     for total in range(1, 2 * _RESYNC_WORDS + 1):
         for a in range(max(0, total - _RESYNC_WORDS), min(total, _RESYNC_WORDS) + 1):
             b = total - a
-            if i + a < len(old) and j + b < len(new) and old[i + a].strip() and old[i + a] == new[j + b]:
+            if i + a < len(old) and j + b < len(new) and old[i + a].strip() and old[i + a] == new[j + b] \
+                    and _agrees_after(old, new, i + a + 1, j + b + 1):
                 return a, b
     return None
+
+
+def _agrees_after(old: list[str], new: list[str], i: int, j: int) -> bool:
+    """Whether the words after a shared word are shared too (or a side has
+    none left): a resync on one word alone took the second of two U+FFFD
+    for the first (`ï¿½ \ufffd the` is `\ufffd \ufffd the`), and the
+    repaired `ï¿½` read as deleted."""
+    return i >= len(old) or j >= len(new) or old[i] == new[j]
 
 
 def _char_changes(original: str, fixed: str, i1: int, i2: int, j1: int, j2: int):
