@@ -219,6 +219,9 @@ def test_a_replaced_name_is_reported_where_the_name_was_kept_and_changed():
     # a word translated by its cognate, inside a name
     ("Obžalovaný je bývalý místopředseda Fotbalové asociace, řekl Novák.", "cs",
      "The accused is a former vice chairman of the Football Association, Novák said.", "en"),
+    # a name translated word by word
+    ("The talks at the White House ended on Monday, Novak said.", "en",
+     "Razgovori u Bijeloj kući završili su u ponedjeljak, rekao je Novak.", "hr"),
 ])
 def test_exonyms_declension_and_cognates_are_no_changed_name(source, source_lang, target, lang):
     assert names_found(target, lang, source, source_lang) == []

@@ -109,6 +109,23 @@ def names(text: str, language: str | None, *, anywhere: bool = False) -> list[Na
     return found
 
 
+_NEIGHBOUR_BEFORE = re.compile(r"([^\W\d_]+) $")
+_NEIGHBOUR_AFTER = re.compile(r" ([^\W\d_]+)")
+
+
+def in_a_translated_phrase(text: str, name: Name, other_stems: set[str]) -> bool:
+    """Whether a name stands beside another capitalised word and neither is
+    in the other text: a phrase translated word by word (`White House`,
+    `Bijela kuća`; `Supreme Court`), not a person's or a place's name."""
+    neighbours = []
+    before = _NEIGHBOUR_BEFORE.search(text, max(0, name.start - 40), name.start)
+    after = _NEIGHBOUR_AFTER.match(text, name.end)
+    for match in (before, after):
+        if match and match.group(1)[0].isupper():
+            neighbours.append(match.group(1))
+    return bool(neighbours) and all(key(word)[:STEM_LETTERS] not in other_stems for word in neighbours)
+
+
 def _title_case_lines(text: str) -> list[tuple[int, int]]:
     """Lines written in title case, as English headlines are: two or more
     words that are lower case in running text capitalised (`Over`, `Then`)."""
