@@ -80,16 +80,16 @@ def replace_a_name(source: str, target: str, rng: random.Random, pool: list[str]
     """The target with one of the names it keeps from the source replaced by
     another name of the pair's references, and where; None when it keeps
     none (or names cannot be read in one of the languages)."""
-    from mtqa.bilingual.names import STEM_LETTERS, key, names, readable
+    from mtqa.bilingual.names import names, readable, stem
 
     if not (readable(source_language) and readable(target_language)):
         return None
-    source_stems = {key(word)[:STEM_LETTERS] for word in source.split()}
-    kept = [n for n in names(target, target_language) if n.key[:STEM_LETTERS] in source_stems]
+    source_stems = {stem(word) for word in source.split()}
+    kept = [n for n in names(target, target_language) if n.stem in source_stems]
     if not kept:
         return None
     name = rng.choice(kept)
-    others = [other for other in pool if key(other)[:STEM_LETTERS] not in source_stems]
+    others = [other for other in pool if stem(other) not in source_stems]
     if not others:
         return None
     other = rng.choice(others)
@@ -99,12 +99,12 @@ def replace_a_name(source: str, target: str, rng: random.Random, pool: list[str]
 def name_pool(sources: list[str], references: list[str], target_language: str) -> list[str]:
     """Names the references keep from their sources: names of people and
     places, not capitalised words a translator translates."""
-    from mtqa.bilingual.names import STEM_LETTERS, key, names
+    from mtqa.bilingual.names import names, stem
 
     pool = set()
     for source, reference in zip(sources, references):
-        source_stems = {key(word)[:STEM_LETTERS] for word in source.split()}
-        pool |= {n.text for n in names(reference, target_language) if n.key[:STEM_LETTERS] in source_stems}
+        source_stems = {stem(word) for word in source.split()}
+        pool |= {n.text for n in names(reference, target_language) if n.stem in source_stems}
     return sorted(pool)
 
 

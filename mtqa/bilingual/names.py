@@ -35,7 +35,6 @@ _LIST_NUMBER = re.compile(r"(?:^|\n)\s*\(?\d{1,3}[.)]\s*$")  # `(2) The offender
 _OPENING_QUOTE = re.compile("[\"“„«‘‚「『]")
 _SENTENCE_END = ".!?:;…\n"
 NOUN_CAPITALISING = {"de", "lb"}
-KEY_LETTERS = 5
 # Letters two forms of a name must share to be one name: declension changes
 # more than the ending (`Petr`, `Petrem`, `Peter`; `Hall`, `Hallem`).
 STEM_LETTERS = 3
@@ -54,13 +53,12 @@ class Name:
     start: int
     end: int
     text: str
-    key: str
+    stem: str  # how it is compared (stem)
 
 
-def key(word: str) -> str:
-    """How names are compared: the first five letters, accents and case dropped."""
-    plain = unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode().casefold()
-    return plain[:KEY_LETTERS]
+def stem(word: str) -> str:
+    """How names are compared: the first STEM_LETTERS letters, accents and case dropped."""
+    return _plain(word)[:STEM_LETTERS]
 
 
 def readable(language: str | None) -> bool:
@@ -94,7 +92,7 @@ def names(text: str, language: str | None, *, anywhere: bool = False) -> list[Na
         if folded in lower or folded in _NOT_NAMES or _is_common(word, language_base):
             continue
         if anywhere:
-            found.append(Name(start, start + len(word), word, key(word)))
+            found.append(Name(start, start + len(word), word, stem(word)))
             continue
         if headlines.covers(start, start + 1):
             continue  # `Support for China, Then Backed Off`: a headline capitalises every word
@@ -105,7 +103,7 @@ def names(text: str, language: str | None, *, anywhere: bool = False) -> list[Na
             continue  # a sentence's first word is capitalised whatever it is
         if _OPENING_QUOTE.search(before, len(head)):
             continue  # a quoted title or label (`Klikněte na „Uložit“`) is capitalised too
-        found.append(Name(start, start + len(word), word, key(word)))
+        found.append(Name(start, start + len(word), word, stem(word)))
     return found
 
 
@@ -123,7 +121,7 @@ def in_a_translated_phrase(text: str, name: Name, other_stems: set[str]) -> bool
     for match in (before, after):
         if match and match.group(1)[0].isupper():
             neighbours.append(match.group(1))
-    return bool(neighbours) and all(key(word)[:STEM_LETTERS] not in other_stems for word in neighbours)
+    return bool(neighbours) and all(stem(word) not in other_stems for word in neighbours)
 
 
 def _title_case_lines(text: str) -> list[tuple[int, int]]:
@@ -155,7 +153,7 @@ _SPELLINGS = (("ph", "f"), ("ck", "k"), ("c", "k"), ("w", "v"), ("y", "i"), ("z"
 
 
 def _spelling(word: str) -> str:
-    plain = unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode().casefold()
+    plain = _plain(word)
     for written, said in _SPELLINGS:
         plain = plain.replace(written, said)
     return re.sub(r"(.)\1", r"\1", plain)  # double letters as one
@@ -229,4 +227,4 @@ def _common_words(language: str) -> dict[str, tuple[str, ...]]:
     return {first: tuple(sorted(words)) for first, words in buckets.items()}
 
 
-__all__ = ["Name", "key", "names", "readable", "same_word"]
+__all__ = ["Name", "in_a_translated_phrase", "names", "readable", "same_word", "stem"]

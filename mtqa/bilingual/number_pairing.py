@@ -2,7 +2,8 @@
 values first (by their place in the order of the numbers), then the
 readings that explain a number left over (a number grouped with a space on
 one side and two numbers on the other, imperial units converted to metric
-ones), then the numbers that changed into another. Every step is linear in
+ones), then the numbers that changed into another (nearest_pairs, which
+pairs changed names too). Every step is linear in
 the count of numbers (bisection over the free ones, `Free`): an article of
 thousands of numbers is checked in time."""
 
@@ -12,6 +13,7 @@ import bisect
 import re
 from collections import defaultdict, deque
 from functools import lru_cache
+from typing import Any, Callable, Hashable
 
 from mtqa.bilingual import numbers as number_reading
 
@@ -107,6 +109,9 @@ def split_at_group_spaces(missing: list, extra: list) -> tuple[list, list]:
 def _parts_elsewhere(grouped: list, other: list) -> set[int]:
     """The ids of the numbers of `grouped` whose space-separated parts are
     each a number of `other`, and of those numbers."""
+    grouped = [number for number in grouped if _GROUP_SPACE.search(number.text)]
+    if not grouped:
+        return set()  # nearly every text: no number grouped with a space
     by_value: dict[float, deque] = defaultdict(deque)
     for number in other:
         for value in number.values:
@@ -150,6 +155,9 @@ def converted_units(missing: list, extra: list, source: str, target: str) -> tup
     `1,2 do 2,1 metra`, `70 °F` -> `21 °C`): neither is reported."""
     for direction in ("source", "target"):
         one, one_text, other = (missing, source, extra) if direction == "source" else (extra, target, missing)
+        units = [(number, unit) for number in one if (unit := _IMPERIAL_AFTER.match(one_text, number.end))]
+        if not units:
+            continue  # nearly every text: no imperial unit, nothing to sort
         # The other side's values in order, the taken ones skipped by Free:
         # each conversion is a bisection, not a scan.
         entries = sorted((value, index) for index, number in enumerate(other) for value in number.values)
@@ -158,10 +166,7 @@ def converted_units(missing: list, extra: list, source: str, target: str) -> tup
         free.size(len(entries))
         taken: set[int] = set()  # indices in `other`
         gone: set[int] = set()  # ids in `one`
-        for number in one:
-            unit = _IMPERIAL_AFTER.match(one_text, number.end)
-            if unit is None:
-                continue
+        for number, unit in units:
             name = unit.lastgroup
             for value in number.values:
                 converted = (value - 32) * 5 / 9 if name == "fahrenheit" else value * _IMPERIAL[name]
@@ -187,33 +192,43 @@ PAIRING_REACH = 0.2  # of the text's length: how far apart a changed number and 
 def changed_pairs(missing: list, extra: list, source_length: int, target_length: int) -> list[tuple]:
     """Numbers that changed into another among several unmatched ones: a
     missing and a new number with as many digits, at about the same place
-    of their texts (the nearest within PAIRING_REACH; of two as near, the
-    earlier). The new numbers of each digit count stand in text order, so
-    the nearest free one is a neighbour of where the missing one would go:
-    found by bisection, with the taken ones skipped (Free), which keeps
-    thousands of unmatched numbers linear."""
-    by_digits: dict[int, tuple[list, list[float], Free]] = {}
-    for number in extra:
-        entry = by_digits.setdefault(_digit_count(number), ([], [], Free()))
-        entry[0].append(number)
-        entry[1].append(number.start / max(1, target_length))
-    for numbers_, _, free in by_digits.values():
-        free.size(len(numbers_))
+    of their texts (nearest_pairs)."""
+    return nearest_pairs(missing, extra, source_length, target_length, group=_digit_count)
+
+
+def nearest_pairs(missing: list, extra: list, source_length: int, target_length: int, *,
+                  group: Callable[[Any], Hashable] = lambda item: None,
+                  accept: Callable[[Any, Any], bool] = lambda was, now: True) -> list[tuple]:
+    """Each item of the source left over (`missing`, in text order) with the
+    nearest free item of the translation left over (`extra`) of its `group`,
+    by place in their texts (the nearest within PAIRING_REACH; of two as
+    near, the earlier), where `accept` agrees: changed numbers, changed
+    names. The items of each group stand in text order, so the nearest free
+    one is a neighbour of where the missing one would go: found by
+    bisection, with the taken ones skipped (Free), which keeps thousands of
+    unmatched items linear."""
+    by_group: dict[Hashable, tuple[list, list[float], Free]] = {}
+    for item in extra:
+        entry = by_group.setdefault(group(item), ([], [], Free()))
+        entry[0].append(item)
+        entry[1].append(item.start / max(1, target_length))
+    for items, _, free in by_group.values():
+        free.size(len(items))
     pairs = []
     for was in missing:
-        entry = by_digits.get(_digit_count(was))
+        entry = by_group.get(group(was))
         if entry is None:
             continue
-        numbers_, places, free = entry
+        items, places, free = entry
         place = was.start / max(1, source_length)
         at = bisect.bisect_left(places, place)
         candidates = [index for index in (free.left(at - 1), free.right(at)) if index is not None]
         if not candidates:
             continue
         best = min(candidates, key=lambda index: (abs(places[index] - place), index))
-        if abs(places[best] - place) <= PAIRING_REACH:
+        if abs(places[best] - place) <= PAIRING_REACH and accept(was, items[best]):
             free.take(best)
-            pairs.append((was, numbers_[best]))
+            pairs.append((was, items[best]))
     return pairs
 
 
@@ -259,5 +274,5 @@ class Free:
         return root
 
 
-__all__ = ["CONVERSION_TOLERANCE", "Free", "PAIRING_REACH", "changed_pairs", "converted_units", "pair_equal_numbers",
-           "split_at_group_spaces"]
+__all__ = ["CONVERSION_TOLERANCE", "Free", "PAIRING_REACH", "changed_pairs", "converted_units", "nearest_pairs",
+           "pair_equal_numbers", "split_at_group_spaces"]

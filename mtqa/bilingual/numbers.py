@@ -172,6 +172,16 @@ def _decade_values(digits: str) -> frozenset[float]:
     return frozenset()
 
 
+@lru_cache(maxsize=4096)  # the same numbers come back (years, counts)
+def _scaled(values: frozenset[float]) -> frozenset[float]:
+    """The values times each scale, rounded (8.2 * 1e6 is 8199999.999999999,
+    and must be 820 万), less the values themselves."""
+    return frozenset(round(value * scale, 6) for value in values for scale in _SCALES) - values
+
+
+_NONE: frozenset[float] = frozenset()
+
+
 def numbers(text: str, language: str | None) -> list[Number]:
     """Every number written with digits. A clock time's values are its time
     of day and its hour, 12- and 24-hour (`2 pm` accounts for `14:00` and
@@ -218,7 +228,7 @@ def numbers(text: str, language: str | None) -> list[Number]:
                 found.append(Number(match.start(group), match.end(group), part,
                                     frozenset({float(int(digits_of(part)))})))
         taken.append(match.span())
-    for match in _at_runs(_CJK_CENTURY_DECADE, text, runs):
+    for match in _at_runs(_CJK_CENTURY_DECADE, text, runs) if "世纪" in text else ():
         if times.overlaps(match.start(), match.end()):
             continue
         century, decade = int(digits_of(match.group("century"))), int(digits_of(match.group("decade")))
@@ -235,21 +245,21 @@ def numbers(text: str, language: str | None) -> list[Number]:
             continue  # part of a clock time or a date
         if _ENTITY_BEFORE.search(text, max(0, match.start() - 8), match.start()):
             continue  # `&#39;`, `& # 39;`: a character reference, no number (the entity rules report it)
-        values = _values(match.group(), decimal)
-        scaled: frozenset[float] = frozenset()
-        if _SCALE_AFTER.match(text, match.end()):
-            # `3 million` is `300 万` is `3 Millionen`; `7 тыс.` is `7,000`
-            # rounded: 8.2 * 1e6 is 8199999.999999999, and must be 820 万
-            scaled = frozenset(round(value * scale, 6) for value in values for scale in _SCALES)
-        if digits_of(match.group()).endswith("0") and (
+        values = written = _values(match.group(), decimal)
+        # `3 million` is `300 万` is `3 Millionen`; `7 тыс.` is `7,000`
+        scaled = _scaled(values) if _SCALE_AFTER.match(text, match.end()) else _NONE
+        digits = digits_of(match.group())
+        if digits.endswith("0") and (
                 _DECADE_AFTER.match(text, match.end())
                 or _DECADE_BEFORE.search(text, max(0, match.start() - 8), match.start())):
-            values |= _decade_values(digits_of(match.group()))
-        clock = _CLOCK_LIKE.fullmatch(digits_of(match.group()))
+            values |= _decade_values(digits)
+        clock = _CLOCK_LIKE.fullmatch(digits)
         if clock and int(clock.group(1)) <= 24 and int(clock.group(2)) < 60:
             values |= {_time(int(clock.group(1)), int(clock.group(2)))}  # `14.30 Uhr`
+        if values is not written:
+            scaled = scaled - values  # (the cached sets are shared: a number makes no set of its own)
         if values:
-            found.append(Number(match.start(), match.end(), match.group(), values, scaled - values))
+            found.append(Number(match.start(), match.end(), match.group(), values, scaled))
     return sorted(found, key=lambda n: n.start)
 
 

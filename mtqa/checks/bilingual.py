@@ -25,18 +25,17 @@ All flag only: what the translation should say is the translator's call.
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections import Counter, defaultdict, deque
+from functools import lru_cache
 from typing import Iterator
 
 from mtqa.bilingual import names as name_reading
 from mtqa.bilingual import numbers as number_reading
 from mtqa.bilingual.number_pairing import (
-    PAIRING_REACH,
-    Free,
     changed_pairs,
     converted_units,
+    nearest_pairs,
     pair_equal_numbers,
     split_at_group_spaces,
 )
@@ -236,29 +235,15 @@ def _names(unit: TextUnit, source: str, context: CheckContext) -> Iterator[Findi
     found = name_reading.names(unit.text, context.language)
     if not wanted or not found:
         return
-    source_stems = {name_reading.key(word)[:name_reading.STEM_LETTERS] for word in _WORDS.findall(source)}
-    target_stems = {name_reading.key(word)[:name_reading.STEM_LETTERS] for word in _WORDS.findall(unit.text)}
-    missing = [name for name in wanted if name.key[:name_reading.STEM_LETTERS] not in target_stems
+    source_stems = {name_reading.stem(word) for word in _WORDS.findall(source)}
+    target_stems = {name_reading.stem(word) for word in _WORDS.findall(unit.text)}
+    missing = [name for name in wanted if name.stem not in target_stems
                and not name_reading.in_a_translated_phrase(source, name, target_stems)]
-    extra = [name for name in found if name.key[:name_reading.STEM_LETTERS] not in source_stems
+    extra = [name for name in found if name.stem not in source_stems
              and not name_reading.in_a_translated_phrase(unit.text, name, source_stems)]
-    # The nearest free name of the translation by place, found by bisection
-    # over the free ones (Free): linear in thousands of names.
-    places = [now.start / max(1, len(unit.text)) for now in extra]
-    free = Free()
-    free.size(len(extra))
-    for was in missing:
-        place = was.start / max(1, len(source))
-        at = bisect.bisect_left(places, place)
-        candidates = [(abs(places[index] - place), index) for index in (free.left(at - 1), free.right(at))
-                      if index is not None]
-        if not candidates:
-            break
-        distance, index = min(candidates)
-        now = extra[index]
-        if distance > PAIRING_REACH or name_reading.same_word(was.text, now.text):
-            continue  # far apart, or a word translated by its cognate (`Muzeum`, `Museum`)
-        free.take(index)
+    # A word translated by its cognate (`Muzeum`, `Museum`) is no changed name.
+    for was, now in nearest_pairs(missing, extra, len(source), len(unit.text),
+                                  accept=lambda was, now: not name_reading.same_word(was.text, now.text)):
         yield _with_source(make_finding(
             "bilingual.name", unit, now.start, now.end, f"Name {now.text!r} where the source has {was.text!r}",
             [was.text]), was.start, was.end, source)
@@ -328,11 +313,15 @@ def _numbers(unit: TextUnit, source: str, context: CheckContext) -> Iterator[Fin
             spelled[target] = Counter(number_reading.spelled_values(text, language))
         return spelled[target]
 
+    writes_cjk = {side: (rule_language(language) or "") in _CJK_LANGUAGES  # CJK numerals write any number
+                  for side, language in ((True, target_language), (False, source_language))}
+
     def spelled_out(number: number_reading.Number, target: bool) -> bool:
         """Whether `target` (or the source) spells out this number of the other side."""
-        if not _may_be_spelled(number, target_language if target else source_language):
+        if not (writes_cjk[target] or _may_be_spelled(number.values)):
             return False
-        if not any(spelled_on(target)[value] > 0 for value in number.values):
+        here = spelled_on(target)
+        if not here or not any(here[value] > 0 for value in number.values):
             return False
         if target not in beyond:
             beyond[target] = spelled_on(target) - spelled_on(not target)
@@ -412,13 +401,12 @@ _HOURS_AFTER = re.compile(r"\s*(?:/\s*7|[-\s]?(?:h|hours?|hrs?|Stunden|heures|ho
 _CJK_LANGUAGES = {"zh", "ja", "ko"}
 
 
-def _may_be_spelled(number: number_reading.Number, other_language: str | None) -> bool:
-    """Whether the other side may write this number in words: the words
-    read are 0-20, the tens, 100 and 1000, months and Roman numerals; CJK
-    numerals write any number."""
-    if (rule_language(other_language) or "") in _CJK_LANGUAGES:
-        return True
-    return any(value.is_integer() and 0 <= value <= 1000 for value in number.values)
+@lru_cache(maxsize=4096)  # the same numbers come back (years, counts)
+def _may_be_spelled(values: frozenset[float]) -> bool:
+    """Whether the other side may write a number of these values in words:
+    the words read are 0-20, the tens, 100 and 1000, months and Roman
+    numerals (CJK numerals, which write any number, are the caller's case)."""
+    return any(value.is_integer() and 0 <= value <= 1000 for value in values)
 
 
 def _may_come_and_go(text: str, number: number_reading.Number) -> bool:

@@ -71,7 +71,7 @@ def _window_end(sentence: str) -> int:
 def gains(scorer, found: list[PronounCandidate]) -> list[float]:
     """Per candidate: log-prob of the neuter form and the next words minus
     that of the pronoun as written, both after the previous sentence (nats)."""
-    texts, cuts, ends = [], [], []
+    texts, cuts = [], []
     for candidate in found:
         neuter = candidate.replacement + candidate.sentence[len(candidate.pronoun):]
         for sentence in (candidate.sentence, neuter):
@@ -80,9 +80,8 @@ def gains(scorer, found: list[PronounCandidate]) -> list[float]:
             prefix = candidate.previous + " "
             texts.append(prefix + sentence[: _window_end(sentence)])
             cuts.append(len(prefix))
-            ends.append(len(texts[-1]))
     if not texts:
         return []
     scored = scorer.token_logprobs(texts, score_from=cuts)
-    sums = [sum(t.logprob for t in s.tokens if t.start < end) for s, end in zip(scored, ends)]
+    sums = [sum(t.logprob for t in s.tokens) for s in scored]  # each text ends where its window does
     return [sums[k + 1] - sums[k] for k in range(0, len(sums), 2)]
