@@ -421,7 +421,7 @@ class LanguageModelScorer:
         (over the kept rows of a reduced head), and the top-k (id, log-prob)."""
         import torch
 
-        # One pass of exp over the 262k logits serves both the normaliser and
+        # One pass of exp over the row's logits serves both the normaliser and
         # the entropy (-sum p log p = log Z - sum p * logit), shifted by the
         # row's maximum, which topk finds anyway: half the time of
         # logsumexp, then exp again for the entropy.
