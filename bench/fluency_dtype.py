@@ -38,6 +38,12 @@ PAIRS = [
 ]
 
 
+def preferences(scorer) -> list[bool]:
+    """For each of PAIRS: does the scorer give the fluent text the higher log-prob?"""
+    logprobs = scorer.sequence_logprob([text for pair in PAIRS for text in pair])
+    return [logprobs[i] > logprobs[i + 1] for i in range(0, len(logprobs), 2)]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=2)
@@ -61,10 +67,9 @@ def main() -> int:
             began = time.perf_counter()
             scored = scorer.token_logprobs(spans, top_k=8)
             detect.append(time.perf_counter() - began)
-        pairs = scorer.sequence_logprob([t for pair in PAIRS for t in pair])
         results[dtype] = {
             "bare": min(bare), "detect": min(detect), "tokens": [t.logprob for s in scored for t in s.tokens],
-            "prefers": [pairs[i] > pairs[i + 1] for i in range(0, len(pairs), 2)],
+            "prefers": preferences(scorer),
         }
         print(f"{dtype:9s} bare forward {min(bare):6.2f} s  detection {min(detect):6.2f} s  "
               f"({scorer.threads} thread(s), {article.__name__}: {name})")

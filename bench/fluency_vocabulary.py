@@ -26,7 +26,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
-from fluency_dtype import PAIRS  # noqa: E402
+from fluency_dtype import PAIRS, preferences  # noqa: E402
 from fluency_speed import article  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "clean-news"
@@ -103,10 +103,9 @@ def main() -> int:
         print(f"{language}: {len(moved)} tokens of {len(texts)} held-out sentences; log-prob moved {quantiles(moved)} "
               f"nats; entropy moved median {statistics.median(entropy):.4f}; same top-1 {100 * same_top / len(moved):.2f}%")
 
-    full, part = both(lambda: scorer.sequence_logprob([t for pair in PAIRS for t in pair]))
-    right = lambda lp: [lp[i] > lp[i + 1] for i in range(0, len(lp), 2)]  # noqa: E731
-    print(f"preference pairs: full right on {sum(right(full))}/{len(PAIRS)}, reduced on {sum(right(part))}/{len(PAIRS)}; "
-          f"same verdict on {sum(a == b for a, b in zip(right(full), right(part)))}/{len(PAIRS)}")
+    full, part = both(lambda: preferences(scorer))
+    print(f"preference pairs: full right on {sum(full)}/{len(PAIRS)}, reduced on {sum(part)}/{len(PAIRS)}; "
+          f"same verdict on {sum(a == b for a, b in zip(full, part))}/{len(PAIRS)}")
 
     documents = [(p.name, p.read_text(encoding="utf-8")) for p in sorted((ROOT / "corpora" / "en").glob("*.mt.txt"))]
     if SEED.is_file():

@@ -15,6 +15,7 @@ bench splits into calibration, validation and evaluation, are not read.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -32,8 +33,6 @@ def main() -> int:
     parser.add_argument("--lines", type=int, default=250)
     parser.add_argument("--write", action="store_true", help="write mtqa/fluency/vocab/<model>.json")
     args = parser.parse_args()
-    import os
-
     os.environ["MTQA_FULL_VOCABULARY"] = "1"  # choose with the full layer
     import torch
 
@@ -41,8 +40,7 @@ def main() -> int:
     from mtqa.fluency.scorer import get_scorer
 
     scorer = get_scorer(args.model)
-    weight = scorer.model.get_output_embeddings().weight
-    size = weight.shape[0]
+    size = scorer.model.get_output_embeddings().weight.shape[0]
     seen: set[int] = set(range(min(SPECIAL, size)))
     mass = torch.zeros(size, dtype=torch.float64)
     began = time.perf_counter()
@@ -57,8 +55,8 @@ def main() -> int:
             for line in lines[: args.lines]:
                 ids = [scorer.prefix_id] + list(scorer.tokenizer(line, add_special_tokens=False)["input_ids"])
                 hidden = scorer.model.base_model(input_ids=torch.tensor([ids])).last_hidden_state[0]
-                logits = scorer._softcap((hidden @ weight.T).float())
-                mass += torch.softmax(logits, -1).sum(0).double()
+                for _, block in scorer._logit_blocks(hidden):  # the full layer: MTQA_FULL_VOCABULARY above
+                    mass += torch.softmax(block, -1).sum(0).double()
         print(f"{language}: {len(lines)} lines read, {len(seen)} tokens seen so far", file=sys.stderr)
     top = set(torch.argsort(mass, descending=True)[: args.top].tolist())
     kept = tuple(sorted(seen | top))

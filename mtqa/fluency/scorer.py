@@ -456,7 +456,7 @@ class ReducedHead:
         """The model's reduced head, or None for the full one (output_vocabulary.kept_rows)."""
         from mtqa.fluency.output_vocabulary import kept_rows
 
-        embeddings = model.get_output_embeddings() if hasattr(model, "get_output_embeddings") else None
+        embeddings = model.get_output_embeddings()
         if embeddings is None or getattr(embeddings, "bias", None) is not None:
             return None  # a head with a bias is not one matrix product of kept rows
         weight = embeddings.weight
