@@ -163,7 +163,7 @@ def check_unit(
         for finding in check.function(unit, context):
             if finding.rule not in wanted:
                 continue
-            if _is_ignored_term(finding, options.ignore_terms):
+            if options.ignore_terms and _is_ignored_term(finding, options.ignore_terms):
                 continue
             if unit.ignore and matches(finding.rule, unit.ignore):
                 continue  # an inline suppression marker in the file

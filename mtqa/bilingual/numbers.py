@@ -17,9 +17,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 from mtqa.languages import rule_language
 from mtqa.spans import SpanReach
@@ -68,9 +67,10 @@ def _time(hour: int, minute: int) -> float:
     return -1.0 - (hour % 24) * 60 - minute
 
 
-@dataclass(frozen=True)
-class Number:
-    """A number as written: where, the text, and the values it may stand for."""
+class Number(NamedTuple):
+    """A number as written: where, the text, and the values it may stand for.
+    (A named tuple: immutable like a frozen dataclass, and made three times
+    faster, which counts where a text holds tens of thousands of numbers.)"""
 
     start: int
     end: int
@@ -243,23 +243,24 @@ def numbers(text: str, language: str | None) -> list[Number]:
             next_time += 1
         if next_time < len(taken) and taken[next_time][0] <= match.start():
             continue  # part of a clock time or a date
-        if _ENTITY_BEFORE.search(text, max(0, match.start() - 8), match.start()):
+        start, end, token = match.start(), match.end(), match.group()
+        if text.find("#", max(0, start - 8), start) >= 0 and _ENTITY_BEFORE.search(text, max(0, start - 8), start):
             continue  # `&#39;`, `& # 39;`: a character reference, no number (the entity rules report it)
-        values = written = _values(match.group(), decimal)
+        values = written = _values(token, decimal)
         # `3 million` is `300 万` is `3 Millionen`; `7 тыс.` is `7,000`
-        scaled = _scaled(values) if _SCALE_AFTER.match(text, match.end()) else _NONE
-        digits = digits_of(match.group())
+        scaled = _scaled(values) if _SCALE_AFTER.match(text, end) else _NONE
+        digits = digits_of(token)
         if digits.endswith("0") and (
-                _DECADE_AFTER.match(text, match.end())
-                or _DECADE_BEFORE.search(text, max(0, match.start() - 8), match.start())):
+                _DECADE_AFTER.match(text, end)
+                or _DECADE_BEFORE.search(text, max(0, start - 8), start)):
             values |= _decade_values(digits)
-        clock = _CLOCK_LIKE.fullmatch(digits)
+        clock = _CLOCK_LIKE.fullmatch(digits) if 4 <= len(digits) <= 5 else None
         if clock and int(clock.group(1)) <= 24 and int(clock.group(2)) < 60:
             values |= {_time(int(clock.group(1)), int(clock.group(2)))}  # `14.30 Uhr`
         if values is not written:
             scaled = scaled - values  # (the cached sets are shared: a number makes no set of its own)
         if values:
-            found.append(Number(match.start(), match.end(), match.group(), values, scaled))
+            found.append(Number(start, end, token, values, scaled))
     return sorted(found, key=lambda n: n.start)
 
 

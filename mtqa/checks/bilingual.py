@@ -422,7 +422,10 @@ def _round_the_clock(text: str, number: number_reading.Number) -> bool:
 
 def _in_a_code(text: str, number: number_reading.Number) -> bool:
     """Whether the number is written onto letters (`COVID-19`, `G7`, `MH17`)."""
-    return bool(_LETTER_BEFORE.search(text, max(0, number.start - 2), number.start))
+    start = number.start
+    if not start or not (text[start - 1].isalnum() or text[start - 1] == "-"):
+        return False  # nearly every number: what the pattern needs right before it is not there
+    return bool(_LETTER_BEFORE.search(text, max(0, start - 2), start))
 
 
 def _spelled_out(number: number_reading.Number, spelled: Counter) -> bool:
