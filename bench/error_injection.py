@@ -11,7 +11,11 @@ issue 9 (and mtqa/fluency/grammar.py), made the way MT makes them:
 - article: an article dropped, or swapped for another (case/gender in de/fr);
 - function-word: `to`/`zu`/`de` dropped, or an extra `of`/`to` inserted;
 - collocation: a support verb swapped (`made a decision` -> `did`);
-- word-pair: a confusable word swapped (`economic` -> `economical`).
+- word-pair: a confusable word swapped (`economic` -> `economical`);
+- verb-choice: the verb of a verb-object collocation swapped for a verb of
+  another sense that MT picks from a dictionary (`raised concerns` -> `lifted`,
+  `took steps` -> `grabbed`, `posed a threat` -> `put`): English only, and
+  only before an object (an article, a possessive or a word in lower case).
 
 Injection sites are drawn with a seeded random generator; names, numbers and
 the first word of a sentence are never touched. This is bench code: the
@@ -50,6 +54,14 @@ SWAPS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
         "word-pair": {"economic": ("economical",), "historic": ("historical",), "historical": ("historic",),
                       "effective": ("efficient",), "political": ("politic",), "electric": ("electrical",),
                       "current": ("actual",), "possible": ("eventual",), "sensitive": ("sensible",)},
+        # Verbs of stance and support collocations, each with a verb of another of its senses
+        # (the one a dictionary gives first for the source's verb), wrong before an object.
+        "verb-choice": {"expressed": ("pronounced",), "express": ("pronounce",), "expresses": ("pronounces",),
+                        "voiced": ("sounded",), "voice": ("sound",), "showed": ("pointed",), "show": ("point",),
+                        "shows": ("points",), "raised": ("lifted",), "raise": ("lift",), "raises": ("lifts",),
+                        "took": ("grabbed",), "take": ("grab",), "takes": ("grabs",), "taken": ("grabbed",),
+                        "posed": ("put",), "pose": ("put",), "poses": ("puts",), "drew": ("pulled",),
+                        "draw": ("pull",), "draws": ("pulls",)},
     },
     "de": {
         "aux": {"hat": ("ist", "wird"), "ist": ("hat", "wird"), "haben": ("sind", "werden"),
@@ -89,7 +101,10 @@ INSTITUTIONS = re.compile(
     r"entreprise|commission|société|banque|police|cour|organisation|association)\b",
     re.IGNORECASE,
 )
-KINDS = ("aux", "agreement", "pronoun", "preposition", "article", "function-word", "collocation", "word-pair")
+KINDS = ("aux", "agreement", "pronoun", "preposition", "article", "function-word", "collocation", "word-pair",
+         "verb-choice")
+# What may follow a verb-choice site: an object (an article, a possessive, a word in lower case).
+OBJECT_AFTER = re.compile(r" (?:the|a|an|its|their|his|her|our|no|new|[a-z]{4,})\b")
 
 
 def _words(text: str) -> list[tuple[int, int]]:
@@ -117,6 +132,8 @@ def inject(text: str, kind: str, language: str, rng: random.Random) -> Injected 
     for k, span in sites:
         word = text[span[0] : span[1]]
         if swaps is not None:
+            if kind == "verb-choice" and not OBJECT_AFTER.match(text, span[1]):
+                continue
             if word in swaps and not (kind == "pronoun" and not INSTITUTIONS.search(text[: span[0]])):
                 return _replace(text, span, rng.choice(swaps[word]), kind)
         elif kind == "preposition":

@@ -19,7 +19,7 @@ sweep's thresholds (mtqa/fluency/sweep.py) were chosen on `calibration` only;
 `evaluation` lines were not looked at while tuning.
 
     python bench/fluency_recall.py [--split evaluation] [--langs en,de,fr]
-        [--per-kind 30] [--clean 300] [--dump candidates.jsonl]
+        [--per-kind 30] [--clean 300] [--kinds aux,article] [--dump candidates.jsonl]
 
 --dump writes every candidate the sweep verified, with its gains, and the
 margins switched off (for calibrating them offline, scripts/calibrate_sweep.py).
@@ -75,6 +75,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", choices=sorted(SPLITS), default="evaluation")
     parser.add_argument("--langs", default="en,de,fr")
+    parser.add_argument("--kinds", default=",".join(KINDS), help="error kinds to put in (default: all)")
     parser.add_argument("--per-kind", type=int, default=30, help="damaged sentences per language and kind")
     parser.add_argument("--clean", type=int, default=300, help="untouched sentences per language")
     parser.add_argument("--seed", type=int, default=7)
@@ -134,7 +135,7 @@ def main() -> int:
         rows = []
         examples: dict[str, list[str]] = {}
         records: list[dict] = []
-        for kind in KINDS:
+        for kind in [k.strip() for k in args.kinds.split(",") if k.strip()]:
             made = flagged = restored = 0
             for sentence in rest:
                 if made >= args.per_kind:

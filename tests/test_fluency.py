@@ -84,6 +84,21 @@ def test_collocation_candidates_replace_the_governing_verb_in_its_form():
     assert "express" not in replacements  # the past tense of "dropped" is kept
 
 
+def test_collocation_candidates_replace_a_verb_right_before_its_object_or_the_verb_itself():
+    # `lifted concerns`: no function word between the verb and the surprising noun
+    sentence = "Residents lifted concerns about the new road."
+    spans = _words(sentence)
+    words = [sentence[s:e] for s, e in spans]
+    for index in (words.index("concerns"), words.index("lifted")):
+        edits = candidates.generate(sentence, spans, index, "en", {index: []})
+        verb = [e for e in edits if e.start == spans[words.index("lifted")][0] and e.kind == "collocation"]
+        assert "raised" in {e.replacement for e in verb} and all(e.content for e in verb)
+    # a word in its base form after no auxiliary is no verb slot: no support verbs for "road"
+    index = words.index("road")
+    edits = candidates.generate(sentence, spans, index, "en", {index: []})
+    assert not [e for e in edits if e.kind == "collocation" and e.start == spans[index][0]]
+
+
 def test_verb_forms_are_regular_inflections():
     forms = candidates.verb_forms("continues", "en")
     assert {"continue", "continued", "continuing"} <= set(forms)

@@ -60,7 +60,7 @@ INSERTIONS: dict[str, tuple[str, ...]] = {
 SUPPORT_VERBS: dict[str, tuple[tuple[str, str, str], ...]] = {
     "en": (("express", "expresses", "expressed"), ("voice", "voices", "voiced"), ("show", "shows", "showed"),
            ("raise", "raises", "raised"), ("make", "makes", "made"), ("take", "takes", "took"),
-           ("give", "gives", "gave"), ("have", "has", "had")),
+           ("give", "gives", "gave")),  # not `have`: `stared` -> `had` reads well to the model, and says nothing
     "de": (("äußern", "äußert", "äußerte"), ("zeigen", "zeigt", "zeigte"), ("machen", "macht", "machte"),
            ("nehmen", "nimmt", "nahm"), ("geben", "gibt", "gab")),
     "fr": (("exprimer", "exprime", "exprimait"), ("montrer", "montre", "montrait"), ("faire", "fait", "faisait"),
@@ -175,6 +175,10 @@ def generate(
         elif _inflected(word, sentence, start, language):
             for form in verb_forms(word, language):
                 edits.add(SentenceEdit(start, end, form, kind="verb-form"))
+            # A verb of the wrong sense right before its object, or itself the
+            # surprise (`lifted concerns`, `grabbed steps`): the support verbs.
+            for form in _support_forms(word, language):
+                edits.add(SentenceEdit(start, end, form, kind="collocation", content=True))
         for guess in predicted.get(position, []):
             # The model's guesses enter only as function words: a guessed
             # content word would change what the sentence says.

@@ -66,6 +66,7 @@ PREFILTER_KEEP = 4
 #   gain reaches WINDOW_FLOOR: every rewrite that cleared its margin had at
 #   least 1.18 nats there, and two of three finalists have less.
 FIRST_TOKEN_KEEP = 12
+CONTENT_SCREEN = 0.0  # nats of first-token gain a content-word edit needs to be scored (_most_expected)
 WINDOW_FLOOR = 1.0
 
 
@@ -102,7 +103,7 @@ def rank(
         return []
     finalists = list(unique.values())
     per_token = -original.logprob / max(1, len(original.tokens))
-    if len(finalists) > FIRST_TOKEN_KEEP:
+    if len(finalists) > FIRST_TOKEN_KEEP or any(e.content for e in finalists):
         finalists = _most_expected(scorer, original, list(unique), finalists)
     if window is not None:
         _lo, hi = window
@@ -135,7 +136,11 @@ def _most_expected(
     model expected most; edits it cannot judge that way (no kept state) are
     all kept."""
     gains = scorer.first_token_gains(original, texts, [e.start for e in edits])
-    judged = sorted((i for i, g in enumerate(gains) if g is not None), key=lambda i: -gains[i])
+    # A content word the model expected less than the word written there is
+    # not scored further: it would need CONTENT_MARGIN nats from the words after it.
+    gains = [None if g is None else -math.inf if e.content and g < CONTENT_SCREEN else g
+             for g, e in zip(gains, edits)]
+    judged = sorted((i for i, g in enumerate(gains) if g is not None and g > -math.inf), key=lambda i: -gains[i])
     keep = set(judged[:FIRST_TOKEN_KEEP]) | {i for i, g in enumerate(gains) if g is None}
     return [edit for i, edit in enumerate(edits) if i in keep]
 
