@@ -155,11 +155,13 @@ def check_unit(
     rules that can change the text (fix's later passes: a flag-only rule
     cannot)."""
     language = rule_language(language)
+    plan = _plan(options, language, fixing_only)
     context = CheckContext(
-        language=language, document_language=language, rule_options=options.rule_options, model=options.model
+        language=language, document_language=language, rule_options=options.rule_options, model=options.model,
+        enabled=_enabled_rules(plan),
     )
     collected: list[tuple[int, Finding]] = []
-    for check, wanted in _plan(options, language, fixing_only):
+    for check, wanted in plan:
         for finding in check.function(unit, context):
             if finding.rule not in wanted:
                 continue
@@ -198,6 +200,11 @@ def _plan(options: Options, language: str | None, fixing_only: bool) -> tuple[tu
             _PLANS.clear()  # a service seeing many option sets: start again rather than grow
         _PLANS[key] = plan
     return plan
+
+
+def _enabled_rules(plan: tuple) -> frozenset[str]:
+    """Every rule a plan keeps findings of."""
+    return frozenset().union(*(wanted for _, wanted in plan))
 
 
 def _is_ignored_term(finding: Finding, terms: Iterable[str]) -> bool:

@@ -274,3 +274,22 @@ def test_a_decimal_read_through_a_scale_word_pairs_with_its_value():
 ])
 def test_a_one_letter_scale_after_a_number_is_read(source, source_lang, target, lang):
     assert bilingual(target, lang, source, source_lang) == []
+
+
+def test_the_opt_in_name_check_does_no_work_while_it_is_off(monkeypatch):
+    """`bilingual.name` is off by default; the pipeline drops a disabled
+    rule's findings, but reading the names was half of the bilingual pass's
+    time: it must not run at all unless the rule is selected."""
+    from mtqa.bilingual import names as name_reading
+
+    target = "Prime Minister Andrej Zeman said on Monday that the talks would go on."
+    source = "Premiér Andrej Babiš v pondělí řekl, že rozhovory budou pokračovat."
+
+    def must_not_run(*_args, **_kwargs):
+        raise AssertionError("names read while bilingual.name is off")
+
+    monkeypatch.setattr(name_reading, "names", must_not_run)
+    result = mtqa.check(target, "en", source=source, source_lang="cs", use_model=False)
+    assert not [f for f in result.findings if f.rule == "bilingual.name"]
+    with pytest.raises(AssertionError, match="names read"):
+        mtqa.check(target, "en", source=source, source_lang="cs", use_model=False, select=["bilingual.name"])
