@@ -208,7 +208,8 @@ def check_bilingual(unit: TextUnit, context: CheckContext) -> Iterator[Finding]:
     if not unit.text.strip():
         yield make_finding("bilingual.empty", unit, 0, len(unit.text), "No translation: the source has text")
         return
-    if _normalised(unit.text) == _normalised(source) and _word_count(source) >= MIN_COPY_WORDS:
+    if _may_be_a_copy(unit.text, source) and _normalised(unit.text) == _normalised(source) \
+            and _word_count(source) >= MIN_COPY_WORDS:
         yield _with_source(
             make_finding("bilingual.untranslated", unit, 0, len(unit.text),
                          "The translation is the source, unchanged"), 0, len(source), source)
@@ -285,6 +286,12 @@ def _word_count(text: str) -> float:
 
 
 _CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+
+
+def _may_be_a_copy(text: str, source: str) -> bool:
+    """A cheap necessary condition of `_normalised` equality: the same first
+    words, without case (nearly every translation differs there already)."""
+    return [w.casefold() for w in text.split(None, 8)[:8]] == [w.casefold() for w in source.split(None, 8)[:8]]
 
 
 def _normalised(text: str) -> str:
