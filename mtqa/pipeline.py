@@ -155,10 +155,10 @@ def check_unit(
     rules that can change the text (fix's later passes: a flag-only rule
     cannot)."""
     language = rule_language(language)
-    plan = _plan(options, language, fixing_only)
+    plan, enabled = _plan(options, language, fixing_only)
     context = CheckContext(
         language=language, document_language=language, rule_options=options.rule_options, model=options.model,
-        enabled=_enabled_rules(plan),
+        enabled=enabled,
     )
     collected: list[tuple[int, Finding]] = []
     for check, wanted in plan:
@@ -182,15 +182,17 @@ def check_unit(
 _PLANS: dict[tuple, tuple] = {}
 
 
-def _plan(options: Options, language: str | None, fixing_only: bool) -> tuple[tuple[Check, frozenset[str]], ...]:
+def _plan(options: Options, language: str | None,
+          fixing_only: bool) -> tuple[tuple[tuple[Check, frozenset[str]], ...], frozenset[str]]:
     """The checks to run, in priority order, each with the rules of it that
-    are enabled for this language: worked out once per set of options, not
-    per unit (an HTML page of 6,000 paragraphs asked every rule 40 times
-    per paragraph)."""
+    are enabled for this language, and all those rules together
+    (CheckContext.enabled): worked out once per set of options, not per unit
+    (an HTML page of 6,000 paragraphs asked every rule 40 times per
+    paragraph)."""
     key = (tuple(options.select), tuple(options.extend_select), tuple(options.ignore), options.use_model,
            language, fixing_only, len(CHECKS), len(RULES))
-    plan = _PLANS.get(key)
-    if plan is None:
+    planned = _PLANS.get(key)
+    if planned is None:
         plan = tuple(
             (check, frozenset(wanted)) for check in sorted(CHECKS, key=lambda c: c.priority)
             if (wanted := [r for r in check.rules if (RULES[r].fix != DISPLAY_ONLY or not fixing_only)
@@ -198,13 +200,8 @@ def _plan(options: Options, language: str | None, fixing_only: bool) -> tuple[tu
         )
         if len(_PLANS) >= 256:
             _PLANS.clear()  # a service seeing many option sets: start again rather than grow
-        _PLANS[key] = plan
-    return plan
-
-
-def _enabled_rules(plan: tuple) -> frozenset[str]:
-    """Every rule a plan keeps findings of."""
-    return frozenset().union(*(wanted for _, wanted in plan))
+        planned = _PLANS[key] = (plan, frozenset().union(*(wanted for _, wanted in plan)))
+    return planned
 
 
 def _is_ignored_term(finding: Finding, terms: Iterable[str]) -> bool:

@@ -41,13 +41,6 @@ def _behind(found: dict) -> bool:
     return found["screen"] < DUMPED_SCREEN
 
 
-def kind_screen(kind: str, language: str | None) -> float:
-    """The sweep's screen of its own for a kind (sweep.KIND_SCREEN), as in use."""
-    from mtqa.fluency.sweep import screen_for
-
-    return screen_for(kind, language)
-
-
 def margin_key(found: dict) -> str:
     """Edits let in by right-hand evidence (sweep.RIGHT_ANOMALY) get margins
     of their own: `aux/behind` beside `aux`."""
@@ -63,9 +56,11 @@ def anomaly_key(proposal: dict) -> str:
 def proposals(record: dict, screen: float, margins: dict, default: float) -> list[tuple[int, int, str]]:
     """(start, end, corrected text) of what the check would propose."""
     text = record["text"]
+    from mtqa.fluency.sweep import screen_for  # the kinds' own screens (sweep.KIND_SCREEN), as in use
+
     language = record.get("lang")
     found = [f for f in record["sweep"]
-             if (_behind(f) or f["screen"] >= max(screen, kind_screen(f["kind"], language)))
+             if (_behind(f) or f["screen"] >= max(screen, screen_for(f["kind"], language)))
              and f["gain"] >= margins.get(margin_key(f), default)]
     chosen = []
     for f in sorted(found, key=lambda f: -f["gain"]):

@@ -134,13 +134,12 @@ def _most_expected(
 ) -> list[SentenceEdit]:
     """The FIRST_TOKEN_KEEP edits (giving `texts`) whose first new token the
     model expected most; edits it cannot judge that way (no kept state) are
-    all kept."""
+    all kept. A content word the model expected less than the word written
+    there (CONTENT_SCREEN) is dropped: it would need CONTENT_MARGIN nats from
+    the words after it."""
     gains = scorer.first_token_gains(original, texts, [e.start for e in edits])
-    # A content word the model expected less than the word written there is
-    # not scored further: it would need CONTENT_MARGIN nats from the words after it.
-    gains = [None if g is None else -math.inf if e.content and g < CONTENT_SCREEN else g
-             for g, e in zip(gains, edits)]
-    judged = sorted((i for i, g in enumerate(gains) if g is not None and g > -math.inf), key=lambda i: -gains[i])
+    judged = sorted((i for i, g in enumerate(gains)
+                     if g is not None and not (edits[i].content and g < CONTENT_SCREEN)), key=lambda i: -gains[i])
     keep = set(judged[:FIRST_TOKEN_KEEP]) | {i for i, g in enumerate(gains) if g is None}
     return [edit for i, edit in enumerate(edits) if i in keep]
 
