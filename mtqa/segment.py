@@ -8,11 +8,14 @@ keeps offsets exact.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(NamedTuple):
+    """A stretch of a text and where it lies. (A named tuple: immutable, and
+    made several times faster than a frozen dataclass; the bilingual
+    alignment makes one per sentence and paragraph of both sides.)"""
+
     start: int
     end: int
     text: str

@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import mtqa
+from mtqa.bilingual.numbers import spelled_values, spelling_screen
 from tests.conftest import run_mtqa
 
 
@@ -260,6 +261,28 @@ def test_property_bilingual_findings_point_into_both_texts(target, source, langs
         if finding.source_start is not None:
             assert 0 <= finding.source_start <= finding.source_end <= len(original)
             assert finding.source_text == original[finding.source_start:finding.source_end]
+
+
+@settings(max_examples=int(os.environ.get("MTQA_PROPERTY_EXAMPLES", "150")), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(words=st.lists(st.sampled_from(BILINGUAL_PIECES + ["Three", "THREE", "п’ять", "d'un", "l’onze", "Mai",
+                                                          "mai", "XVII", "trinaestogodišnjak", "dreißig",
+                                                          "someone", "often", "pětadvacet"]), max_size=12),
+       lang=st.sampled_from(["en", "de", "fr", "uk", "hr", "cs", "zh"]))
+def test_property_the_spelling_screen_passes_every_number_word(words, lang):
+    # The screen lets the number words be read only where a substring says
+    # they may be there: it must never hide a value spelled_values reads.
+    text = " ".join(words)
+    may_spell = spelling_screen(text, lang)
+    for value in set(spelled_values(text, lang)):
+        assert may_spell(frozenset({value})), (text, value)
+
+
+def test_the_spelling_screen_turns_away_a_text_without_the_words():
+    may_spell = spelling_screen("The court heard 12 witnesses on Monday.", "en")
+    assert not may_spell(frozenset({3.0}))
+    assert spelling_screen("Three witnesses came.", "en")(frozenset({3.0}))
+    assert spelling_screen("Прийшли п’ять свідків.", "uk")(frozenset({5.0}))
 
 
 def test_a_decimal_read_through_a_scale_word_pairs_with_its_value():

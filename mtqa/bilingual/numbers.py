@@ -18,7 +18,7 @@ import re
 import unicodedata
 from collections import Counter
 from functools import lru_cache
-from typing import Iterator, NamedTuple
+from typing import Callable, Iterator, NamedTuple
 
 from mtqa.languages import rule_language
 from mtqa.spans import SpanReach
@@ -272,36 +272,55 @@ def spelled_values(text: str, language: str | None) -> list[float]:
     base = rule_language(language) or ""
     words = _spelled(base)
     months = _months(base)
-    found = []
     stems = _stems(base)
-    lower_months: set[str] = set()
-    # Each distinct word once, with how often it comes (an article repeats
-    # its words: this loop was most of the bilingual pass's number reading).
-    for written, count in Counter(_WORD.findall(text)).items():
-        word = written.casefold()
-        if len(word) > 2 and not word.isalpha():  # an apostrophe inside: `п'ять`, `d'un`
-            word = word.translate(_APOSTROPHES)
-        if "'" in word and word not in words:
-            word = word.rsplit("'", 1)[1]  # elided article or preposition: `d'un` is `un`
-            written = written[len(written) - len(word):]
-        if word in words:
-            found.extend([words[word]] * count)
-        elif len(word) >= 7 and word[:3] in stems:  # inflected or compound: `trinaestogodišnjak`, `восемнадцати`
+    found: list[float] = []
+    # The words of the text, case-folded, each with how often it comes; the
+    # number words and month names among them by set intersection (reading
+    # the words one by one was most of the bilingual pass's number reading).
+    if "İ" not in text:
+        counts = Counter(_WORD.findall(text.casefold()))
+    else:  # `İ` folds to `i` and a combining dot, which would split its word in two
+        counts = Counter(word.casefold() for word in _WORD.findall(text))
+    if "'" in text or "’" in text or "ʼ" in text:
+        for written in [word for word in counts if not word.isalpha()]:
+            word = written.translate(_APOSTROPHES)  # `п’ять` is `п'ять`
+            if "'" in word and word not in words:
+                word = word.rsplit("'", 1)[1]  # elided article or preposition: `d'un` is `un`
+            if word != written:
+                counts[word] += counts.pop(written)
+    for word in counts.keys() & words.keys():
+        found.extend([words[word]] * counts[word])
+    if stems:  # inflected or compound: `trinaestogodišnjak`, `восемнадцати`
+        for word in [word for word in counts if len(word) >= 7 and word[:3] in stems and word not in words]:
             value = next((value for stem, value in stems[word[:3]] if word.startswith(stem)), None)
             if value is not None:
-                found.extend([value] * count)
-        elif word in months:
-            if written[0].isupper():
-                found.extend([months[word]] * count)
+                found.extend([value] * counts[word])
+    has_digits = None
+    for word in sorted(counts.keys() & months.keys() - words.keys()):
+        if len(word) >= 7 and word[:3] in stems:
+            continue  # a number word's stem's place (`_WORD`'s reading: no month)
+        # A month capitalised counts; in lower case, next to a number (`le 12 mai`).
+        # (the name first and the letter before it tested apart: a look-behind
+        # first would make the regex try every position of the text)
+        for match in re.finditer(re.escape(word) + r"(?![^\W\d_]|['’ʼ][^\W\d_])", text, re.IGNORECASE):
+            if match.start() and _LETTER.match(text, match.start() - 1):
+                continue  # inside a word
+            if match.group()[0].isupper():
+                found.append(months[word])
             else:
-                lower_months.add(written)
-        elif written[0] in _ROMAN_LETTERS and _ROMAN.fullmatch(written):
-            found.extend([float(_roman(written))] * count)
-    if lower_months and _DIGIT_RUN.search(text):  # lower-case month names count next to a number (`le 12 mai`)
-        for written in sorted(lower_months):
-            for match in re.finditer(r"(?<![^\W\d_])" + re.escape(written) + r"(?![^\W\d_])", text):
-                if _next_to_a_number(text, match.start(), match.end()):
-                    found.append(months[written.casefold()])
+                if has_digits is None:
+                    has_digits = bool(_DIGIT_RUN.search(text))
+                if has_digits and _next_to_a_number(text, match.start(), match.end()):
+                    found.append(months[word])
+    for match in _ROMAN_WORD.finditer(text):
+        written = match.group()
+        if match.start() and _LETTER.match(text, match.start() - 1):
+            continue  # the end of a word: `COVID`
+        word = written.casefold()
+        if word in words or word in months or (len(word) >= 7 and word[:3] in stems):
+            continue  # read above
+        if _ROMAN.fullmatch(written):
+            found.append(float(_roman(written)))
     for match in _CJK_NUMERAL.finditer(text):
         value = _cjk_value(match.group())
         if value is not None:
@@ -310,6 +329,72 @@ def spelled_values(text: str, language: str | None) -> list[float]:
         if approximate:  # 七八十, seventy or eighty: the lower of the two as well
             found.append(float(value - _CJK_UNITS.get(approximate.group(1), 0)))
     return found
+
+
+# A word of Roman numeral letters alone (what follows is no letter, nor an
+# apostrophe and letters: `XVII's` is no numeral, as `_WORD` reads it).
+_ROMAN_WORD = re.compile(r"[MDCLXVI]{2,}(?![^\W\d_]|['’ʼ][^\W\d_])")
+
+
+def spelling_screen(text: str, language: str | None) -> Callable[[frozenset[float]], bool]:
+    """A test of whether `text` may spell out one of some values (False
+    only where spelled_values would find none of them): one of the
+    language's words, stems or month names of those values stands in the
+    text as a word (`one`, not the end of `someone`), or a Roman or CJK
+    numeral does. A few substring searches per value, each value once,
+    instead of reading every word: most articles spell out none of the
+    numbers the other side lacks."""
+    if _ROMAN_RUN.search(text) or _CJK_NUMERAL.search(text):
+        return lambda values: True
+    forms = _forms_by_value(rule_language(language) or "")
+    folded = text.casefold()
+    seen: dict[float, bool] = {}
+
+    def may_spell(values: frozenset[float]) -> bool:
+        for value in values:
+            if value in forms:
+                if value not in seen:
+                    seen[value] = any(_stands_as_a_word(folded, form, whole) for form, whole in forms[value])
+                if seen[value]:
+                    return True
+        return False
+
+    return may_spell
+
+
+_ROMAN_RUN = re.compile("[MDCLXVI]{2}")
+_LETTER = re.compile(r"[^\W\d_]")  # what `_WORD` reads as a letter
+
+
+def _stands_as_a_word(text: str, form: str, whole: bool) -> bool:
+    """Whether `form` starts a word of `text` (and, if `whole`, ends it)."""
+    at = text.find(form)
+    while at >= 0:
+        if not (at and _LETTER.match(text, at - 1)) and not (whole and _LETTER.match(text, at + len(form))):
+            return True
+        at = text.find(form, at + 1)
+    return False
+
+
+@lru_cache(maxsize=None)
+def _forms_by_value(language: str) -> dict[float, tuple[tuple[str, bool], ...]]:
+    """What a word of each value starts with, case-folded, and whether it is
+    the whole word: the number word (up to an apostrophe inside it, which the
+    text may write another way), its stem (any ending), the month name."""
+    forms: dict[float, set[tuple[str, bool]]] = {}
+
+    def add(value: float, word: str, whole: bool) -> None:
+        head = re.split("['’ʼ]", word)[0]
+        forms.setdefault(value, set()).add((head, whole and head == word))
+
+    for word, value in _spelled(language).items():
+        add(value, word, True)
+    for entries in _stems(language).values():
+        for stem, value in entries:
+            add(value, stem, False)
+    for name, value in _months(language).items():
+        add(value, name, True)
+    return {value: tuple(sorted(found)) for value, found in forms.items()}
 
 
 _ROMAN_LETTERS = frozenset("MDCLXVI")
@@ -419,4 +504,4 @@ def _months(language: str) -> dict[str, float]:
     return months
 
 
-__all__ = ["Number", "digits_of", "numbers", "spelled_values"]
+__all__ = ["Number", "digits_of", "spelling_screen", "numbers", "spelled_values"]

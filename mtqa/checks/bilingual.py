@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict, deque
 from functools import lru_cache
-from typing import Iterator
+from typing import Callable, Iterator
 
 from mtqa.bilingual import names as name_reading
 from mtqa.bilingual import numbers as number_reading
@@ -314,6 +314,7 @@ def _numbers(unit: TextUnit, source: str, context: CheckContext) -> Iterator[Fin
     # The other side's words are read only when this side has the number's.
     spelled: dict[bool, Counter] = {}
     beyond: dict[bool, Counter] = {}
+    screens: dict[bool, Callable[[frozenset[float]], bool]] = {}
 
     def spelled_on(target: bool) -> Counter:
         if target not in spelled:
@@ -328,6 +329,11 @@ def _numbers(unit: TextUnit, source: str, context: CheckContext) -> Iterator[Fin
         """Whether `target` (or the source) spells out this number of the other side."""
         if not (writes_cjk[target] or _may_be_spelled(number.values)):
             return False
+        if target not in screens:
+            text, language = (unit.text, target_language) if target else (source, source_language)
+            screens[target] = number_reading.spelling_screen(text, language)
+        if not screens[target](number.values):
+            return False  # no word of these values there: the text's words need not be read
         here = spelled_on(target)
         if not here or not any(here[value] > 0 for value in number.values):
             return False
