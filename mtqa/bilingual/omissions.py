@@ -110,11 +110,14 @@ _LINE_BREAK = re.compile(r"\n\s*")
 def _split(text: str, separator: re.Pattern) -> list[Span]:
     spans, start = [], 0
     for match in separator.finditer(text):
-        if text[start:match.start()].strip():
-            spans.append(Span(start, match.start(), text[start:match.start()]))
+        end = match.start()
+        piece = text[start:end]
+        if piece and not piece.isspace():
+            spans.append(Span(start, end, piece))
         start = match.end()
-    if text[start:].strip():
-        spans.append(Span(start, len(text), text[start:]))
+    piece = text[start:]
+    if piece and not piece.isspace():
+        spans.append(Span(start, len(text), piece))
     return spans
 
 
