@@ -285,6 +285,12 @@ def test_the_spelling_screen_turns_away_a_text_without_the_words():
     assert spelling_screen("Прийшли п’ять свідків.", "uk")(frozenset({5.0}))
 
 
+def test_a_month_whose_case_folding_is_longer_is_read_after_an_elision():
+    # `ΐ` folds to three characters: the elided `d'Μαΐου` once raised a KeyError.
+    assert spelled_values("Συνάντηση στις 3 d'Μαΐου.", "el") == [5.0]
+    assert spelled_values("Am 12. Mai traf er die Straßenbauer.", "de") == [5.0]
+
+
 def test_a_decimal_read_through_a_scale_word_pairs_with_its_value():
     # 8.2 * 1e6 is 8199999.999999999 in floating point: it must still be 820 万.
     assert bilingual("The daily income exceeds 8.2 million US dollars.", "en",

@@ -277,9 +277,10 @@ def spelled_values(text: str, language: str | None) -> list[float]:
     # The words of the text, case-folded, each with how often it comes; the
     # number words and month names among them by set intersection (reading
     # the words one by one was most of the bilingual pass's number reading).
-    if "İ" not in text:
-        counts = Counter(_WORD.findall(text.casefold()))
-    else:  # `İ` folds to `i` and a combining dot, which would split its word in two
+    folded = text.casefold()
+    if len(folded) == len(text):
+        counts = Counter(_WORD.findall(folded))
+    else:  # `İ`, `ΐ` fold to letters and combining marks, which would split their word in two
         counts = Counter(word.casefold() for word in _WORD.findall(text))
     if "'" in text or "’" in text or "ʼ" in text:
         for written in [word for word in counts if not word.isalpha()]:
@@ -300,17 +301,13 @@ def spelled_values(text: str, language: str | None) -> list[float]:
         if len(word) >= 7 and word[:3] in stems:
             continue  # a number word's stem's place (`_WORD`'s reading: no month)
         # A month capitalised counts; in lower case, next to a number (`le 12 mai`).
-        # (the name first and the letter before it tested apart: a look-behind
-        # first would make the regex try every position of the text)
-        for match in re.finditer(re.escape(word) + r"(?![^\W\d_]|['’ʼ][^\W\d_])", text, re.IGNORECASE):
-            if match.start() and _LETTER.match(text, match.start() - 1):
-                continue  # inside a word
-            if match.group()[0].isupper():
+        for start, end in _month_places(text, folded, word, words):
+            if text[start].isupper():
                 found.append(months[word])
             else:
                 if has_digits is None:
                     has_digits = bool(_DIGIT_RUN.search(text))
-                if has_digits and _next_to_a_number(text, match.start(), match.end()):
+                if has_digits and _next_to_a_number(text, start, end):
                     found.append(months[word])
     for match in _ROMAN_WORD.finditer(text):
         written = match.group()
@@ -329,6 +326,29 @@ def spelled_values(text: str, language: str | None) -> list[float]:
         if approximate:  # 七八十, seventy or eighty: the lower of the two as well
             found.append(float(value - _CJK_UNITS.get(approximate.group(1), 0)))
     return found
+
+
+def _month_places(text: str, folded: str, month: str, words: dict[str, float]) -> Iterator[tuple[int, int]]:
+    """Where the case-folded `month` stands as a word (or after an elided
+    article: `d'Avril`) in `text`. Found in the folded text where folding
+    kept every offset (the name first and the letter before it tested apart:
+    a look-behind first would make the regex try every position); else
+    (`Straße`, `Μαΐου` fold longer) word by word, as `_WORD` reads them."""
+    if len(folded) == len(text):
+        for match in re.finditer(re.escape(month) + r"(?![^\W\d_]|['’ʼ][^\W\d_])", folded):
+            if not (match.start() and _LETTER.match(folded, match.start() - 1)):
+                yield match.start(), match.end()
+        return
+    for match in _WORD.finditer(text):
+        written = match.group()
+        word = written.casefold()
+        if not word.isalpha():
+            word = word.translate(_APOSTROPHES)
+            if "'" in word and word not in words:
+                word = word.rsplit("'", 1)[1]
+                written = re.split("['’ʼ]", written)[-1]
+        if word == month:
+            yield match.end() - len(written), match.end()
 
 
 # A word of Roman numeral letters alone (what follows is no letter, nor an
