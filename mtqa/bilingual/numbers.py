@@ -284,9 +284,7 @@ def spelled_values(text: str, language: str | None) -> list[float]:
         counts = Counter(word.casefold() for word in _WORD.findall(text))
     if "'" in text or "’" in text or "ʼ" in text:
         for written in [word for word in counts if not word.isalpha()]:
-            word = written.translate(_APOSTROPHES)  # `п’ять` is `п'ять`
-            if "'" in word and word not in words:
-                word = word.rsplit("'", 1)[1]  # elided article or preposition: `d'un` is `un`
+            word = _as_read(written, words)
             if word != written:
                 counts[word] += counts.pop(written)
     for word in counts.keys() & words.keys():
@@ -311,7 +309,7 @@ def spelled_values(text: str, language: str | None) -> list[float]:
                     found.append(months[word])
     for match in _ROMAN_WORD.finditer(text):
         written = match.group()
-        if match.start() and _LETTER.match(text, match.start() - 1):
+        if _after_a_letter(text, match.start()):
             continue  # the end of a word: `COVID`
         word = written.casefold()
         if word in words or word in months or (len(word) >= 7 and word[:3] in stems):
@@ -336,17 +334,15 @@ def _month_places(text: str, folded: str, month: str, words: dict[str, float]) -
     (`Straße`, `Μαΐου` fold longer) word by word, as `_WORD` reads them."""
     if len(folded) == len(text):
         for match in re.finditer(re.escape(month) + r"(?![^\W\d_]|['’ʼ][^\W\d_])", folded):
-            if not (match.start() and _LETTER.match(folded, match.start() - 1)):
+            if not _after_a_letter(folded, match.start()):
                 yield match.start(), match.end()
         return
     for match in _WORD.finditer(text):
         written = match.group()
-        word = written.casefold()
-        if not word.isalpha():
-            word = word.translate(_APOSTROPHES)
-            if "'" in word and word not in words:
-                word = word.rsplit("'", 1)[1]
-                written = re.split("['’ʼ]", written)[-1]
+        folded_word = written.casefold()
+        word = _as_read(folded_word, words)
+        if len(word) < len(folded_word):  # read without its elided article: `Avril` of `d'Avril`
+            written = re.split("['’ʼ]", written)[-1]
         if word == month:
             yield match.end() - len(written), match.end()
 
@@ -386,11 +382,28 @@ _ROMAN_RUN = re.compile("[MDCLXVI]{2}")
 _LETTER = re.compile(r"[^\W\d_]")  # what `_WORD` reads as a letter
 
 
+def _after_a_letter(text: str, at: int) -> bool:
+    """Whether a letter comes right before `at`: a match there is inside a word."""
+    return at > 0 and _LETTER.match(text, at - 1) is not None
+
+
+def _as_read(word: str, words: dict[str, float]) -> str:
+    """A case-folded word of `_WORD` as the number words are looked up: its
+    apostrophes as `'` (`п’ять` is `п'ять`), and after an elided article or
+    preposition the word alone (`d'un` is `un`)."""
+    if word.isalpha():
+        return word
+    word = word.translate(_APOSTROPHES)
+    if "'" in word and word not in words:
+        word = word.rsplit("'", 1)[1]
+    return word
+
+
 def _stands_as_a_word(text: str, form: str, whole: bool) -> bool:
     """Whether `form` starts a word of `text` (and, if `whole`, ends it)."""
     at = text.find(form)
     while at >= 0:
-        if not (at and _LETTER.match(text, at - 1)) and not (whole and _LETTER.match(text, at + len(form))):
+        if not _after_a_letter(text, at) and not (whole and _LETTER.match(text, at + len(form))):
             return True
         at = text.find(form, at + 1)
     return False
@@ -417,7 +430,6 @@ def _forms_by_value(language: str) -> dict[float, tuple[tuple[str, bool], ...]]:
     return {value: tuple(sorted(found)) for value, found in forms.items()}
 
 
-_ROMAN_LETTERS = frozenset("MDCLXVI")
 _ROMAN = re.compile(r"(?=[MDCLXVI]{2,})M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
 _ROMAN_VALUES = {"M": 1000, "D": 500, "C": 100, "L": 50, "X": 10, "V": 5, "I": 1}
 
