@@ -18,10 +18,6 @@ from mtqa.segment import sentences
 from mtqa.languages import rule_language
 
 MAX_SENTENCE_CHARS = 600  # longer "sentences" are lists or tables, not prose
-# Rewrites are tried for the most anomalous words of a sentence only: each
-# attempt costs a few dozen short forward passes, and MT output full of
-# errors would otherwise cost minutes per sentence.
-MAX_ATTEMPTS = 1
 # A rewrite is auto-applied (confidence can reach --min-confidence) only in
 # an otherwise fluent sentence. In garbled MT (mean log-prob per token below
 # this, in nats), post-editors rewrite the whole sentence, and a local
@@ -110,8 +106,8 @@ def analyse_text(
         chunk = missing[start : start + ANALYSIS_CHUNK]
         analysed = detect.analyse(scorer, [(0, len(t), t) for t in chunk], language, screen=propose)
         if propose:
-            for analysis in analysed:
-                analysis.proposal = _attempt(scorer, analysis, language)
+            for analysis, proposal in zip(analysed, _attempts(scorer, analysed, language)):
+                analysis.proposal = proposal
             _verify_screened(scorer, analysed, language)
         for analysis in analysed:
             analysis.scored.cache = None  # the keys and values are only for verifying
@@ -206,20 +202,48 @@ def _opening_pronouns(scorer, text: str, analyses, taken: list[Proposal], langua
     return proposals
 
 
-def _attempt(scorer: LanguageModelScorer, analysis: detect.SentenceAnalysis, language) -> Proposal | None:
-    """The anomaly path's rewrite of one sentence (offsets relative to it), if any."""
-    sentence = analysis.scored.text
+def _attempts(scorer: LanguageModelScorer, analyses: list[detect.SentenceAnalysis], language) -> list:
+    """The anomaly path's rewrite of each sentence (offsets relative to it),
+    or None: one attempt per sentence, at its most anomalous word with
+    enough left context, all sentences' candidates ranked in one batch
+    (rewrite.rank_many)."""
+    plans = [_plan(scorer, analysis, language) for analysis in analyses]
+    ranked = iter(rewrite.rank_many(scorer, [plan.job for plan in plans if plan is not None]))
+    return [None if plan is None else _propose(scorer, analysis, plan, next(ranked), language)
+            for analysis, plan in zip(analyses, plans)]
+
+
+@dataclass
+class _Plan:
+    """The anomaly path's attempt at one word of a sentence, before ranking."""
+
+    index: int  # the word
+    job: rewrite.RankJob
+
+
+def _plan(scorer, analysis: detect.SentenceAnalysis, language) -> _Plan | None:
+    """The rewrite candidates around the sentence's most anomalous word
+    (later anomalies are often echoes of the first), or None where no word
+    reaches detect.REWRITE_THRESHOLD."""
     worst_first = [
         i
         for i in sorted(analysis.anomalies, key=lambda i: -analysis.scores[i])
         if analysis.scores[i] >= detect.REWRITE_THRESHOLD
         and i >= detect.SENTENCE_START_WORDS  # too little left context to rewrite on
     ]
-    for index in worst_first[:MAX_ATTEMPTS]:
-        proposal = _propose(scorer, analysis, sentence, index, language)
-        if proposal is not None:
-            return proposal  # one rewrite per sentence: later anomalies are often echoes of the first
-    return None
+    if not worst_first:
+        return None
+    index = worst_first[0]
+    sentence, words = analysis.scored.text, analysis.words
+    positions = [(w.start, w.end) for w in words]
+    predicted = {i: detect.predicted_words(scorer, analysis, i) for i in _edit_positions(words, index, language)}
+    edits = [
+        edit for edit in candidates.generate(sentence, positions, index, language, predicted)
+        if math.isfinite(sweep.anomaly_margin(edit.kind, language))  # kinds that are off cost no scoring
+    ]
+    lo = words[max(0, index - 4)].start
+    hi = words[min(len(words) - 1, index + 2)].end
+    return _Plan(index, rewrite.RankJob(sentence, analysis.scored, edits, window=(lo, hi)))
 
 
 def _sweep(scorer, analyses, language: str | None) -> list[Proposal]:
@@ -351,8 +375,11 @@ def _is_prose(sentence: str) -> bool:
     return bool(_TERMINAL.search(sentence))
 
 
-def _propose(scorer, analysis, sentence, index, language) -> Proposal | None:
-    words = analysis.words
+def _propose(scorer, analysis, plan: _Plan, ranked: list, language) -> Proposal | None:
+    """The anomaly path's proposal from the ranked rewrites of its plan: the
+    best one (and the runners-up as further suggestions) where it clears the
+    margin of its kind, else a bare flag where the word is anomalous enough."""
+    sentence, words, index = analysis.scored.text, analysis.words, plan.index
     word = words[index]
     anomaly = analysis.scores[index]
     context = {
@@ -361,15 +388,6 @@ def _propose(scorer, analysis, sentence, index, language) -> Proposal | None:
         "anomaly": round(anomaly, 3),
         "model": scorer.name,
     }
-    positions = [(w.start, w.end) for w in words]
-    predicted = {i: detect.predicted_words(scorer, analysis, i) for i in _edit_positions(words, index, language)}
-    edits = [
-        edit for edit in candidates.generate(sentence, positions, index, language, predicted)
-        if math.isfinite(sweep.anomaly_margin(edit.kind, language))  # kinds that are off cost no scoring
-    ]
-    lo = words[max(0, index - 4)].start
-    hi = words[min(len(words) - 1, index + 2)].end
-    ranked = rewrite.rank(scorer, sentence, analysis.scored, edits, window=(lo, hi))
     if ranked and ranked[0].gain < sweep.anomaly_margin(ranked[0].edit.kind, language):
         ranked = []  # the best rewrite is of a kind the model does not judge well enough here
     if not ranked:
