@@ -22,7 +22,9 @@ sweep's thresholds (mtqa/fluency/sweep.py) were chosen on `calibration` only;
         [--per-kind 30] [--clean 300] [--kinds aux,article] [--dump candidates.jsonl]
 
 --dump writes every candidate the sweep verified, with its gains, and the
-margins switched off (for calibrating them offline, scripts/calibrate_sweep.py).
+margins switched off (for calibrating them offline, scripts/calibrate_sweep.py);
+--dump-screens aux=-1,... also verifies what lower screens would let in, with
+no cap per sentence (for choosing the screens: calibrate_sweep.py --screens).
 Needs the model and the data (skips cleanly when absent).
 """
 
@@ -82,6 +84,10 @@ def main() -> int:
     parser.add_argument("--model", default=None)
     parser.add_argument("--examples", type=int, default=4)
     parser.add_argument("--dump", type=Path, help="write every verified candidate (margins off) as JSONL")
+    parser.add_argument("--dump-screens", default="", metavar="KIND=NATS,...",
+                        help="with --dump: verify edits of these kinds from these screens (sweep.KIND_SCREEN), "
+                             "with no cap per sentence, so that scripts/calibrate_sweep.py --screens can "
+                             "choose screens on the dump (every language of --langs)")
     args = parser.parse_args()
     if not DATA.is_dir():
         print(f"skipped: {DATA} not found", file=sys.stderr)
@@ -103,6 +109,12 @@ def main() -> int:
 
         sweep.verify = recording
         dump = args.dump.open("w", encoding="utf-8")
+        if args.dump_screens:
+            for item in args.dump_screens.split(","):
+                kind, value = item.split("=")
+                for language in args.langs.split(","):
+                    sweep.KIND_SCREEN.setdefault(language.strip(), {})[kind] = float(value)
+            sweep.MAX_PER_SENTENCE = sweep.MAX_RIGHT_PER_SENTENCE = 10**6
     scorer = get_scorer(args.model)
     print(f"split {args.split}; model {scorer.name}, {scorer.threads} thread(s); enabled languages: "
           f"{', '.join(CALIBRATED_LANGUAGES)}")

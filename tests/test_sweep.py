@@ -186,6 +186,18 @@ def test_articles_and_function_words_are_verified_only_from_their_own_screen(gem
     review_module.forget_analyses()
 
 
+def test_a_kind_screen_below_the_common_one_lets_edits_in_ahead_of_right_hand_evidence(monkeypatch):
+    """A kind may be verified from a screen below SCREEN_GAIN (sweep.KIND_SCREEN,
+    bench/fluency_recall.py --dump-screens): its edits that clear that screen
+    are judged by the kind's own margin, not as edits let in by right-hand
+    evidence, while a kind on the common screen keeps calling them `behind`."""
+    monkeypatch.setitem(sweep.KIND_SCREEN, "en", {"aux": 0.0})
+    aux = sweep.SweepEdit(SentenceEdit(4, 8, "has"), 1, "aux", 1.5, 12.0, "en", right=9.0)
+    article = sweep.SweepEdit(SentenceEdit(4, 4, "the "), 1, "article", 1.5, 12.0, "en", right=9.0)
+    assert not aux.behind and aux.margin == sweep.margin_for("aux", "en")
+    assert article.behind and article.margin == sweep.margin_for("article", "en", behind=True)
+
+
 def test_kinds_without_a_calibrated_margin_are_never_proposed():
     """Calibration switched some kinds off per language: their margin is
     infinite, so no gain makes them a finding."""
