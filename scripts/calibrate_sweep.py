@@ -56,10 +56,9 @@ def admitted(record: dict, margins: dict, default: float) -> list[tuple[dict, bo
         language = record.get("lang")
         front, behind = [], []
         for f in record["sweep"]:
-            if f["screen"] >= sweep.screen_for(f["kind"], language):
-                front.append(f)
-            elif f["screen"] < sweep.SCREEN_GAIN and f["right"] >= sweep.RIGHT_ANOMALY and f["screen"] >= sweep.RIGHT_SCREEN:
-                behind.append(f)
+            admission = sweep.admitted_as(f["kind"], language, f["screen"], f["right"])
+            if admission is not None:
+                (behind if admission == "behind" else front).append(f)
         record["_front"] = sorted(front, key=lambda f: -f["screen"])
         record["_behind"] = sorted(behind, key=lambda f: -f["screen"])
     front = [f for f in record["_front"] if margins.get(f["kind"], default) < OFF]

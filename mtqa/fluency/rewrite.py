@@ -124,10 +124,12 @@ def rank_many(scorer: LanguageModelScorer, jobs: list[RankJob]) -> list[list[Ran
             owners.append((j, e))
     scored_local = continuation.score(scorer, local) if local else []
     windowed: dict[int, list[tuple[SentenceEdit, float]]] = {}
+    shown: dict[int, ScoredText] = {}  # per job, the original's tokens up to the window's end
     for (j, edit), result in zip(owners, scored_local):
         job = jobs[j]
-        shown = ScoredText(job.sentence, [t for t in job.original.tokens if t.start < job.window[1]])
-        windowed.setdefault(j, []).append((edit, _gain(result, shown, edit.start, _per_token(job.original))))
+        if j not in shown:
+            shown[j] = ScoredText(job.sentence, [t for t in job.original.tokens if t.start < job.window[1]])
+        windowed.setdefault(j, []).append((edit, _gain(result, shown[j], edit.start, _per_token(job.original))))
     for j, gains in windowed.items():
         order = sorted(range(len(gains)), key=lambda i: -gains[i][1])
         candidates[j] = [gains[i][0] for i in order[:PREFILTER_KEEP] if gains[i][1] >= WINDOW_FLOOR]

@@ -239,17 +239,28 @@ def screen(
             gain -= INSERT_SCREEN_PENALTY
         right = max(anomalies[index + 1 : index + 1 + RIGHT_WORDS], default=0.0) if anomalies else 0.0
         kind = grammar.error_kind(edit, sentence, language)
-        if gain >= screen_for(kind, language):
-            queue = found
-        elif right >= RIGHT_ANOMALY and gain >= RIGHT_SCREEN and gain < SCREEN_GAIN:
-            queue = behind
-        else:
+        admission = admitted_as(kind, language, gain, right)
+        if admission is None:
             continue
+        queue = behind if admission == "behind" else found
         if math.isfinite(margin_for(kind, language, queue is behind)):
             queue.append(Screened(edit, index, gain, right))  # kinds that are off cost no verification
     found.sort(key=lambda item: -item.gain)
     behind.sort(key=lambda item: -item.gain)
     return found[:MAX_PER_SENTENCE] + behind[:MAX_RIGHT_PER_SENTENCE]
+
+
+def admitted_as(kind: str, language: str | None, gain: float, right: float) -> str | None:
+    """How an edit of `kind` with this first-token `gain` and right-hand
+    evidence `right` is let in for verification: "front" (the model prefers
+    it where the word stands, by its kind's screen), "behind" (only the next
+    words' anomaly lets it in), or None. scripts/calibrate_sweep.py replays
+    dumps with this same rule."""
+    if gain >= screen_for(kind, language):
+        return "front"
+    if right >= RIGHT_ANOMALY and RIGHT_SCREEN <= gain < SCREEN_GAIN:
+        return "behind"
+    return None
 
 
 def _first_new_token(scorer, edit: SentenceEdit, sentence: str, spans, index: int) -> int | None:
@@ -306,4 +317,4 @@ def select(found: list[SweepEdit]) -> list[SweepEdit]:
     return sorted(chosen, key=lambda f: f.edit.start)
 
 
-__all__ = ["Screened", "SweepEdit", "screen", "select", "verify"]
+__all__ = ["Screened", "SweepEdit", "admitted_as", "screen", "select", "verify"]
