@@ -31,6 +31,11 @@ _BOUNDARY = re.compile(
 _ABBREVIATION = re.compile(
     r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|St|Gen|Col|Lt|Sgt|Gov|Sen|Rep|Jr|Sr|Inc|Ltd|Co|Corp|vs|No|Nr|Abs|Art|bzw|ca|Dr|Hr|Fr|etc|z\.B|u\.a|S|M|Mme|Mlle|p|pp|St)\.|\b[A-Z]\.)$"
 )
+# The abbreviation test reads only a sentence's last characters (the
+# longest abbreviation, `Mlle.`, and the character before it, which `\b`
+# sees even before the search's start): a search over the whole sentence
+# cost a scan of every sentence to its end.
+_ABBREVIATION_TAIL = 8
 
 
 def sentences(text: str) -> list[Span]:
@@ -39,8 +44,7 @@ def sentences(text: str) -> list[Span]:
     start = 0
     for match in _BOUNDARY.finditer(text):
         end = match.start() + len(match.group("closers") or "")
-        candidate = text[start:end]
-        if "\n" not in match.group() and _ABBREVIATION.search(candidate):
+        if "\n" not in match.group() and _ABBREVIATION.search(text, max(start, end - _ABBREVIATION_TAIL), end):
             continue
         _append(spans, text, start, end)
         start = match.end()

@@ -188,6 +188,9 @@ def _sentences(text: str, paragraph: Span) -> list[Span]:
     spans: list[Span] = []
     for piece in sentences(paragraph.text):
         sentence = Span(paragraph.start + piece.start, paragraph.start + piece.end, piece.text)
+        if not _may_end_inside(piece.text):
+            spans.append(sentence)
+            continue
         start = sentence.start
         for match in _LOOSE_END.finditer(sentence.text):
             end = sentence.start + match.start()
@@ -197,6 +200,14 @@ def _sentences(text: str, paragraph: Span) -> list[Span]:
             start = sentence.start + match.end()
         spans.append(Span(start, sentence.end, text[start:sentence.end]))
     return spans
+
+
+def _may_end_inside(sentence: str) -> bool:
+    """Whether a `.`, `!` or `?` stands before the sentence's last
+    character, which every match of `_LOOSE_END` needs: most sentences have
+    none, and the look-behinds of `_LOOSE_END` would try every position."""
+    last = len(sentence) - 1
+    return sentence.find(".", 0, last) >= 0 or sentence.find("!", 0, last) >= 0 or sentence.find("?", 0, last) >= 0
 
 
 def _agreeing_ends(source_lengths: list[int], target_lengths: list[int], source_anchors: list[Counter],
@@ -279,17 +290,18 @@ def _anchor_key(token: str) -> str:
 def _shared_anchors(source_texts: list[str], target_texts: list[str]) -> tuple[list[Counter], list[Counter]]:
     """Each piece's anchors that the other text also has somewhere: the
     ones a translation keeps (a German noun is capitalised and translated,
-    a name is kept)."""
-    source_anchors = [_anchors(text) for text in source_texts]
-    target_anchors = [_anchors(text) for text in target_texts]
-    return _shared(source_anchors, target_anchors), _shared(target_anchors, source_anchors)
+    a name is kept). Each distinct text is read once (pieces that repeat,
+    a byline or `Read more.`, share one Counter, which nothing changes)."""
+    source_read = {text: _anchors(text) for text in dict.fromkeys(source_texts)}
+    target_read = {text: _anchors(text) for text in dict.fromkeys(target_texts)}
+    source_kept, target_kept = _shared(source_read, target_read), _shared(target_read, source_read)
+    return [source_kept[text] for text in source_texts], [target_kept[text] for text in target_texts]
 
 
-def _shared(piece_anchors: list[Counter], other: list[Counter]) -> list[Counter]:
-    elsewhere: Counter = Counter()
-    for counts in other:
-        elsewhere.update(counts)
-    return [Counter({key: count for key, count in counts.items() if key in elsewhere}) for counts in piece_anchors]
+def _shared(piece_anchors: dict[str, Counter], other: dict[str, Counter]) -> dict[str, Counter]:
+    elsewhere = set().union(*other.values())
+    return {text: Counter({key: count for key, count in counts.items() if key in elsewhere})
+            for text, counts in piece_anchors.items()}
 
 
 def _weight(text: str, language: str | None) -> int:
