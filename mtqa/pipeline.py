@@ -16,6 +16,7 @@ from typing import Iterable
 from mtqa import langid
 from mtqa.findings import Document, DocumentResult, Finding, Severity, TextUnit
 from mtqa.fix import fix_text
+from mtqa.gc_pause import collection_paused
 from mtqa.languages import rule_language
 from mtqa.rules import CHECKS, DISPLAY_ONLY, DOCUMENT_SCORERS, RULES, Check, CheckContext, load_checks, matches
 from mtqa.spans import SpanReach
@@ -77,7 +78,11 @@ def detect_language(text: str) -> str | None:
 
 def check_document(document: Document, options: Options | None = None) -> DocumentResult:
     """Check every unit of a document; never raises for bad text."""
-    options = options or Options()
+    with collection_paused():
+        return _check_document(document, options or Options())
+
+
+def _check_document(document: Document, options: Options) -> DocumentResult:
     if document.error is not None:
         return DocumentResult.failed(document, document.error)
     load_checks()

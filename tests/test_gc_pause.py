@@ -1,0 +1,72 @@
+"""The cyclic collector is off while a document is checked, and back as it was after."""
+
+import contextlib
+import gc
+import threading
+
+import pytest
+
+import mtqa
+from mtqa.gc_pause import collection_paused
+
+
+@contextlib.contextmanager
+def _counted():
+    """The generations of the collector's runs inside the block."""
+    runs: list[int] = []
+
+    def count(phase, info):
+        if phase == "start":
+            runs.append(info["generation"])
+
+    gc.callbacks.append(count)
+    try:
+        yield runs
+    finally:
+        gc.callbacks.remove(count)
+
+
+def test_a_long_check_runs_no_collection_and_leaves_the_collector_on():
+    mtqa.check("A first check imports what checks need.", lang="en", source="Ein erster Satz.", source_lang="de")
+    # 22,000 changed numbers: hundreds of collections of the young generations without the pause;
+    # with it, at most the one that runs when the collector is turned back on.
+    with _counted() as collections:
+        mtqa.check("5 and 70 " * 11111, lang="en", source="6 und 71 " * 11111, source_lang="de")
+    assert len(collections) <= 1
+    assert gc.isenabled()
+
+
+def test_nested_pauses_turn_the_collector_back_on_at_the_outermost_end():
+    assert gc.isenabled()
+    with collection_paused():
+        with collection_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+
+
+def test_an_error_inside_still_turns_it_back_on_and_a_collector_that_was_off_stays_off():
+    with pytest.raises(ValueError):
+        with collection_paused():
+            raise ValueError("bad input")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collection_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_another_thread_leaves_the_collector_alone():
+    seen = []
+
+    def check() -> None:
+        with collection_paused():
+            seen.append(gc.isenabled())
+
+    thread = threading.Thread(target=check)
+    thread.start()
+    thread.join()
+    assert seen == [True]
