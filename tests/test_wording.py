@@ -3,9 +3,16 @@ sentences written for these tests."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import mtqa
+from mtqa.checks.wording import CALQUES, check_calques
+from mtqa.findings import TextUnit
+from mtqa.rules import CheckContext
 
 
 def calques(text: str, lang: str = "en") -> list[tuple[str, list[str]]]:
@@ -71,3 +78,49 @@ def test_grammar_calques_are_applied_only_with_unsafe_fixes(tmp_path):
     assert run_mtqa("fix", str(tmp_path / "a.txt"), "--lang", "en", "--no-model").stdout.decode() == text + "\n"
     done = run_mtqa("fix", str(tmp_path / "a.txt"), "--lang", "en", "--no-model", "--unsafe-fixes")
     assert done.returncode == 0 and done.stdout.decode() == fixed + "\n"
+
+
+# What IGNORECASE takes for i, k and s besides their two cases.
+_ODD_LETTERS = {"i": "İı", "I": "İı", "k": "\u212a", "K": "\u212a", "s": "\u017f", "S": "\u017f"}
+
+
+@st.composite
+def _calque_texts(draw) -> str:
+    """Stretches that match calques' patterns (hypothesis reads the
+    patterns), some letters swapped for the odd ones IGNORECASE also takes."""
+    pieces = draw(st.lists(st.one_of([st.from_regex(c.pattern) for c in CALQUES]), min_size=1, max_size=4))
+    text = "Today " + " ".join(pieces)  # (texts under 12 characters are not read)
+    swaps = draw(st.lists(st.integers(0, max(0, len(text) - 1)), max_size=4))
+    letters = list(text)
+    for index in swaps:
+        odd = _ODD_LETTERS.get(letters[index])
+        if odd:
+            letters[index] = odd[index % len(odd)]
+    return "".join(letters)
+
+
+@settings(max_examples=int(os.environ.get("MTQA_PROPERTY_EXAMPLES", "150")) * 2, deadline=None)
+@given(_calque_texts())
+def test_the_word_screen_never_hides_a_match_and_odd_letters_raise_nothing(text):
+    """check_calques searches only where a calque's `needs` stand: it finds
+    what every pattern finds over the whole text, whatever the case (`İ`,
+    the Kelvin sign and the long s are letters to IGNORECASE)."""
+    unit = TextUnit(text=text)
+    context = CheckContext(language="en", document_language="en")
+    found = [(f.start, f.end, f.rule) for f in check_calques(unit, context)]
+    everywhere = []
+    for calque in CALQUES:
+        for match in calque.pattern.finditer(text):
+            if calque.unless is not None and calque.unless(text, match):
+                continue
+            if calque.suggest(match) != match.group():
+                everywhere.append((match.start(), match.end(), calque.rule))
+    assert found == everywhere
+
+
+def test_a_long_s_or_a_dotless_i_in_a_calque_is_read_as_its_letter():
+    # IGNORECASE matches `ſ` (long s) as `s` and `ı` as `i`; the suggestion looked the verb up by
+    # its lower case, which keeps them, and raised a KeyError.
+    assert calques("Hundreds aſsisted at the funeral on Sunday.") == [
+        ("aſsisted at the funeral", ["attended the funeral"])]
+    assert calques("The ministry ınforms that the border is open.") == [("ınforms that", ["says that"])]
