@@ -236,3 +236,18 @@ def test_a_central_european_quote_mixup_is_left_to_ftfy_and_a_hopeless_garble_un
     result = findings(garble, "ru")
     assert [(f.rule, f.text, f.suggestions) for f in result] == [("encoding.mojibake", "Ñ€Ñƒ", ["ру"])]
     assert fix(garble, "ru") == "ру ãƒâ€ ã¢"
+
+
+def test_a_line_longer_than_a_piece_is_repaired_as_if_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    # ftfy is given a very long line in pieces cut at a space after an ASCII character; with pieces
+    # of 40 characters every repair must be the one the whole line gets, at the same place
+    # (`Ã  la` is `à la` with its no-break space turned into a space: no cut falls inside it).
+    line = ("Le prÃ©sident a annoncÃ© une rÃ©forme trÃ¨s attendue Ã  la fin du mois, cafÃ© "
+            "compris. â€œNonâ€\x9d, a dit le ministre. ") * 6
+    whole = [(f.start, f.end, f.suggestions) for f in mtqa.check(line, "fr", select=["encoding"]).findings]
+    monkeypatch.setattr(encoding, "PIECE", 40)
+    assert len(list(encoding._pieces(line))) > 10
+    assert "".join(piece for _, piece in encoding._pieces(line)) == line
+    pieced = [(f.start, f.end, f.suggestions) for f in mtqa.check(line, "fr", select=["encoding"]).findings]
+    assert pieced == whole
+    assert len(whole) == 6 * 7 and ["à"] in [suggestions for _, _, suggestions in whole]
