@@ -239,7 +239,7 @@ def test_a_central_european_quote_mixup_is_left_to_ftfy_and_a_hopeless_garble_un
 
 
 def test_a_line_longer_than_a_piece_is_repaired_as_if_whole(monkeypatch: pytest.MonkeyPatch) -> None:
-    # ftfy is given a very long line in pieces cut at a space after an ASCII character; with pieces
+    # ftfy is given a very long line in pieces cut at a space after an ASCII non-space; with pieces
     # of 40 characters every repair must be the one the whole line gets, at the same place
     # (`Ã  la` is `à la` with its no-break space turned into a space: no cut falls inside it).
     line = ("Le prÃ©sident a annoncÃ© une rÃ©forme trÃ¨s attendue Ã  la fin du mois, cafÃ© "
