@@ -110,10 +110,7 @@ def main() -> int:
         sweep.verify = recording
         dump = args.dump.open("w", encoding="utf-8")
         if args.dump_screens:
-            for item in args.dump_screens.split(","):
-                kind, value = item.split("=")
-                for language in args.langs.split(","):
-                    sweep.KIND_SCREEN.setdefault(language.strip(), {})[kind] = float(value)
+            sweep.try_kind_screens(args.dump_screens, [language.strip() for language in args.langs.split(",")])
             sweep.MAX_PER_SENTENCE = sweep.MAX_RIGHT_PER_SENTENCE = 10**6
     scorer = get_scorer(args.model)
     print(f"split {args.split}; model {scorer.name}, {scorer.threads} thread(s); enabled languages: "

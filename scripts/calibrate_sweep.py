@@ -131,10 +131,7 @@ def main() -> int:
     records = [json.loads(line) for path in args.dumps for line in path.open(encoding="utf-8")]
     from mtqa.fluency import sweep
 
-    for item in filter(None, args.screens.split(",")):
-        kind, value = item.split("=")
-        for language in {r.get("lang") for r in records}:
-            sweep.KIND_SCREEN.setdefault(language, {})[kind] = float(value)
+    sweep.try_kind_screens(args.screens, {r.get("lang") for r in records})
     if args.replay:
         from mtqa.fluency.sweep import LANGUAGE_MARGINS
 
@@ -175,19 +172,16 @@ def main() -> int:
         if not steps:
             break
         _, _, kind, margins, current = max(steps, key=lambda step: step[:2])
-    best = (current, OFF, margins)
-    if best:
-        result, default, margins = best
-        print(f"margins under {args.max_alarms}/1k (99 = off): "
-              f"{ {kind: margin for kind, margin in margins.items() if margin < OFF} }")
-        print(f"  recall {100 * result['recall']:.1f}%, restored {100 * result['restored']:.1f}%, "
-              f"alarms {result['alarms']:.2f}/1k on {result['words']} words, {result['damaged']} damaged, "
-              f"{result['verified']:.1f} edits verified per sentence")
-        for language in sorted({r.get("lang") for r in records}):
-            subset = [r for r in records if r.get("lang") == language]
-            per = evaluate(subset, margins, default)
-            print(f"  {language}: recall {100 * per['recall']:.1f}% restored {100 * per['restored']:.1f}% "
-                  f"alarms {per['alarms']:.2f}/1k")
+    print(f"margins under {args.max_alarms}/1k (99 = off): "
+          f"{ {kind: margin for kind, margin in margins.items() if margin < OFF} }")
+    print(f"  recall {100 * current['recall']:.1f}%, restored {100 * current['restored']:.1f}%, "
+          f"alarms {current['alarms']:.2f}/1k on {current['words']} words, {current['damaged']} damaged, "
+          f"{current['verified']:.1f} edits verified per sentence")
+    for language in sorted({r.get("lang") for r in records}):
+        subset = [r for r in records if r.get("lang") == language]
+        per = evaluate(subset, margins, OFF)
+        print(f"  {language}: recall {100 * per['recall']:.1f}% restored {100 * per['restored']:.1f}% "
+              f"alarms {per['alarms']:.2f}/1k")
     return 0
 
 

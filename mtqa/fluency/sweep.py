@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Iterable
 
 from mtqa.fluency import continuation, grammar
 from mtqa.fluency.candidates import SentenceEdit, base_language
@@ -135,6 +136,16 @@ def screen_for(kind: str, language: str | None) -> float:
     """First-token gain (nats) an edit of this kind needs to be verified,
     where the word itself is not let in by right-hand evidence."""
     return KIND_SCREEN.get(base_language(language), {}).get(kind, SCREEN_GAIN)
+
+
+def try_kind_screens(spec: str, languages: Iterable[str | None]) -> None:
+    """Replace KIND_SCREEN's entries for these languages with `spec`
+    (`aux=0,preposition=-1`): how bench/fluency_recall.py --dump-screens
+    and scripts/calibrate_sweep.py --screens try screens not in use."""
+    for item in filter(None, spec.split(",")):
+        kind, value = item.split("=")
+        for language in languages:
+            KIND_SCREEN.setdefault(language, {})[kind] = float(value)
 
 
 def anomaly_margin(kind: str, language: str | None) -> float:
@@ -317,4 +328,4 @@ def select(found: list[SweepEdit]) -> list[SweepEdit]:
     return sorted(chosen, key=lambda f: f.edit.start)
 
 
-__all__ = ["Screened", "SweepEdit", "admitted_as", "screen", "select", "verify"]
+__all__ = ["Screened", "SweepEdit", "admitted_as", "screen", "select", "try_kind_screens", "verify"]
