@@ -8,8 +8,12 @@ sentence as written here.
 
 from __future__ import annotations
 
-import ftfy  # noqa: F401  (registers the sloppy-windows-1252 codec)
+import os
+
+import ftfy  # also registers the sloppy-windows-1252 codec
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import mtqa
 from mtqa.checks import encoding
@@ -251,3 +255,83 @@ def test_a_line_longer_than_a_piece_is_repaired_as_if_whole(monkeypatch: pytest.
     pieced = [(f.start, f.end, f.suggestions) for f in mtqa.check(line, "fr", select=["encoding"]).findings]
     assert pieced == whole
     assert len(whole) == 6 * 7 and ["à"] in [suggestions for _, _, suggestions in whole]
+
+
+@pytest.mark.parametrize(
+    "unit",
+    [
+        "cafÃ© ",  # nothing ASCII before any space: cut after the whole sequence `Ã©`
+        "cafÃ© prÃªt Ã  ðŸ˜€ â€ ",  # `Ã ` and `â€ ` lost a no-break space's byte: never cut there
+        "Ã©tÃ© Ã  ",
+        "Â© Ã©Ã© â© ©© ",  # `â© ` is `â©` and a lost byte; `©©` no sequence at all
+    ],
+)
+def test_a_long_line_of_mojibake_is_cut_only_after_whole_sequences(
+    monkeypatch: pytest.MonkeyPatch, unit: str
+) -> None:
+    # ftfy cuts a line over a million characters anywhere, even inside `Ã©`, and then repairs
+    # neither half. mtqa cuts it first, where the bytes before the space read as a whole sequence.
+    line = unit * 12
+    whole = [(f.start, f.end, f.suggestions) for f in mtqa.check(line, "fr", select=["encoding"]).findings]
+    monkeypatch.setattr(encoding, "PIECE", 10)
+    pieces = list(encoding._pieces(line))
+    assert len(pieces) > 6 and "".join(piece for _, piece in pieces) == line
+    pieced = [(f.start, f.end, f.suggestions) for f in mtqa.check(line, "fr", select=["encoding"]).findings]
+    assert pieced == whole and whole
+
+
+def test_a_lost_byte_before_a_space_is_no_place_to_cut() -> None:
+    for line, cut in [("xxÃ© yy", True), ("xxÃ  la", False), ("xxâ€ yy", False), ("xxâ© yy", False),
+                      ("xxðŸ˜€ yy", True), ("xx©© yy", False), ("xxé yy", False), ("xx© yy", False)]:
+        assert (encoding._safe_break(line, 0) is not None) == cut, line
+
+
+# Characters mojibake is made of (Latin-1 and Windows-1252 letters, C1 controls, the
+# no-break space), letters of clean text, surrogates, and ASCII between them.
+_MOJIBAKE_ALPHABET = st.sampled_from(
+    list("Ã©â€œ\x9d™Å¡Ð°ÑƒÐ\xa0\xad€ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜š›œžŸ¢£¤¥¦§¨©ª«¬®¯°±²³´µ¶·¸¹º»¼½¾¿")
+    + list("éèàçüöäßñřžčšěұяжшщ中日") + ["\x80", "\x85", "\x9f", "\ud800", "\udfff"]
+    + list("aeiou ,.'\"-")
+)
+
+
+@settings(max_examples=int(os.environ.get("MTQA_PROPERTY_EXAMPLES", "150")) * 4, deadline=None)
+@given(st.lists(_MOJIBAKE_ALPHABET, min_size=1, max_size=30).map("".join))
+def test_a_line_is_kept_from_ftfy_only_where_ftfy_would_leave_it(line: str) -> None:
+    # The screen that spares most lines the call must never skip a line that ftfy, configured as
+    # the check configures it, would change (a new ftfy fixer or a changed test shows up here).
+    if encoding._ftfy_leaves(line):
+        assert ftfy.fix_text(line, encoding.FTFY_CONFIG) == line
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["cafÃ© au lait", "â€œNonâ€\x9d", "the \x93best\x94 deal", "Ð¿Ñ€Ð¸Ð²ÐµÑ‚", "\ud83d\ude00 surrogates",
+     "voilÃ\xa0 le travail", "sÃ³"],
+)
+def test_lines_ftfy_repairs_are_not_screened_out(line: str) -> None:
+    assert ftfy.fix_text(line, encoding.FTFY_CONFIG) != line
+    assert not encoding._ftfy_leaves(line)
+
+
+def test_sound_accented_lines_are_screened_out() -> None:
+    for line in ["Le président a annoncé une réforme très attendue.", "Müller sagte, die Straße sei gesperrt.",
+                 "Prices: £5, €10, ¥100, 25°C, ½ cup, naïve, Zoë, São Paulo.", "Правительство заявило"]:
+        assert encoding._ftfy_leaves(line)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # `Ã` with its lost no-break space read as a space, before a damaged word: one space per word
+        # paired `Ã` with `à ` and ` Ã©couter` with `écouter`, or reported `'' should read 'été'`.
+        ("Il est prÃªt Ã  Ã©couter.", [("prÃªt", "prêt"), ("Ã ", "à"), ("Ã©couter", "écouter")]),
+        ("Ã©tÃ© Ã  Ã©tÃ© ", [("Ã©tÃ©", "été"), ("Ã ", "à"), ("Ã©tÃ©", "été")]),
+        # difflib over the whole word kept the first of the two spaces, and the second joined `Ã©tÃ©`.
+        ("DÃ©jÃ  Ã©tÃ© Ã  PÃ©kin.", [("DÃ©jÃ ", "Déjà"), ("Ã©tÃ©", "été"), ("Ã ", "à"), ("PÃ©kin", "Pékin")]),
+    ],
+)
+def test_a_lost_no_break_space_belongs_to_its_word(text: str, expected: list[tuple[str, str]]) -> None:
+    result = mtqa.check(text, "fr", select=["encoding"])
+    assert [(f.text, f.suggestions[0]) for f in result.findings] == expected
+    assert result.fixed_text == ftfy.fix_text(text)

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import mtqa
+from mtqa.checks import language
+from mtqa.findings import TextUnit
 
 
 def findings(text: str, lang: str) -> list:
@@ -157,3 +163,32 @@ def test_an_untranslated_sentence_is_one_finding_not_one_per_word() -> None:
     findings = mtqa.check(text, "en").findings
     assert [f.rule for f in findings] == ["language.untranslated"]
     assert findings[0].text.startswith("Врач сказал")
+
+
+# Letters of several scripts, look-alikes among them, letters that count as a script of their own
+# (superscripts, `ª`, full-width Latin), combining marks, digits and punctuation.
+_SCRIPT_ALPHABET = st.sampled_from(
+    list("aeoBHxéßñøłıſﬁ") + list("аеоВНхёїђ") + list("αοΑΒ") + list("中日カなㄅ한")
+    + list("²ªⅫ½ＡＢ́̈") + list(" -.,1")
+)
+
+
+@settings(max_examples=int(os.environ.get("MTQA_PROPERTY_EXAMPLES", "150")) * 4, deadline=None)
+@given(st.lists(_SCRIPT_ALPHABET, min_size=1, max_size=24).map("".join), st.sampled_from(["en", "ru", "ja", "xx"]))
+def test_a_text_of_latin_letters_is_screened_out_only_where_no_word_could_be_flagged(text: str, lang: str) -> None:
+    # The screen by distinct characters must agree with the screen by distinct words it goes before.
+    if language._only_latin_letters(text):
+        assert list(language._scripts(TextUnit(text=text), lang)) == []
+        assert not any(language._may_flag(word, lang) for word in language._LETTERS.findall(text)
+                       if not word.isascii())
+
+
+@pytest.mark.parametrize("text", ["Moscоw", "CO₂-Ausstoß", "m²", "Сбербанк", "naïve αβ", "1ª"])
+def test_texts_with_letters_of_other_scripts_pass_the_screen(text: str) -> None:
+    # A Cyrillic о, Greek, a subscript or superscript digit, `ª`: letters whose words need a look.
+    assert not language._only_latin_letters(text)
+
+
+@pytest.mark.parametrize("text", ["Zoë, São Paulo, Łódź, naïve, Straße", "Ｍｏｓｃｏｗ", "ﬁnal ſ", "— «» €"])
+def test_latin_letters_and_signs_are_screened_out(text: str) -> None:
+    assert language._only_latin_letters(text)

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import mtqa
+from mtqa.checks import repetition
 
 
 def findings(text: str, lang: str) -> list:
@@ -148,3 +153,22 @@ def test_fix_is_idempotent(lang: str, text: str) -> None:
     assert once != text
     assert fix(once, lang) == once
     assert findings(once, lang) == []
+
+
+@settings(max_examples=int(os.environ.get("MTQA_PROPERTY_EXAMPLES", "150")) * 4, deadline=None)
+@given(st.lists(st.sampled_from(["the", "The", "market", "to", "went", "he", ",", ".", "'s", "«", "ça"]),
+                min_size=1, max_size=30).map(" ".join))
+def test_the_pre_filter_never_hides_a_repeat(line: str) -> None:
+    # The cheap screen may let through lines without a repeat, never keep one with a repeat out.
+    if list(repetition._repeats(line, "en")):
+        assert repetition._may_repeat(line)
+
+
+@pytest.mark.parametrize("line", ["He went to the market to the market.", "to the , to the", "a b c d e f a b"])
+def test_a_pair_of_words_that_comes_back_passes_the_pre_filter(line: str) -> None:
+    assert repetition._may_repeat(line)
+
+
+@pytest.mark.parametrize("line", ["He went to the market, then home.", "the market and the mayor"])
+def test_a_line_whose_pairs_are_all_different_is_screened_out(line: str) -> None:
+    assert not repetition._may_repeat(line)

@@ -22,6 +22,7 @@ from functools import lru_cache
 from typing import Iterator
 
 import ftfy
+import ftfy.badness
 
 from mtqa.findings import Finding, TextUnit
 from mtqa.rules import DISPLAY_ONLY, SAFE, CheckContext, Example, define_rule, make_finding, register_check
@@ -250,21 +251,54 @@ def check_encoding(unit: TextUnit, context: CheckContext) -> Iterator[Finding]:
 
 
 PIECE = 65536  # characters: ftfy's time grows faster than its input on a line of megabytes
-# A space after an ASCII character other than a space lies inside no mojibake
-# (`Ã  la`, `à la` whose no-break space became a space, has two in a row).
-_SAFE_BREAK = re.compile(r"(?<=[\x00-\x1f\x21-\x7f]) ")
+# Where a line may be cut for ftfy: at a space after an ASCII character other
+# than a space, or after one that Windows-1252 gives a UTF-8 continuation byte
+# (`©` of `cafÃ©`), if the characters before it then read as a whole UTF-8
+# sequence. A space inside a damaged sequence is a no-break space that lost
+# its byte (`Ã  la`, `â€ `, `â© `), and none of these is taken for a cut.
+_BYTE_OF = {char: 0x80 + n for n, char in enumerate(bytes(range(0x80, 0x100)).decode("sloppy-windows-1252"))}
+_CONTINUATION_CHARS = "".join(char for char, byte in _BYTE_OF.items() if byte < 0xC0)
+_BREAK_CANDIDATE = re.compile(
+    r"(?<=[\x00-\x1f\x21-\x7f]) |(?<=[" + re.escape(_CONTINUATION_CHARS) + "]) "
+)
+
+
+def _ends_whole_sequence(line: str, end: int) -> bool:
+    """Whether the characters before `end`, read as Windows-1252 bytes, end
+    in a lead byte and exactly the continuation bytes it asks for."""
+    continuations = 0
+    position = end - 1
+    while position >= 0 and continuations < 4:
+        byte = _BYTE_OF.get(line[position])
+        if byte is None:
+            return False
+        if byte < 0xC0:
+            continuations += 1
+            position -= 1
+            continue
+        wanted = 1 if byte <= 0xDF else 2 if byte <= 0xEF else 3 if byte <= 0xF4 else 0
+        return byte >= 0xC2 and wanted == continuations
+    return False
+
+
+def _safe_break(line: str, start: int) -> re.Match[str] | None:
+    """The first place from `start` where the line may be cut (see above)."""
+    for candidate in _BREAK_CANDIDATE.finditer(line, start):
+        if line[candidate.start() - 1] < "\x80" or _ends_whole_sequence(line, candidate.start()):
+            return candidate
+    return None
 
 
 def _pieces(line: str) -> Iterator[tuple[int, str]]:
     """A line as ftfy is given it, with each piece's offset: whole up to
-    PIECE characters, else cut at the first space after PIECE characters
-    that follows an ASCII character other than a space (the bytes of a
-    mis-decoded character are all read as non-ASCII ones, a no-break space
-    among them, so no damaged sequence is cut). On one 4 MB line ftfy
-    took 4.1 s whole and 1.5 s in pieces of 60,000 characters."""
+    PIECE characters, else cut at the first safe space after PIECE
+    characters (see `_BREAK_CANDIDATE`), so that no damaged sequence is cut.
+    On one 4 MB line ftfy took 4.1 s whole and 1.5 s in pieces of 60,000
+    characters; and ftfy cuts a line over a million characters itself,
+    anywhere, even inside a sequence, which it then cannot decode whole."""
     start = 0
     while len(line) - start > PIECE:
-        cut = _SAFE_BREAK.search(line, start + PIECE)
+        cut = _safe_break(line, start + PIECE)
         if cut is None:
             break
         yield start, line[start:cut.end()]
@@ -278,6 +312,8 @@ def _mojibake(unit: TextUnit, line: str, offset: int, language: str | None) -> I
     if fixed is not None:
         how = " (Windows-1251 read as Windows-1252)"
     else:
+        if "â€" not in line and _ftfy_leaves(line):
+            return
         prepared = _LOST_CLOSING_QUOTE.sub("â€\x9d", line) if "â€" in line else line
         fixed = ftfy.fix_text(prepared, FTFY_CONFIG)
         if prepared is not line and fixed.count("\x9d") > line.count("\x9d"):
@@ -307,6 +343,24 @@ def _mojibake(unit: TextUnit, line: str, offset: int, language: str | None) -> I
             message,
             [replacement],
         )
+
+
+# ftfy's encoding fixer starts by asking its own badness test whether the text
+# looks like mojibake at all, and every other fixer FTFY_CONFIG enables needs
+# a C1 control character or a surrogate. A line with none of the three comes
+# back unchanged, so it is told without the call, which costs another 60 % of
+# that test in fixer dispatch; most non-ASCII lines of news are such lines.
+# (Over max_decode_length ftfy would test each segment on its own.)
+_C1_OR_SURROGATE = re.compile("[\x80-\x9f\ud800-\udfff]")
+
+
+def _ftfy_leaves(line: str) -> bool:
+    """Whether ftfy.fix_text(line, FTFY_CONFIG) surely returns the line as it is."""
+    return (
+        len(line) <= FTFY_CONFIG.max_decode_length
+        and not _C1_OR_SURROGATE.search(line)
+        and not ftfy.badness.is_bad(line)
+    )
 
 
 _PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
@@ -504,9 +558,16 @@ def _changes(original: str, fixed: str) -> Iterator[tuple[int, int, int, int]]:
 
 
 def _spaced_words(text: str) -> list[str]:
-    """The text as words each with the space after it (the last without)."""
-    words = text.split(" ")
-    return [word + " " for word in words[:-1]] + [words[-1]]
+    """The text as words each with the spaces after it (and the spaces it
+    starts with). `Ã ` with its lost no-break space read as a space is
+    `Ã  Ã©tÃ©`; ftfy makes it `à été`: as many words on both sides, so
+    each pairs with its repair (one space a word, `Ã` and ` Ã©tÃ©` were
+    paired with `à ` and `été`, and `Mojibake '' should read 'été'`
+    reported)."""
+    return _SPACED_WORD.findall(text)
+
+
+_SPACED_WORD = re.compile(r"[^ ]+ *| +")
 
 
 def _starts(words: list[str]) -> list[int]:
@@ -561,10 +622,14 @@ def _char_changes(original: str, fixed: str, i1: int, i2: int, j1: int, j2: int)
         # difflib's answer is this one change, found without it
         yield i1 + prefix, i1 + prefix + len(middle_old), j1 + prefix, j1 + prefix + len(middle_new)
         return
-    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    # Only the middles: over the whole, difflib pairs the first of two equal
+    # characters it can, and `DÃ©jÃ  ` (a lost no-break space) against
+    # `Déjà ` kept the first space and deleted the second, which then joined
+    # the next word's repair.
+    matcher = difflib.SequenceMatcher(None, middle_old, middle_new, autojunk=False)
     for tag, a1, a2, b1, b2 in matcher.get_opcodes():
         if tag != "equal":
-            yield i1 + a1, i1 + a2, j1 + b1, j1 + b2
+            yield i1 + prefix + a1, i1 + prefix + a2, j1 + prefix + b1, j1 + prefix + b2
 
 
 def _controls(unit: TextUnit, repaired: list[tuple[int, int]]) -> Iterator[Finding]:

@@ -488,11 +488,32 @@ def _may_flag(word: str, language: str) -> bool:
     return expected is not None and len(word) >= 2 and bool(scripts) and not (scripts <= expected)
 
 
+@lru_cache(maxsize=1 << 14)
+def _letter_script(char: str) -> str:
+    """The script `_word_scripts` counts for a character of a word, or
+    COMMON for one that is no part of any word."""
+    return _script(char) if _LETTERS.match(char) else "COMMON"
+
+
+def _only_latin_letters(text: str) -> bool:
+    """Whether every letter of the text is Latin (or of no script).
+
+    Then no word mixes two scripts and none is written in another one: the
+    answer for every Latin-script text (accents and all), told from its
+    distinct characters, a few dozen, instead of its distinct words."""
+    return all(_letter_script(char) in _LATIN_OR_COMMON for char in set(text) if not char.isascii())
+
+
+_LATIN_OR_COMMON = frozenset({"LATIN", "COMMON"})
+
+
 def _scripts(unit: TextUnit, language: str) -> Iterator[Finding]:
     text = unit.text
+    expected = _SCRIPTS.get(language)
+    if (expected is None or "LATIN" in expected) and _only_latin_letters(text):
+        return
     if not any(_may_flag(word, language) for word in set(_LETTERS.findall(text)) if not word.isascii()):
         return  # the common case: every word in the language's scripts, decided per distinct word
-    expected = _SCRIPTS.get(language)
     # Built when first needed, and asked in log time per word (a scan of
     # every gloss per word was quadratic in a Russian article full of «»).
     glosses: SpanReach | None = None
