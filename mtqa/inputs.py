@@ -14,7 +14,7 @@ from typing import Iterator
 
 from mtqa.errors import InputError, MtqaError
 from mtqa.findings import Document
-from mtqa.formats import ReadOptions, format_for, known_extensions
+from mtqa.formats import ReadOptions, format_for, known_extensions, read_document
 from mtqa.formats.base import size_error
 from mtqa.formats.jsonl import iter_documents
 
@@ -89,7 +89,7 @@ def read_documents(item: Input, input_format: str | None, options: ReadOptions) 
             return
         format_ = format_for(item.name if item.path else "", input_format)
         data = read_bytes(item, options.max_bytes)
-        document = format_.read(data, item.name if item.path else "<stdin>", options)
+        document = read_document(format_, data, item.name if item.path else "<stdin>", options)
         document.meta.setdefault("format", format_.name)
         yield document
     except InputError as error:

@@ -18,7 +18,7 @@ from pathlib import Path
 from mtqa.bilingual.omissions import pair_pieces
 from mtqa.errors import InputError
 from mtqa.findings import Document
-from mtqa.formats import ReadOptions, format_for
+from mtqa.formats import ReadOptions, format_for, read_document
 from mtqa.inputs import Input, read_bytes
 from mtqa.languages import rule_language
 
@@ -35,7 +35,7 @@ def read_source(path: Path, read_options: ReadOptions, source_language: str | No
                                f"{format_name} units carry their own source")
     format_ = format_for(name, None)
     options = ReadOptions(encoding=read_options.encoding, max_bytes=read_options.max_bytes, language=source_language)
-    document = format_.read(read_bytes(Input(name, path), read_options.max_bytes), name, options)
+    document = read_document(format_, read_bytes(Input(name, path), read_options.max_bytes), name, options)
     document.language = rule_language(source_language) if source_language else document.language
     return document
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from mtqa.errors import MtqaError
+from mtqa.findings import Document
 from mtqa.formats.base import Format, ReadOptions
 from mtqa.formats.plain import PlainText
+from mtqa.gc_pause import collection_paused
 
 FORMATS: dict[str, Format] = {"text": PlainText()}
 
@@ -79,4 +81,15 @@ def format_for(path: str, override: str | None = None) -> Format:
     return FORMATS["text"]
 
 
-__all__ = ["FORMATS", "Format", "ReadOptions", "format_for", "register"]
+def read_document(format_: Format, data: bytes, source: str, options: ReadOptions) -> Document:
+    """`format_.read`, with the cyclic collector paused (mtqa/gc_pause.py).
+
+    A reader builds objects per tag, entity and run of text, all alive until
+    the document is built, and the collector walked them again each time
+    they outgrew a generation: reading 1 MB of HTML took 14-17x as long as
+    100 KB, 7.5x with the pause."""
+    with collection_paused():
+        return format_.read(data, source, options)
+
+
+__all__ = ["FORMATS", "Format", "ReadOptions", "format_for", "read_document", "register"]
