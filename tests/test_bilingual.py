@@ -322,3 +322,22 @@ def test_the_opt_in_name_check_does_no_work_while_it_is_off(monkeypatch):
     assert not [f for f in result.findings if f.rule == "bilingual.name"]
     with pytest.raises(AssertionError, match="names read"):
         mtqa.check(target, "en", source=source, source_lang="cs", use_model=False, select=["bilingual.name"])
+
+
+@settings(max_examples=int(os.environ.get("MTQA_PROPERTY_EXAMPLES", "150")), deadline=None)
+@given(st.integers(1, 40), st.lists(st.tuples(st.sampled_from("tlr"), st.integers(-3, 43)), max_size=80))
+def test_free_finds_the_nearest_untaken_index_either_way(n: int, operations: list[tuple[str, int]]) -> None:
+    # The pairing's union-find over taken indices, against a plain scan.
+    from mtqa.bilingual.number_pairing import Free
+
+    free, taken = Free(), set()
+    free.size(n)
+    for operation, index in operations:
+        if operation == "t" and 0 <= index < n and index not in taken:
+            free.take(index)
+            taken.add(index)
+        elif operation == "r":
+            assert free.right(index) == next((i for i in range(max(0, index), n) if i not in taken), None)
+        elif operation == "l":
+            expected = None if index < 0 else next((i for i in range(min(index, n - 1), -1, -1) if i not in taken), None)
+            assert free.left(index) == expected

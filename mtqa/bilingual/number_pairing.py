@@ -243,12 +243,14 @@ def _digits_in(text: str) -> int:
 
 class Free:
     """Indices 0..n-1, some taken: the nearest free one at or left of, or at
-    or right of, an index (union-find with path compression)."""
+    or right of, an index (union-find with path compression). Only taken
+    indices are stored: two lists of n+1 entries per group of numbers were
+    1.4 s of 28 s on 5 MB of changed numbers, and grew faster than n."""
 
     def size(self, n: int) -> None:
         self.n = n
-        self._right = list(range(n + 1))  # n: none to the right
-        self._left = list(range(n + 1))  # shifted by one: 0 means none to the left
+        self._right: dict[int, int] = {}  # a taken index -> the next one to try on its right
+        self._left: dict[int, int] = {}  # shifted by one: 0 means none to the left
 
     def take(self, index: int) -> None:
         self._right[index] = index + 1
@@ -265,11 +267,11 @@ class Free:
         return found - 1 if found > 0 else None
 
     @staticmethod
-    def _find(parent: list[int], index: int) -> int:
+    def _find(parent: dict[int, int], index: int) -> int:
         root = index
-        while parent[root] != root:
+        while root in parent:
             root = parent[root]
-        while parent[index] != root:
+        while index != root:
             parent[index], index = root, parent[index]
         return root
 
