@@ -57,8 +57,8 @@ def detect(text: str) -> Guess:
     return _detect_with_langdetect(text)
 
 
-def _langdetect():
-    """langdetect, with its profiles loaded.
+def _load_langdetect() -> None:
+    """Load langdetect's profiles, once.
 
     Its 55 profiles are 92,000 objects (a list of 55 probabilities per
     n-gram) that live as long as the process. The cyclic collector walked
@@ -69,13 +69,13 @@ def _langdetect():
     then; the only cost is that cyclic garbage alive at that moment, if
     any, is never collected."""
     global _langdetect_loaded
+    if _langdetect_loaded:
+        return
     from langdetect import detector_factory
 
-    if not _langdetect_loaded:
-        detector_factory.init_factory()
-        gc.freeze()
-        _langdetect_loaded = True
-    return detector_factory
+    detector_factory.init_factory()
+    gc.freeze()
+    _langdetect_loaded = True
 
 
 _langdetect_loaded = False
@@ -84,7 +84,7 @@ _langdetect_loaded = False
 def _detect_with_langdetect(text: str) -> Guess:
     from langdetect import DetectorFactory, LangDetectException, detect_langs
 
-    _langdetect()
+    _load_langdetect()
     DetectorFactory.seed = 0  # deterministic results
     try:
         ranked = detect_langs(text)
@@ -179,7 +179,7 @@ def langdetect_probabilities(text: str) -> dict[str, float]:
     """
     from langdetect import DetectorFactory, LangDetectException, detect_langs
 
-    _langdetect()
+    _load_langdetect()
     DetectorFactory.seed = 0
     try:
         ranked = detect_langs(text)
