@@ -12,7 +12,10 @@ target's pattern, or once), which runs the bilingual rules (numbers, tokens,
 omitted and added sentences). Printed per family: seconds per size, the growth
 per 10x of size in CPU time and in wall-clock time (target: at most 12x, read
 on CPU time, which another tenant of a shared machine does not inflate), and
-whether 100 KB stays under 0.5 s (wall clock).
+whether 100 KB stays under 0.5 s (wall clock). ftfy's own growth on the same
+text is printed beside it: at megabytes it shows what the machine's caches
+and memory add to a linear algorithm (another tenant's use of the memory
+slows a 5 MB input more than a 500 KB one that stays in cache).
 
     python bench/adversarial.py [--sizes 1000,10000,100000] [--families a,b] [--budget 20] [--rounds 1]
 """
@@ -129,10 +132,10 @@ def measure(family: str, size: int, repeat: int, budget: float) -> dict | None:
 
 
 def timed_family(family: str, sizes: list[int], repeat: int, rounds: int,
-                 budget: float) -> tuple[list[float | None], list[float | None], float | None]:
+                 budget: float) -> tuple[list[float | None], list[float | None], list[float]]:
     """Wall and CPU seconds of the check per size (None from a size on that
     ran out of budget or failed), each the best of its `rounds`, and ftfy's
-    seconds at the largest size measured. The sizes are measured in turn,
+    wall seconds per size measured. The sizes are measured in turn,
     round after round, so that a slow spell of a shared machine falls on
     all of them alike rather than on one size's repeats: measured one size
     after the other, the 1 MB -> 5 MB growth of one family varied from 7x to
@@ -154,7 +157,7 @@ def timed_family(family: str, sizes: list[int], repeat: int, rounds: int,
             ftfy_seconds[k] = min(ftfy_seconds[k], result["ftfy"])
     times = times[:reached] + [None] * (reached < len(sizes))
     cpu_times = cpu_times[:reached] + [None] * (reached < len(sizes))
-    return times, cpu_times, ftfy_seconds[reached - 1] if reached else None
+    return times, cpu_times, ftfy_seconds[:reached]
 
 
 def worst_growth(sizes: list[int], times: list[float | None]) -> float | None:
@@ -188,10 +191,12 @@ def main() -> int:
     if unknown:
         parser.error(f"unknown families {', '.join(unknown)}; known: {', '.join(FAMILIES)}")
     print(f"{'family':20s} " + " ".join(f"{s:>10d}" for s in sizes)
-          + "   growth/10x (cpu, wall)  ftfy@max  verdict")
+          + "   growth/10x (cpu, wall, ftfy's)  ftfy@max  verdict")
     failures = 0
     for family in families:
-        times, cpu_times, ftfy_last = timed_family(family, sizes, args.repeat, args.rounds, args.budget)
+        times, cpu_times, ftfy_seconds = timed_family(family, sizes, args.repeat, args.rounds, args.budget)
+        ftfy_last = ftfy_seconds[-1] if ftfy_seconds else None
+        ftfy_growth = worst_growth(sizes[: len(ftfy_seconds)], list(ftfy_seconds))
         cells = [f"{t:10.3f}" if t is not None else f"{'>' + str(int(args.budget)):>10s}" for t in times]
         cells += [f"{'':>10s}"] * (len(sizes) - len(cells))
         worst_cpu, worst_wall = worst_growth(sizes, cpu_times), worst_growth(sizes, times)
@@ -202,7 +207,7 @@ def main() -> int:
         ok = None not in times and (worst_cpu is None or worst_cpu <= 12) and (at_100k is None or at_100k <= 0.5)
         failures += not ok
         print(f"{family:20s} " + " ".join(cells)
-              + f"   {_growth_cell(worst_cpu)} {_growth_cell(worst_wall)}"
+              + f"   {_growth_cell(worst_cpu)} {_growth_cell(worst_wall)} {_growth_cell(ftfy_growth)}"
               f"  {ftfy_last if ftfy_last is not None else float('nan'):8.3f}  {'ok' if ok else 'SLOW'}")
     print(f"\n{failures} famil{'y' if failures == 1 else 'ies'} over target (growth <= 12x per 10x, 100 KB <= 0.5 s)")
     return 0
