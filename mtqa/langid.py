@@ -81,14 +81,22 @@ def _load_langdetect() -> None:
 _langdetect_loaded = False
 
 
-def _detect_with_langdetect(text: str) -> Guess:
+def _langdetect_ranked(text: str) -> list:
+    """langdetect's languages for the text, most probable first, the same on
+    every call (seeded); empty where it finds nothing to go by (no letters)."""
     from langdetect import DetectorFactory, LangDetectException, detect_langs
 
     _load_langdetect()
     DetectorFactory.seed = 0  # deterministic results
     try:
-        ranked = detect_langs(text)
+        return detect_langs(text)
     except LangDetectException:
+        return []
+
+
+def _detect_with_langdetect(text: str) -> Guess:
+    ranked = _langdetect_ranked(text)
+    if not ranked:
         return Guess("und", 0.0, False)
     best = ranked[0]
     code = _code(best.lang)
@@ -177,15 +185,7 @@ def langdetect_probabilities(text: str) -> dict[str, float]:
     A sentence that is mostly one language but carries the document's
     language too (an English sentence quoting Czech titles) shows both.
     """
-    from langdetect import DetectorFactory, LangDetectException, detect_langs
-
-    _load_langdetect()
-    DetectorFactory.seed = 0
-    try:
-        ranked = detect_langs(text)
-    except LangDetectException:
-        return {}
-    return {_code(item.lang): float(item.prob) for item in ranked}
+    return {_code(item.lang): float(item.prob) for item in _langdetect_ranked(text)}
 
 
 def langdetect_knows(language: str) -> bool:
