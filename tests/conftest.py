@@ -95,3 +95,21 @@ def logprob_tolerance(scorer) -> float:
     to 1e-3; bfloat16 keeps 8 bits of each value (a logit near 20 is exact to
     1/16), so a differently shaped batch rounds differently (seen: 0.12)."""
     return 0.2 if "bfloat16" in str(scorer.model.dtype) else 1e-3
+
+
+# -- sentence meanings for the bilingual alignment -------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _lengths_only_alignment(monkeypatch):
+    """The omission check reads sentence meanings from the fluency model's
+    embeddings where that model is prepared in the cache (mtqa/bilingual/meaning.py).
+    Whether it is depends on the machine and on which test prepared it first,
+    so every test runs the length alignment unless it asks for meanings
+    (tests/test_bilingual_meaning.py does); subprocesses inherit the setting."""
+    from mtqa.bilingual import meaning
+
+    monkeypatch.setenv(meaning.ENVIRONMENT, "0")
+    meaning.token_vectors.cache_clear()
+    yield
+    meaning.token_vectors.cache_clear()

@@ -177,7 +177,8 @@ class Alignment:
 
 def align(source_lengths: list[int], target_lengths: list[int], model: LengthModel,
           skip_penalty: float = 0.0, source_anchors: list[Counter] | None = None,
-          target_anchors: list[Counter] | None = None, anchor_weight: float = 0.0) -> Alignment:
+          target_anchors: list[Counter] | None = None, anchor_weight: float = 0.0,
+          meaning: Callable[[int, int, int, int], float] | None = None) -> Alignment:
     """The cheapest bead sequence from the start of both to the end of both.
 
     With anchors (per sentence, the names and numbers both texts contain),
@@ -187,12 +188,13 @@ def align(source_lengths: list[int], target_lengths: list[int], model: LengthMod
     source, target = _Side(source_lengths, source_anchors), _Side(target_lengths, target_anchors)
     n, m = source.count, target.count
     priors = [(di, dj, -math.log(p) + (skip_penalty if 0 in (di, dj) else 0.0)) for (di, dj), p in _PRIORS.items()]
-    forward = _programme(source, target, priors, model, anchor_weight)
+    forward = _programme(source, target, priors, model, anchor_weight, meaning)
     backward: list[_Band] = []
 
     def backward_costs() -> _Band:  # only asked for when there is an omission
         if not backward:
-            backward.append(_programme(source.reversed(), target.reversed(), priors, model, anchor_weight))
+            backward.append(_programme(source.reversed(), target.reversed(), priors, model, anchor_weight,
+                                       _reversed_meaning(meaning, n, m)))
         return backward[0]
 
     skip_prior = next(cost for di, dj, cost in priors if (di, dj) == (1, 0))
@@ -237,8 +239,16 @@ class _Band:
         return self.beads[index]
 
 
+def _reversed_meaning(meaning: Callable[[int, int, int, int], float] | None, n: int,
+                      m: int) -> Callable[[int, int, int, int], float] | None:
+    """`meaning` for the programme run from the end: its sentence i is sentence n - 1 - i."""
+    if meaning is None:
+        return None
+    return lambda i0, i1, j0, j1: meaning(n - i1, n - i0, m - j1, m - j0)
+
+
 def _programme(source: _Side, target: _Side, priors: list[tuple[int, int, float]], model: LengthModel,
-               anchor_weight: float) -> _Band:
+               anchor_weight: float, meaning: Callable[[int, int, int, int], float] | None = None) -> _Band:
     """Cheapest cost of aligning the first i source and j target sentences,
     for every (i, j) in the band, with the last bead of each."""
     n, m = source.count, target.count
@@ -283,7 +293,7 @@ def _programme(source: _Side, target: _Side, priors: list[tuple[int, int, float]
             left = source.run(i - di, i) if anchored and source.anchors else empty
             shift = dj + previous_low
             first, last = max(low, shift), min(high, shift + len(previous_row) - 1)
-            if not anchored and dj:
+            if not anchored and dj and meaning is None:
                 # The common case in its own loop. An unreached cell (inf)
                 # needs no test: inf plus a cost is never below a row's cell.
                 for j in range(first, last + 1):
@@ -311,6 +321,8 @@ def _programme(source: _Side, target: _Side, priors: list[tuple[int, int, float]
                     right = target.run(j - dj, j) if dj and target.anchors else empty
                     if left or right:
                         total += anchor_weight * unmatched(left, right)
+                if meaning is not None and dj:
+                    total += meaning(i - di, i, j - dj, j)
                 if total < row[j - low]:
                     row[j - low] = total
                     rank[j - low] = index

@@ -15,9 +15,13 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any, Callable
 
 from mtqa.bilingual.alignment import LengthModel, align, deviation, length, match_cost, model_for, unmatched
+from mtqa.bilingual.meaning import Unavailable
 from mtqa.segment import Span, sentences
+
+Vectors = Callable[[list[str]], tuple[Any, Any]]  # texts -> (sums of token vectors, token counts)
 
 SKIP_PENALTY = -1.0  # nats added to a skip bead's prior (calibrated on WMT22 lines 0-499)
 ANCHOR_WEIGHT = 2.0  # nats per name or number a bead leaves unmatched
@@ -27,6 +31,12 @@ NEIGHBOURS = 2
 AGREEING_COST = 3.0  # nats: lengths within about two standard deviations
 MARGIN = 3  # agreeing sentences the alignment still looks at, either side of what does not agree
 MIN_SKIPPED_CHARACTERS = 20  # without whitespace; CJK counts each character twice (denser script)
+# Meaning (mtqa/bilingual/meaning.py), where the fluency model is prepared; chosen on WMT22 lines 0-499.
+MEANING_WEIGHT = 16.0  # nats per unit of cosine similarity a match bead's meanings lack from MEANING_BASE
+MEANING_BASE = 0.1
+ORPHAN_SIMILARITY = 0.2  # a skipped sentence no nearby target sentence resembles more: omitted, whatever the lengths
+MIN_MEANING_SENTENCES = 3  # per side: fewer, and centring on the text's mean leaves no meaning to compare
+MAX_MEANING_SENTENCES = 2000  # per side: beyond, lengths only (the run vectors are held in memory)
 
 _ANCHOR = re.compile(r"\d+|[^\W\d_]*[A-Z][^\W\d_]+")
 # Marks every language of the pairs writes, each under a key no word has.
@@ -61,10 +71,13 @@ class Settings:
     anchor_weight: float = ANCHOR_WEIGHT
     uncertainty: float = UNCERTAINTY
     min_deviation: float = MIN_DEVIATION
+    meaning_weight: float = MEANING_WEIGHT
+    meaning_base: float = MEANING_BASE
+    orphan_similarity: float = ORPHAN_SIMILARITY
 
 
 def gaps(source: str, target: str, source_language: str | None, target_language: str | None,
-         settings: Settings = Settings()) -> list[Gap]:
+         settings: Settings = Settings(), vectors: "Vectors | None" = None) -> list[Gap]:
     """The omissions and additions of one unit.
 
     Paragraphs first: where source and target have as many, they pair in
@@ -81,7 +94,8 @@ def gaps(source: str, target: str, source_language: str | None, target_language:
         # A sentence against a sentence has nothing to align either.
         groups = [([p], [q]) for p, q in zip(source_paragraphs, target_paragraphs)
                   if (_MAY_HOLD_TWO.search(p.text) or _MAY_HOLD_TWO.search(q.text))
-                  and abs(deviation(length(p.text), length(q.text), model)) >= settings.min_deviation / 2]
+                  and (vectors is not None
+                       or abs(deviation(length(p.text), length(q.text), model)) >= settings.min_deviation / 2)]
         found: list[Gap] = []
     else:  # a paragraph dropped, added, split or merged: the sentences of the whole unit are aligned
         groups, found = [(source_paragraphs, target_paragraphs)], []
@@ -89,7 +103,7 @@ def gaps(source: str, target: str, source_language: str | None, target_language:
         found.extend(_sentence_gaps(
             [s for p in source_group for s in _sentences(source, p)],
             [t for p in target_group for t in _sentences(target, p)],
-            model, source_language, target_language, settings))
+            model, source_language, target_language, settings, vectors))
     found.sort(key=lambda gap: (gap.start, gap.end))
     return found
 
@@ -122,7 +136,8 @@ def _split(text: str, separator: re.Pattern) -> list[Span]:
 
 
 def _sentence_gaps(source_sentences: list[Span], target_sentences: list[Span], model: LengthModel,
-                   source_language: str | None, target_language: str | None, settings: Settings) -> list[Gap]:
+                   source_language: str | None, target_language: str | None, settings: Settings,
+                   vectors: "Vectors | None" = None) -> list[Gap]:
     """Omissions and additions among sentences in order.
     A skip is reported only where the text around it (the skip and
     `NEIGHBOURS` beads either side) is shorter (an omission) or longer (an
@@ -144,8 +159,21 @@ def _sentence_gaps(source_sentences: list[Span], target_sentences: list[Span], m
         return []
     low = max(0, head - MARGIN)
     source_high, target_high = n - max(0, tail - MARGIN), m - max(0, tail - MARGIN)
+    similarity = None
+    if vectors is not None and settings.meaning_weight and MIN_MEANING_SENTENCES <= min(n, m) \
+            and max(n, m) <= MAX_MEANING_SENTENCES:
+        try:
+            similarity = _Similarity(vectors, [s.text for s in source_sentences], [t.text for t in target_sentences])
+        except Unavailable:
+            similarity = None
+    meaning = None
+    if similarity is not None:
+        weight, base = settings.meaning_weight, settings.meaning_base
+
+        def meaning(i0: int, i1: int, j0: int, j1: int) -> float:
+            return weight * (base - similarity(low + i0, low + i1, low + j0, low + j1))
     alignment = align(source_lengths[low:source_high], target_lengths[low:target_high], model, skip_penalty,
-                      source_anchors[low:source_high], target_anchors[low:target_high], anchor_weight)
+                      source_anchors[low:source_high], target_anchors[low:target_high], anchor_weight, meaning)
     found: list[Gap] = []
     for index, bead in enumerate(alignment.beads):
         is_omission = bead.target_start == bead.target_end
@@ -157,7 +185,11 @@ def _sentence_gaps(source_sentences: list[Span], target_sentences: list[Span], m
                            model)
         if is_omission:
             sentence = source_sentences[low + bead.source_start]
-            if _weight(sentence.text, source_language) < min_characters or surplus > -min_deviation:
+            if _weight(sentence.text, source_language) < min_characters:
+                continue
+            if surplus > -min_deviation and not (
+                    similarity is not None and surplus < 0
+                    and similarity.best(low + bead.source_start, low + bead.target_start) < settings.orphan_similarity):
                 continue
             places = alignment.omission_places(bead.source_start, bead.target_start, uncertainty)
             boundaries = [low + j for _, j in places] or [low + bead.target_start]
@@ -307,6 +339,56 @@ def _shared(piece_anchors: dict[str, Counter], other: dict[str, Counter]) -> dic
 def _weight(text: str, language: str | None) -> int:
     dense = language in ("zh", "ja", "ko")
     return length(text) * (2 if dense else 1)
+
+
+class _Similarity:
+    """Cosine similarity of the meanings of runs of one to three source and
+    target sentences (the runs a bead holds): the run's mean token vector,
+    less the mean of its side's sentence vectors (what the whole text
+    shares: its language, its topic). The runs' unit vectors are computed
+    once, each pair's product when first asked for."""
+
+    def __init__(self, vectors: Vectors, source_texts: list[str], target_texts: list[str]) -> None:
+        self._source = _run_vectors(*vectors(source_texts))
+        self._target = _run_vectors(*vectors(target_texts))
+        self._memo: dict[tuple[int, int, int, int], float] = {}
+
+    def __call__(self, i0: int, i1: int, j0: int, j1: int) -> float:
+        key = (i0, i1, j0, j1)
+        value = self._memo.get(key)
+        if value is None:
+            left, right = self._source.get(i1 - i0), self._target.get(j1 - j0)
+            value = float(left[i0] @ right[j0]) if left is not None and right is not None else 0.0
+            self._memo[key] = value
+        return value
+
+    def best(self, source_index: int, target_boundary: int, reach: int = 2) -> float:
+        """The highest similarity of a source sentence to one target
+        sentence within `reach` of a target boundary."""
+        count = len(self._target[1])
+        values = [self(source_index, source_index + 1, j, j + 1)
+                  for j in range(max(0, target_boundary - reach), min(count, target_boundary + reach))]
+        return max(values, default=-1.0)
+
+
+def _run_vectors(sums: Any, counts: Any) -> dict[int, Any]:
+    """Per run length 1-3, the unit vector of every run's centred mean."""
+    import numpy
+
+    means = sums / numpy.maximum(counts, 1)[:, None]
+    centre = means.mean(axis=0)
+    prefix = numpy.vstack([numpy.zeros((1, sums.shape[1]), dtype=sums.dtype), numpy.cumsum(sums, axis=0)])
+    count_prefix = numpy.concatenate([[0], numpy.cumsum(counts)])
+    runs = {}
+    for size in range(1, 4):
+        if size > len(counts):
+            break
+        total = prefix[size:] - prefix[:-size]
+        tokens = count_prefix[size:] - count_prefix[:-size]
+        centred = total / numpy.maximum(tokens, 1)[:, None] - centre
+        norms = numpy.linalg.norm(centred, axis=1)
+        runs[size] = centred / numpy.where(norms > 0, norms, 1)[:, None]
+    return runs
 
 
 __all__ = ["Gap", "Settings", "gaps", "pair_pieces"]

@@ -39,7 +39,7 @@ from mtqa.bilingual.number_pairing import (
     pair_equal_numbers,
     split_at_group_spaces,
 )
-from mtqa.bilingual import omissions
+from mtqa.bilingual import meaning, omissions
 from mtqa.bilingual import tokens as token_reading
 from mtqa.findings import Finding, TextUnit
 from mtqa.languages import rule_language
@@ -214,7 +214,8 @@ def check_bilingual(unit: TextUnit, context: CheckContext) -> Iterator[Finding]:
             make_finding("bilingual.untranslated", unit, 0, len(unit.text),
                          "The translation is the source, unchanged"), 0, len(source), source)
         return  # its numbers and tokens are the source's, trivially
-    gaps = omissions.gaps(source, unit.text, unit.source_lang, context.language)
+    gaps = omissions.gaps(source, unit.text, unit.source_lang, context.language,
+                          vectors=meaning.token_vectors())
     # The numbers and links of a sentence reported as dropped are not missing twice over.
     kept = _blanked(source, [gap.source for gap in gaps if gap.source is not None])
     yield from _numbers(unit, kept, context)
