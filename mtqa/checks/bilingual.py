@@ -147,7 +147,7 @@ define_rule(
     category="Accuracy/Omission",
     severity="major",
     description="A sentence of the source has no translation (found by aligning sentences by length, "
-    "names and numbers).",
+    "names and numbers, and by meaning where the fluency model is prepared).",
     why="A dropped sentence is invisible in the translation alone: the article reads well and says less.",
     fix=DISPLAY_ONLY,
     examples=[
