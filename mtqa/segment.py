@@ -31,6 +31,13 @@ _BOUNDARY = re.compile(
 _ABBREVIATION = re.compile(
     r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|St|Gen|Col|Lt|Sgt|Gov|Sen|Rep|Jr|Sr|Inc|Ltd|Co|Corp|vs|No|Nr|Abs|Art|bzw|ca|Dr|Hr|Fr|etc|z\.B|u\.a|S|M|Mme|Mlle|p|pp|St)\.|\b[A-Z]\.)$"
 )
+# German writes the day of a date as an ordinal (`am 12. Mai`, `im 19.
+# Jahrhundert`); the capitalised word after it would otherwise start a
+# sentence. Only German month names (and `Jahrhundert`) follow: `rose to
+# 12. Police said` still ends at the number.
+_DAY = re.compile(r"(?<!\d)\d{1,2}\.$")
+_MONTH = re.compile(r"(?:Januar|Jänner|Februar|Feber|März|April|Mai|Juni|Juli|August|September|Oktober|November"
+                    r"|Dezember|Jahrhunderts?|Jahrtausends?)\b")
 # The abbreviation test reads only a sentence's last characters (the
 # longest abbreviation, `Mlle.`, and the character before it, which `\b`
 # sees even before the search's start): a search over the whole sentence
@@ -46,6 +53,9 @@ def sentences(text: str) -> list[Span]:
         end = match.start() + len(match.group("closers") or "")
         if "\n" not in match.group() and _ABBREVIATION.search(text, max(start, end - _ABBREVIATION_TAIL), end):
             continue
+        if "\n" not in match.group() and _DAY.search(text, max(start, end - 4), end) \
+                and _MONTH.match(text, match.end()):
+            continue  # `am 12. Mai`: a German date, its day written as an ordinal
         _append(spans, text, start, end)
         start = match.end()
     _append(spans, text, start, len(text))

@@ -22,3 +22,15 @@ def test_a_word_that_ends_like_an_abbreviation_still_ends_a_sentence():
         "The vote was held across the USA.", "Then came the count."]
     assert _texts("The talks went on for hours in St. Gallen. No deal.") == [
         "The talks went on for hours in St. Gallen.", "No deal."]
+
+
+def test_a_german_date_does_not_end_a_sentence_at_its_day():
+    text = "Der Stadtrat stimmt am 12. Mai ab. Die Sitzung beginnt am 3. Oktober um neun Uhr."
+    assert _texts(text) == ["Der Stadtrat stimmt am 12. Mai ab.",
+                            "Die Sitzung beginnt am 3. Oktober um neun Uhr."]
+
+
+def test_a_number_at_the_end_of_a_sentence_still_ends_it():
+    text = "The death toll rose to 12. Police said more bodies were found. It was 1999. May came."
+    assert _texts(text) == ["The death toll rose to 12.", "Police said more bodies were found.", "It was 1999.",
+                            "May came."]
