@@ -124,3 +124,26 @@ def test_the_real_model_names_the_dropped_sentence_through_check(gemma, monkeypa
     assert finding.rule == "bilingual.omission"
     assert finding.source_text.startswith("Für das Wochenende")
     assert mtqa.check(TARGET, "en", source=SOURCE, source_lang="de", select=["bilingual"]).findings == []
+
+
+def test_the_direction_every_token_leans_along_is_found_and_taken_out():
+    rng = np.random.default_rng(7)
+    lean = np.zeros(8, dtype=np.float32)
+    lean[3] = 1.0
+    rows = rng.normal(0, 0.1, (600, 8)).astype(np.float32) + rng.normal(0, 5, (600, 1)).astype(np.float32) * lean
+    (direction,) = meaning.common_directions(rows, False, count=1)
+    assert abs(abs(float(direction[3])) - 1.0) < 0.01
+
+    class Encoded:
+        def __init__(self, ids):
+            self.ids = ids
+
+    class Tokenizer:
+        def encode_batch(self, texts, add_special_tokens=False):
+            return [Encoded([ord(c) % 600 for c in text]) for text in texts]
+
+    vectors = meaning.TokenVectors(rows, False, Tokenizer())
+    sums, counts = vectors(["abc", "", "déjà vu"])
+    assert list(counts) == [3, 0, 7]
+    assert np.abs(sums @ vectors._common.T).max() < 1e-3  # nothing left along the common directions
+    assert not sums[1].any()

@@ -14,9 +14,9 @@ its neighbour's translation, and a skipped sentence that no target sentence
 near its place resembles is reported even where the lengths around it stay
 within a translator's freedom. On WMT22 articles of five reference lines
 with one sentence dropped (bench/bilingual.py), this took lines 0-499, where
-the weights were chosen, from 66.9% to 71.7% found (every sentence dropped
-in turn) and lines 500+ from 70% to 73%, with half the alarms on the
-articles as they are (0.18 to 0.09 per 1,000 words).
+the weights were chosen, from 66.9% to 72.9% found (every sentence dropped
+in turn) and lines 500+ from 70% to 75%, with half the alarms on the
+articles as they are (0.18 to 0.08 per 1,000 words).
 """
 
 from __future__ import annotations
@@ -43,9 +43,9 @@ AGREEING_COST = 3.0  # nats: lengths within about two standard deviations
 MARGIN = 3  # agreeing sentences the alignment still looks at, either side of what does not agree
 MIN_SKIPPED_CHARACTERS = 20  # without whitespace; CJK counts each character twice (denser script)
 # Meaning (mtqa/bilingual/meaning.py), where the fluency model is prepared; chosen on WMT22 lines 0-499.
-MEANING_WEIGHT = 16.0  # nats per unit of cosine similarity a match bead's meanings lack from MEANING_BASE
-MEANING_BASE = 0.1
-ORPHAN_SIMILARITY = 0.2  # a skipped sentence no nearby target sentence resembles more: omitted, whatever the lengths
+MEANING_WEIGHT = 24.0  # nats per unit of cosine similarity of a match bead's meanings under MEANING_BASE
+MEANING_BASE = 0.0
+ORPHAN_SIMILARITY = 0.3  # a skipped sentence no nearby target sentence resembles more: omitted, whatever the lengths
 MIN_MEANING_SENTENCES = 3  # per side: fewer, and centring on the text's mean leaves no meaning to compare
 MAX_MEANING_SENTENCES = 2000  # per side: beyond, lengths only (the run vectors are held in memory)
 
