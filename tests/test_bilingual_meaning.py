@@ -31,16 +31,23 @@ TARGET = ("The city's winter service had all its vehicles out during the night. 
 WITHOUT_LAST = TARGET[: TARGET.index(" For the weekend")]
 
 
-def topic_vectors(texts: list[str]) -> tuple:
+def topics(source: str, target: str):
     """Stand-in meanings: a source sentence and its translation share one
     axis, whatever their words (what the real vectors approximate)."""
-    pairs = list(zip((s.text.strip() for s in sentences(SOURCE)), (t.text.strip() for t in sentences(TARGET))))
-    sums = np.zeros((len(texts), len(pairs)), dtype=np.float32)
-    for row, text in enumerate(texts):
-        for axis, pair in enumerate(pairs):
-            if text.strip() in pair:
-                sums[row, axis] = 10.0
-    return sums, np.full(len(texts), 10.0, dtype=np.float32)
+    pairs = list(zip((s.text.strip() for s in sentences(source)), (t.text.strip() for t in sentences(target))))
+
+    def vectors(texts: list[str]) -> tuple:
+        sums = np.zeros((len(texts), len(pairs)), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for axis, pair in enumerate(pairs):
+                if text.strip() in pair:
+                    sums[row, axis] = 10.0
+        return sums, np.full(len(texts), 10.0, dtype=np.float32)
+
+    return vectors
+
+
+topic_vectors = topics(SOURCE, TARGET)
 
 
 def test_lengths_alone_name_the_neighbour_of_a_dropped_last_sentence():
@@ -59,6 +66,34 @@ def test_meanings_name_the_sentence_that_was_dropped():
 
 def test_meanings_leave_a_faithful_translation_clean():
     assert gaps(SOURCE, TARGET, "de", "en", vectors=topic_vectors) == []
+
+
+def _wordier(extra: str) -> str:
+    """TARGET with words added to its second sentence: the translator's
+    freedom that hides, in the lengths, a short sentence dropped later on."""
+    return TARGET.replace("until the morning.", f"until the morning{extra}.")
+
+
+def test_a_dropped_sentence_whose_length_the_text_hides_is_found_by_its_meaning():
+    translation = _wordier(" on Monday because of ice")
+    dropped = translation.replace("Buses ran with long delays. ", "")
+    assert gaps(SOURCE, dropped, "de", "en") == []  # the lengths around the gap are within a translator's freedom
+    vectors = topics(SOURCE, translation)
+    (gap,) = gaps(SOURCE, dropped, "de", "en", vectors=vectors)
+    assert (gap.kind, gap.source.text) == ("omission", "Die Busse fuhren mit großen Verspätungen.")
+    assert gap.start <= dropped.index("A spokesman") <= gap.end + 1
+    assert gaps(SOURCE, translation, "de", "en", vectors=vectors) == []
+
+
+def test_a_paragraph_whose_length_agrees_is_aligned_when_its_source_has_more_sentences():
+    # The whole paragraph is within half a standard deviation of its source's
+    # length, which alone would leave it unaligned.
+    translation = _wordier(" on Monday because of the black ice")
+    dropped = translation.replace("Buses ran with long delays. ", "")
+    vectors = topics(SOURCE, translation)
+    (gap,) = gaps(SOURCE, dropped, "de", "en", vectors=vectors)
+    assert gap.source.text.startswith("Die Busse")
+    assert gaps(SOURCE, translation, "de", "en", vectors=vectors) == []
 
 
 def test_vectors_that_cannot_be_read_leave_the_length_answer(tmp_path):
