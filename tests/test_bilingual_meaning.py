@@ -182,3 +182,17 @@ def test_the_direction_every_token_leans_along_is_found_and_taken_out():
     assert list(counts) == [3, 0, 7]
     assert np.abs(sums @ vectors._common.T).max() < 1e-3  # nothing left along the common directions
     assert not sums[1].any()
+
+
+def test_the_common_directions_are_kept_beside_the_weights_and_read_back(tmp_path):
+    rows = np.random.default_rng(3).normal(0, 1, (300, 6)).astype(np.float32)
+    _write_safetensors(tmp_path / "model.safetensors",
+                       {"model.embed_tokens.weight": ("F32", (300, 6), rows.tobytes())})
+    table, is_bfloat16 = meaning.embedding_table(tmp_path / "model.safetensors")
+    first = meaning._remembered_directions(tmp_path, table, is_bfloat16)
+    kept = tmp_path / meaning.DIRECTIONS_FILE
+    assert kept.is_file() and np.array_equal(np.load(kept), first)
+    np.save(kept, np.zeros_like(first))  # what is kept is what is used
+    assert not meaning._remembered_directions(tmp_path, table, is_bfloat16).any()
+    np.save(kept, np.zeros((2, 2), dtype=np.float32))  # a file of another shape is made again
+    assert np.array_equal(meaning._remembered_directions(tmp_path, table, is_bfloat16), first)

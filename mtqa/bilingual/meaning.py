@@ -40,12 +40,12 @@ class TokenVectors:
     """Sums of token embedding rows per text, and token counts, with the
     table's strongest directions taken out (`COMMON_DIRECTIONS`)."""
 
-    def __init__(self, table: Any, is_bfloat16: bool, tokenizer: Any) -> None:
+    def __init__(self, table: Any, is_bfloat16: bool, tokenizer: Any, common: Any = None) -> None:
         self._table = table
         self._is_bfloat16 = is_bfloat16
         self._tokenizer = tokenizer
         self.width = int(table.shape[1])
-        self._common = common_directions(table, is_bfloat16)
+        self._common = common if common is not None else common_directions(table, is_bfloat16)
 
     def __call__(self, texts: Sequence[str]) -> tuple[Any, Any]:
         """(sums: len(texts) x width float32, counts: len(texts))."""
@@ -134,7 +134,36 @@ def load(directory: Path) -> TokenVectors:
     from tokenizers import Tokenizer
 
     table, is_bfloat16 = embedding_table(directory / "model.safetensors")
-    return TokenVectors(table, is_bfloat16, Tokenizer.from_file(str(directory / "tokenizer.json")))
+    common = _remembered_directions(directory, table, is_bfloat16)
+    return TokenVectors(table, is_bfloat16, Tokenizer.from_file(str(directory / "tokenizer.json")), common)
+
+
+DIRECTIONS_FILE = "mtqa-sentence-directions.npy"
+
+
+def _remembered_directions(directory: Path, table: Any, is_bfloat16: bool) -> Any:
+    """The common directions of the model in `directory`, computed once and
+    kept beside its weights (reading the sampled rows from a cold disk took
+    0.5 s); computed every time where the cache cannot be written. A copy
+    prepared again replaces the whole directory, and the file with it."""
+    import numpy
+
+    path = directory / DIRECTIONS_FILE
+    try:
+        kept = numpy.load(path, allow_pickle=False)
+        if kept.shape == (COMMON_DIRECTIONS, table.shape[1]) and kept.dtype == numpy.float32:
+            return kept
+    except (OSError, ValueError):
+        pass
+    common = common_directions(table, is_bfloat16).astype(numpy.float32)
+    scratch = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with scratch.open("wb") as handle:
+            numpy.save(handle, common, allow_pickle=False)
+        os.replace(scratch, path)
+    except OSError:
+        scratch.unlink(missing_ok=True)
+    return common
 
 
 def embedding_table(path: Path) -> tuple[Any, bool]:
