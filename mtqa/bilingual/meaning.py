@@ -21,12 +21,15 @@ alignment uses lengths, names and numbers only.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import struct
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Sequence
+
+from mtqa.fluency.cache import is_prepared, model_dir, remember
 
 MODEL = "gemma3-270m"
 ENVIRONMENT = "MTQA_SENTENCE_VECTORS"
@@ -57,10 +60,7 @@ class TokenVectors:
             ids = encoding.ids
             if not ids:
                 continue
-            rows = self._table[numpy.asarray(ids)]
-            if self._is_bfloat16:  # bfloat16 is the top half of a float32
-                rows = (rows.astype(numpy.uint32) << 16).view(numpy.float32)
-            sums[row] = rows.sum(axis=0, dtype=numpy.float32)
+            sums[row] = _float32(self._table[numpy.asarray(ids)], self._is_bfloat16).sum(axis=0, dtype=numpy.float32)
             counts[row] = len(ids)
         if len(self._common):
             sums -= (sums @ self._common.T) @ self._common
@@ -78,12 +78,19 @@ def common_directions(table: Any, is_bfloat16: bool, count: int = 0) -> Any:
     import numpy
 
     count = count or COMMON_DIRECTIONS
-    rows = numpy.asarray(table[::SAMPLE_STRIDE])
-    if is_bfloat16:
-        rows = (rows.astype(numpy.uint32) << 16).view(numpy.float32)
-    rows = rows.astype(numpy.float32) - rows.mean(axis=0, dtype=numpy.float32)
+    rows = _float32(numpy.asarray(table[::SAMPLE_STRIDE]), is_bfloat16)
+    rows = rows - rows.mean(axis=0, dtype=numpy.float32)
     _values, vectors = numpy.linalg.eigh(rows.T @ rows)
     return numpy.ascontiguousarray(vectors[:, ::-1][:, :count].T)
+
+
+def _float32(rows: Any, is_bfloat16: bool) -> Any:
+    """Rows of the table as float32; bfloat16 words are the top half of a float32."""
+    import numpy
+
+    if is_bfloat16:
+        return (rows.astype(numpy.uint32) << 16).view(numpy.float32)
+    return rows.astype(numpy.float32, copy=False)
 
 
 class Unavailable(Exception):
@@ -119,8 +126,6 @@ def token_vectors() -> LazyTokenVectors | None:
     the vectors load when first used."""
     if os.environ.get(ENVIRONMENT, "").strip() == "0":
         return None
-    from mtqa.fluency.cache import is_prepared, model_dir
-
     for name in (f"{MODEL}.bfloat16", MODEL):
         directory = model_dir(name)
         if is_prepared(name) and (directory / "model.safetensors").is_file() \
@@ -156,13 +161,9 @@ def _remembered_directions(directory: Path, table: Any, is_bfloat16: bool) -> An
     except (OSError, ValueError):
         pass
     common = common_directions(table, is_bfloat16).astype(numpy.float32)
-    scratch = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with scratch.open("wb") as handle:
-            numpy.save(handle, common, allow_pickle=False)
-        os.replace(scratch, path)
-    except OSError:
-        scratch.unlink(missing_ok=True)
+    kept_bytes = io.BytesIO()
+    numpy.save(kept_bytes, common, allow_pickle=False)
+    remember(path, kept_bytes.getvalue())
     return common
 
 

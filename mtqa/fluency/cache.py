@@ -45,6 +45,23 @@ def is_prepared(name: str) -> bool:
     return (model_dir(name) / READY).is_file()
 
 
+def remember(path: Path, data: bytes) -> None:
+    """Keep `data` in the cache file `path` (a temp file renamed into place,
+    so that a reader never sees half of it); nothing where the cache cannot
+    be written (a read-only cache on a build image): the caller computes the
+    value again next time."""
+    scratch = path.with_name(f".{path.name}.{os.getpid()}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        scratch.write_bytes(data)
+        os.replace(scratch, path)
+    except OSError:
+        try:
+            scratch.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
 Converter = Callable[[Path, Path], None]  # (scratch dir, output dir)
 
 

@@ -20,11 +20,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import platform
 import statistics
 import time
 from pathlib import Path
+
+from mtqa.fluency.cache import remember
 
 DTYPES = ("bfloat16", "float32")
 CHOICE_FILE = "dtype-choice.json"
@@ -93,11 +94,5 @@ def chosen(cache: Path) -> str:
     seconds = measure()
     dtype = "bfloat16" if seconds["bfloat16"] <= BFLOAT16_AT_MOST * seconds["float32"] else "float32"
     record = {"cpu": signature, "dtype": dtype, "seconds": seconds}
-    try:
-        cache.mkdir(parents=True, exist_ok=True)
-        scratch = path.with_name(f".{CHOICE_FILE}.{os.getpid()}")
-        scratch.write_text(json.dumps(record), encoding="utf-8")
-        os.replace(scratch, path)
-    except OSError:
-        pass
+    remember(path, json.dumps(record).encode("utf-8"))
     return dtype
